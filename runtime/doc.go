@@ -1,0 +1,36 @@
+// Package runtime is kosmo-lua's embedding API: it runs agent-written Lua scripts
+// against the WorkOS API inside a sandbox with hard limits, and returns one JSON
+// result envelope.
+//
+// A [Runtime] is created once with [New] and is safe for concurrent use; every
+// [Runtime.Run] gets a fresh sandboxed Lua state, its own deadline, call budget
+// and memory limit. [Runtime.Call] runs one catalog function without Lua.
+//
+//	rt, err := runtime.New(&runtime.Options{APIKey: os.Getenv("WORKOS_API_KEY")})
+//	res, err := rt.Run(ctx, runtime.Script{Source: `return workos.organizations_list{limit = 5}`})
+//	fmt.Println(res.Outcome, string(res.Result))
+//
+// # Result envelope
+//
+// Every run, whatever happens, yields a [Result] that encodes to:
+//
+//	{ "ok": true|false,
+//	  "outcome": "completed" | "error" | "timeout" | "limit_exceeded" | "denied",
+//	  "result": <the script's return value; several returns become an array; null unless completed>,
+//	  "logs": ["..."],
+//	  "error": {"kind", "message", "line", "function", "status", "code", "request_id"} | null,
+//	  "effects": true when at least one write call succeeded,
+//	  "calls": [{"function", "method", "path", "status", "duration_ms", "request_id",
+//	             "idempotency_key", "access", "retries"}],
+//	  "stats": {"duration_ms", "calls", "memory_bytes"} }
+//
+// ok is true exactly when outcome is "completed". Calls refused by the write policy
+// or the call budget appear in calls with status null.
+//
+// # Write policy
+//
+// Every catalog operation has an access class (read, write, destructive). With
+// [WriteDeny], write and destructive functions raise a "denied" error before any
+// request is made; reads still work. Allow and Deny lists (names or globs such as
+// "organizations_*") narrow further. Nothing a script does can widen the policy.
+package runtime

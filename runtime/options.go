@@ -1,0 +1,94 @@
+package runtime
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+)
+
+// Defaults for the zero values of [Options].
+const (
+	DefaultTimeout        = 30 * time.Second
+	DefaultMemoryLimit    = 64 << 20
+	DefaultMaxCalls       = 100
+	DefaultMaxOutputBytes = 1 << 20
+	DefaultMaxLogBytes    = 1 << 20
+	DefaultBaseURL        = "https://api.workos.com"
+)
+
+// WritePolicy says whether scripts may call write and destructive functions.
+type WritePolicy string
+
+// The write policies.
+const (
+	// WriteAllow lets every function run (subject to Allow/Deny lists).
+	WriteAllow WritePolicy = "allow"
+	// WriteDeny refuses write and destructive functions with a "denied" error.
+	WriteDeny WritePolicy = "deny"
+)
+
+// Options configure a [Runtime]. The zero value of every field is usable; a nil
+// *Options means all defaults.
+type Options struct {
+	// APIKey is the WorkOS API key (sk_...). It is sent only as a bearer token and
+	// never appears in results, logs or errors. If empty, calls that need a key fail
+	// with an authentication error from the API.
+	APIKey string
+	// BaseURL is the WorkOS API base URL. If empty, DefaultBaseURL.
+	BaseURL string
+	// HTTPClient is the client whose Transport carries requests (retries are
+	// layered on top). If nil, a pooled client is used. The emulator is plugged in
+	// here (its in-process transport) or through BaseURL.
+	HTTPClient *http.Client
+	// Timeout bounds each run, covering the VM and every HTTP call. If zero,
+	// DefaultTimeout.
+	Timeout time.Duration
+	// MemoryLimit bounds each run's memory in bytes. If zero, DefaultMemoryLimit.
+	MemoryLimit int64
+	// MaxCalls bounds the WorkOS calls one run may make. If zero, DefaultMaxCalls.
+	MaxCalls int
+	// MaxOutputBytes bounds the encoded result; a larger result is replaced by a
+	// valid-JSON summary. If zero, DefaultMaxOutputBytes.
+	MaxOutputBytes int
+	// MaxLogBytes bounds the captured print output. If zero, DefaultMaxLogBytes.
+	MaxLogBytes int
+	// WritePolicy is the write policy. If empty, WriteAllow.
+	WritePolicy WritePolicy
+	// Allow, when non-empty, lists the only functions scripts may call (canonical
+	// names or globs like "organizations_*"). Deny lists functions they may never
+	// call. Deny wins over Allow.
+	Allow []string
+	Deny  []string
+	// DryRun sends reads and records writes instead of sending them.
+	DryRun bool
+	// Catalog is the operation catalog. If nil, catalog.Default().
+	Catalog *catalog.Catalog
+	// Account names the credential account, reported in call envelopes. Optional.
+	Account string
+	// Logger receives operational logs (never the API key). If nil, logs are discarded.
+	Logger *slog.Logger
+}
+
+// Limits are per-run overrides. A zero field keeps the runtime's value; a value
+// above the runtime's cap is lowered to the cap, so callers (for example an MCP
+// client) can tighten limits but never raise them.
+type Limits struct {
+	Timeout        time.Duration
+	MemoryLimit    int64
+	MaxCalls       int
+	MaxOutputBytes int
+}
+
+// Script is one script to run.
+type Script struct {
+	// Name labels the script in errors (e.g. a file name). If empty, "script".
+	Name string
+	// Source is the Lua source.
+	Source string
+	// Args is any JSON-compatible Go value, visible to the script as the global args.
+	Args any
+	// Limits optionally tightens the runtime's limits for this run.
+	Limits *Limits
+}

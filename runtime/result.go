@@ -1,0 +1,127 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Outcome classifies how a run ended.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomeCompleted     Outcome = "completed"
+	OutcomeError         Outcome = "error"
+	OutcomeTimeout       Outcome = "timeout"
+	OutcomeLimitExceeded Outcome = "limit_exceeded"
+	OutcomeDenied        Outcome = "denied"
+)
+
+// Error kinds reported in [ErrorInfo.Kind].
+const (
+	KindSyntax          = "syntax_error"
+	KindUnknownFunction = "unknown_function"
+	KindRuntime         = "runtime_error"
+	KindValidation      = "validation_error"
+	KindAPI             = "api_error"
+	KindNetwork         = "network_error"
+	KindDenied          = "denied"
+	KindTimeout         = "timeout"
+	KindMemoryLimit     = "memory_limit"
+	KindCallLimit       = "call_limit"
+	KindOutputLimit     = "output_limit"
+	KindStackOverflow   = "stack_overflow"
+)
+
+// Result is the envelope of one run. See the package documentation for its JSON form.
+type Result struct {
+	OK      bool            `json:"ok"`
+	Outcome Outcome         `json:"outcome"`
+	Result  json.RawMessage `json:"result"`
+	Logs    []string        `json:"logs"`
+	Error   *ErrorInfo      `json:"error"`
+	Effects bool            `json:"effects"`
+	Calls   []CallInfo      `json:"calls"`
+	Stats   Stats           `json:"stats"`
+}
+
+// ErrorInfo describes why a run did not complete. Fields that do not apply are
+// omitted (status, code and request_id come from WorkOS API errors).
+type ErrorInfo struct {
+	Kind      string `json:"kind"`
+	Message   string `json:"message"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	Function  string `json:"function,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Code      string `json:"code,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	// Hint says how to fix the problem, when there is a known fix.
+	Hint string `json:"hint,omitempty"`
+}
+
+// CallInfo records one WorkOS call a run made or tried to make.
+type CallInfo struct {
+	Function string `json:"function"`
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	// Status is the HTTP status, or nil when the call was refused before sending
+	// (write policy, call budget, validation) or failed on the network.
+	Status         *int    `json:"status"`
+	DurationMS     float64 `json:"duration_ms"`
+	RequestID      string  `json:"request_id,omitempty"`
+	IdempotencyKey string  `json:"idempotency_key,omitempty"`
+	Access         string  `json:"access"`
+	Retries        int     `json:"retries"`
+	DryRun         bool    `json:"dry_run,omitempty"`
+}
+
+// Stats are measurements of one run.
+type Stats struct {
+	DurationMS  float64 `json:"duration_ms"`
+	Calls       int     `json:"calls"`
+	MemoryBytes int64   `json:"memory_bytes"`
+}
+
+// RunError is the Go error form of a run that did not complete; see [Result.Err].
+type RunError struct {
+	Outcome Outcome
+	Info    ErrorInfo
+}
+
+func (e *RunError) Error() string {
+	msg := fmt.Sprintf("kosmo-lua: %s: %s", e.Info.Kind, e.Info.Message)
+	if e.Info.Line > 0 {
+		msg = fmt.Sprintf("kosmo-lua: %s at line %d: %s", e.Info.Kind, e.Info.Line, e.Info.Message)
+	}
+	return msg
+}
+
+// Err returns nil for a completed run, otherwise a *RunError.
+func (r *Result) Err() error {
+	if r.OK || r.Error == nil {
+		return nil
+	}
+	return &RunError{Outcome: r.Outcome, Info: *r.Error}
+}
+
+// CallResult is the envelope of one function call made with [Runtime.Call]; it
+// matches KosmoKrator's call envelope so existing tooling can read it.
+type CallResult struct {
+	Function   string          `json:"function"`
+	Success    bool            `json:"success"`
+	Data       json.RawMessage `json:"data"`
+	Error      *ErrorInfo      `json:"error"`
+	Meta       CallMeta        `json:"meta"`
+	DurationMS float64         `json:"duration_ms"`
+}
+
+// CallMeta is the meta block of a [CallResult].
+type CallMeta struct {
+	DryRun    bool   `json:"dry_run"`
+	Operation string `json:"operation"`
+	Access    string `json:"access"`
+	Account   string `json:"account,omitempty"`
+	Status    *int   `json:"status,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
