@@ -1,0 +1,384 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Docs for people and models: one rendering of an operation shared by the Lua
+// workos.describe, `kosmo-lua describe`, the MCP lua_read_doc tool and the LuaLS
+// definition file, so the surfaces never disagree.
+
+// Signature is a compact Lua call signature, e.g.
+// `workos.organizations_list{before?, after?, limit?, order?, domains?, search?}`.
+// Required keys come first; "?" marks optional ones.
+func (op *Operation) Signature() string {
+	var req, opt []string
+	for _, p := range op.Params {
+		if p.Required {
+			req = append(req, p.Key)
+		} else {
+			opt = append(opt, p.Key+"?")
+		}
+	}
+	if op.Body != nil {
+		shadow := op.ShadowedBodyFields()
+		for _, f := range op.Body.Fields {
+			name := f.Name
+			if containsString(shadow, f.Name) {
+				name = "body." + f.Name
+			}
+			if f.Required {
+				req = append(req, name)
+			} else {
+				opt = append(opt, name+"?")
+			}
+		}
+	}
+	return "workos." + op.Name + "{" + strings.Join(append(req, opt...), ", ") + "}"
+}
+
+// ExampleCall is a runnable-looking Lua call with every required argument filled
+// from the specification's examples.
+func (op *Operation) ExampleCall() string {
+	var parts []string
+	for _, p := range op.Params {
+		if p.Required {
+			parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+		}
+	}
+	var body []string
+	if op.Body != nil {
+		examples := op.Body.fieldExamples()
+		shadow := op.ShadowedBodyFields()
+		fields := op.Body.Fields
+		if len(op.Body.Variants) > 0 {
+			fields = op.Body.variantFields(op.Body.Variants[0].Name)
+		}
+		for _, f := range fields {
+			if !f.Required && f.Const == nil {
+				continue
+			}
+			v, ok := examples[f.Name]
+			if !ok || v == nil {
+				v = placeholder(f.Type, f.Name)
+			}
+			if f.Const != nil {
+				v = f.Const
+			}
+			kv := f.Name + " = " + luaLiteral(v)
+			if containsString(shadow, f.Name) {
+				body = append(body, kv)
+			} else {
+				parts = append(parts, kv)
+			}
+		}
+		for _, g := range op.Body.Groups {
+			if g.Optional || len(g.Alternatives) == 0 {
+				continue
+			}
+			alt := g.Alternatives[len(g.Alternatives)-1]
+			for _, name := range alt.Fields {
+				if containsString(alt.OptionalFields, name) {
+					continue
+				}
+				v, ok := examples[name]
+				if !ok || v == nil {
+					v = placeholder("string", name)
+				}
+				parts = append(parts, name+" = "+luaLiteral(v))
+			}
+		}
+	}
+	if len(body) > 0 {
+		parts = append(parts, "body = { "+strings.Join(body, ", ")+" }")
+	}
+	if len(parts) == 0 {
+		return "workos." + op.Name + "({})"
+	}
+	return "workos." + op.Name + "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// variantFields returns the fields of one oneOf variant.
+func (b *Body) variantFields(variant string) []Field {
+	var out []Field
+	for _, f := range b.Fields {
+		if len(f.Variants) == 0 || containsString(f.Variants, variant) {
+			f := f
+			for _, v := range b.Variants {
+				if v.Name == variant {
+					f.Required = containsString(v.Required, f.Name)
+				}
+			}
+			if f.Name == b.Discriminator {
+				f.Const = variant
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Reference renders the operation's full reference page in Markdown: signature,
+// parameters, body, response, errors and an example call.
+func (op *Operation) Reference() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# workos.%s\n\n%s\n\n", op.Name, op.Summary)
+	if op.Description != "" && op.Description != op.Summary {
+		fmt.Fprintf(&b, "%s\n\n", op.Description)
+	}
+	fmt.Fprintf(&b, "- HTTP: `%s %s`\n", op.Method, op.Path)
+	fmt.Fprintf(&b, "- Access: %s", op.Access)
+	if op.AccessReason != "" {
+		fmt.Fprintf(&b, " (%s)", op.AccessReason)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "- Auth: %s\n", op.Auth)
+	aliases := []string{op.SeedName}
+	if op.TitleAlias != "" {
+		aliases = append(aliases, op.TitleAlias+" (KosmoKrator title name)")
+	}
+	fmt.Fprintf(&b, "- Also callable as: %s\n", strings.Join(aliases, ", "))
+	if op.Paginated {
+		fmt.Fprintf(&b, "- Paginated: yes — iterate with `for item in workos.paginate(%q, {...}) do ... end` or `workos.list_all(%q, {...})`\n", op.Name, op.Name)
+	}
+	if op.SendsEmail {
+		b.WriteString("- Sends an email as a side effect.\n")
+	}
+	fmt.Fprintf(&b, "\n## Signature\n\n```lua\n%s\n```\n", op.Signature())
+	if len(op.Params) > 0 {
+		b.WriteString("\n## Parameters (top-level keys)\n\n| key | in | type | required | description |\n|---|---|---|---|---|\n")
+		for _, p := range op.Params {
+			typ := p.Type
+			if p.Type == "array" {
+				typ = "array<" + p.ItemType + ">"
+			}
+			if len(p.Enum) > 0 {
+				typ += " (" + strings.Join(p.Enum, " \\| ") + ")"
+			}
+			desc := oneLine(p.Description)
+			if p.Default != nil {
+				desc += fmt.Sprintf(" Default: %v.", p.Default)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", p.Key, p.In, typ, yesNo(p.Required), desc)
+		}
+	}
+	if op.Body != nil {
+		b.WriteString("\n## Body fields (top-level keys, or under `body = {...}`)\n\n| field | type | required | description |\n|---|---|---|---|\n")
+		for _, f := range op.Body.Fields {
+			typ := f.Type
+			if f.Type == "array" && f.ItemType != "" {
+				typ = "array<" + f.ItemType + ">"
+			}
+			if len(f.Enum) > 0 {
+				typ += " (" + strings.Join(f.Enum, " \\| ") + ")"
+			}
+			desc := oneLine(f.Description)
+			if len(f.Variants) > 0 {
+				desc += " Only for " + op.Body.Discriminator + " = " + strings.Join(f.Variants, ", ") + "."
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Name, typ, yesNo(f.Required), desc)
+		}
+		if shadow := op.ShadowedBodyFields(); len(shadow) > 0 {
+			fmt.Fprintf(&b, "\nThe body field(s) %s share a name with a parameter: a top-level key means the parameter, so pass the body field under `body = { %s = ... }`.\n",
+				strings.Join(shadow, ", "), shadow[0])
+		}
+		if len(op.Body.Variants) > 0 {
+			fmt.Fprintf(&b, "\nThe body is one of %d variants chosen by `%s`:\n\n", len(op.Body.Variants), op.Body.Discriminator)
+			for _, v := range op.Body.Variants {
+				fmt.Fprintf(&b, "- `%s`: requires %s\n", v.Name, strings.Join(v.Required, ", "))
+			}
+		}
+		for _, g := range op.Body.Groups {
+			writeGroup(&b, g)
+		}
+	}
+	for _, g := range op.ParamGroups {
+		writeGroup(&b, g)
+	}
+	if r, ok := op.SuccessResponse(); ok {
+		b.WriteString("\n## Returns\n\n")
+		switch {
+		case r.Type == "":
+			fmt.Fprintf(&b, "HTTP %d with no body; the function returns `{success = true, status = %d}`.\n", r.Status, r.Status)
+		case r.ListItem != "":
+			fmt.Fprintf(&b, "HTTP %d: a list `{object = \"list\", data = {%s...}, list_metadata = {before, after}}`. `list_metadata.after` is nil on the last page.\n", r.Status, r.ListItem)
+		default:
+			name := r.SchemaName
+			if name == "" {
+				name = r.Type
+			}
+			fmt.Fprintf(&b, "HTTP %d: %s", r.Status, name)
+			if len(r.Fields) > 0 {
+				fmt.Fprintf(&b, " with fields %s", strings.Join(r.Fields, ", "))
+			}
+			b.WriteString(".\n")
+		}
+	}
+	if len(op.ErrorStatuses) > 0 {
+		var s []string
+		for _, st := range op.ErrorStatuses {
+			s = append(s, strconv.Itoa(st))
+		}
+		fmt.Fprintf(&b, "\n## Errors\n\nDocumented statuses: %s. A failed call raises a table error: `local ok, err = pcall(workos.%s, {...})` gives `err.status`, `err.code`, `err.message`, `err.request_id`.\n", strings.Join(s, ", "), op.Name)
+	}
+	fmt.Fprintf(&b, "\n## Example\n\n```lua\nlocal result = %s\nreturn result\n```\n", op.ExampleCall())
+	return b.String()
+}
+
+func writeGroup(b *strings.Builder, g Group) {
+	var alts []string
+	for _, a := range g.Alternatives {
+		alts = append(alts, "("+strings.Join(a.Fields, " + ")+")")
+	}
+	rule := "exactly one of"
+	if g.Optional {
+		rule = "at most one of"
+	}
+	fmt.Fprintf(b, "\nMutually exclusive (%s): %s %s.\n", g.Name, rule, strings.Join(alts, " or "))
+}
+
+// fieldExamples returns the example value of each top-level body field.
+func (b *Body) fieldExamples() map[string]any {
+	out := map[string]any{}
+	var walk func(s map[string]any)
+	walk = func(s map[string]any) {
+		props, _ := s["properties"].(map[string]any)
+		for name, p := range props {
+			pm, _ := p.(map[string]any)
+			if _, seen := out[name]; seen {
+				continue
+			}
+			if ex, ok := pm["example"]; ok {
+				out[name] = ex
+			} else if c, ok := pm["const"]; ok {
+				out[name] = c
+			} else if en, ok := pm["enum"].([]any); ok && len(en) > 0 {
+				out[name] = en[0]
+			}
+		}
+		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
+			parts, _ := s[key].([]any)
+			for _, part := range parts {
+				if pm, ok := part.(map[string]any); ok {
+					walk(pm)
+				}
+			}
+		}
+	}
+	var schema map[string]any
+	if json.Unmarshal(b.Schema, &schema) == nil {
+		walk(schema)
+	}
+	return out
+}
+
+func exampleOf(schema json.RawMessage, typ, name string) any {
+	var s map[string]any
+	if json.Unmarshal(schema, &s) == nil {
+		if ex, ok := s["example"]; ok && ex != nil {
+			return ex
+		}
+		if en, ok := s["enum"].([]any); ok && len(en) > 0 {
+			return en[0]
+		}
+	}
+	return placeholder(typ, name)
+}
+
+func placeholder(typ, name string) any {
+	switch strings.SplitN(typ, "|", 2)[0] {
+	case "integer", "number":
+		return 10
+	case "boolean":
+		return true
+	case "array":
+		return []any{}
+	case "object":
+		return map[string]any{}
+	}
+	return "<" + name + ">"
+}
+
+// luaLiteral renders a JSON-like value as a Lua literal.
+func luaLiteral(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "json.null"
+	case string:
+		return strconv.Quote(t)
+	case bool:
+		return strconv.FormatBool(t)
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(t)
+	case json.Number:
+		return t.String()
+	case []any:
+		var parts []string
+		for _, x := range t {
+			parts = append(parts, luaLiteral(x))
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			key := k
+			if !isIdent(k) {
+				key = "[" + strconv.Quote(k) + "]"
+			}
+			parts = append(parts, key+" = "+luaLiteral(t[k]))
+		}
+		if len(parts) == 0 {
+			return "json.object({})"
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	return fmt.Sprint(v)
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	if len(s) > 300 {
+		s = s[:297] + "..."
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
