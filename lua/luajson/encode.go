@@ -1,0 +1,382 @@
+package luajson
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// DefaultMaxDepth is the nesting limit used when an options MaxDepth is 0.
+const DefaultMaxDepth = 200
+
+// maxExactInt is 2^53: every integer of at most this magnitude is exact in a
+// float64 (and so in a lua.LNumber).
+const maxExactInt = 1 << 53
+
+// EncodeOptions control [Encode]. The zero value (and a nil pointer) means
+// compact output, MaxDepth [DefaultMaxDepth] and no size limit.
+type EncodeOptions struct {
+	// Indent, when not empty, pretty-prints with one Indent per level and
+	// `"key": value` members.
+	Indent string
+	// MaxDepth bounds table nesting; 0 means DefaultMaxDepth. Deeper values
+	// give an *EncodeError.
+	MaxDepth int
+	// MaxBytes bounds the output size; 0 means unlimited. Exceeding it gives
+	// a *SizeError.
+	MaxBytes int
+}
+
+// kv is one object member collected for sorting.
+type kv struct {
+	k string
+	v lua.LValue
+}
+
+// shaper classifies tables; it caches the marker metatables it has seen so
+// that classifying a decoded table costs one pointer comparison.
+type shaper struct {
+	arrMT, objMT, otherMT *lua.LTable
+}
+
+func (s *shaper) kind(t *lua.LTable) markKind {
+	mt, ok := t.Metatable.(*lua.LTable)
+	if !ok {
+		return kindNone
+	}
+	switch mt {
+	case s.arrMT:
+		return kindArray
+	case s.objMT:
+		return kindObject
+	case s.otherMT:
+		return kindNone
+	}
+	k := mtKind(mt)
+	switch k {
+	case kindArray:
+		s.arrMT = mt
+	case kindObject:
+		s.objMT = mt
+	default:
+		s.otherMT = mt
+	}
+	return k
+}
+
+// shape decides how t encodes: as an array of n elements (isArray) or as an
+// object. The rule, documented in doc.go:
+//   - marked object: object;
+//   - marked array: array of 1..n (holes become null); any other key is an error;
+//   - unmarked: array when its keys are exactly 1..n (n may be 0), else object.
+func (s *shaper) shape(t *lua.LTable) (isArray bool, n int, reason string) {
+	k := s.kind(t)
+	if k == kindObject {
+		return false, 0, ""
+	}
+	n = t.Len()
+	var first lua.LValue
+	if n == 0 {
+		first, _ = t.Next(lua.LNil)
+	} else {
+		first, _ = t.Next(lua.LNumber(n))
+	}
+	hasOther := first != lua.LNil
+	if k == kindArray {
+		if hasOther {
+			return false, 0, fmt.Sprintf("table marked as array (json.array or decoded from a JSON array) has the non-index key %s; remove it or build a new table", keyString(first))
+		}
+		return true, n, ""
+	}
+	if hasOther {
+		return false, 0, ""
+	}
+	for i := 1; i <= n; i++ {
+		if t.RawGetInt(i) == lua.LNil {
+			return false, 0, "" // holes: sparse, encode as object
+		}
+	}
+	return true, n, ""
+}
+
+func keyString(k lua.LValue) string {
+	if s, ok := k.(lua.LString); ok {
+		return strconv.Quote(string(s))
+	}
+	return k.String()
+}
+
+// objectKey converts a Lua table key to a JSON object key.
+func objectKey(k lua.LValue) (string, string) {
+	switch k := k.(type) {
+	case lua.LString:
+		return string(k), ""
+	case lua.LNumber:
+		f := float64(k)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return "", "table key " + k.String() + " cannot be an object key"
+		}
+		return string(appendNumber(nil, f)), ""
+	default:
+		return "", "table key of type " + typeName(k) + " cannot be an object key; use string keys"
+	}
+}
+
+type encoder struct {
+	shaper
+	buf      []byte
+	indent   string
+	maxDepth int
+	maxBytes int
+	stack    []*lua.LTable
+	scratch  []kv
+}
+
+// Encode converts a Lua value to JSON. Tables encode as arrays or objects by
+// the rules in the package documentation, object keys are sorted, integral
+// numbers print as integers, and json.null encodes as null. Errors are an
+// *EncodeError naming the path of the offending value, or a *SizeError.
+func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
+	e := encoder{maxDepth: DefaultMaxDepth}
+	if opts != nil {
+		e.indent = opts.Indent
+		if opts.MaxDepth > 0 {
+			e.maxDepth = opts.MaxDepth
+		}
+		e.maxBytes = opts.MaxBytes
+	}
+	e.buf = make([]byte, 0, 512)
+	if err := e.value(v); err != nil {
+		return nil, finishErr(err)
+	}
+	return e.buf, nil
+}
+
+func (e *encoder) sizeErr() error {
+	return &pathError{size: &SizeError{Limit: e.maxBytes}}
+}
+
+func (e *encoder) value(v lua.LValue) error {
+	switch v := v.(type) {
+	case lua.LString:
+		if e.maxBytes > 0 && len(e.buf)+len(v) > e.maxBytes {
+			return e.sizeErr()
+		}
+		e.buf = appendString(e.buf, string(v))
+	case lua.LNumber:
+		f := float64(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return &pathError{reason: "number " + v.String() + " has no JSON form; check for a division by zero or encode it as a string"}
+		}
+		e.buf = appendNumber(e.buf, f)
+	case lua.LBool:
+		if v {
+			e.buf = append(e.buf, "true"...)
+		} else {
+			e.buf = append(e.buf, "false"...)
+		}
+	case *lua.LNilType:
+		e.buf = append(e.buf, "null"...)
+	case *lua.LTable:
+		return e.table(v)
+	case *lua.LUserData:
+		if v.Value == Null {
+			e.buf = append(e.buf, "null"...)
+			return nil
+		}
+		return &pathError{reason: "a " + typeName(v) + " has no JSON form; convert it to a string or remove it"}
+	default:
+		return &pathError{reason: "a " + typeName(v) + " has no JSON form; remove it or replace it with a string"}
+	}
+	if e.maxBytes > 0 && len(e.buf) > e.maxBytes {
+		return e.sizeErr()
+	}
+	return nil
+}
+
+func (e *encoder) newline() {
+	e.buf = append(e.buf, '\n')
+	for range len(e.stack) {
+		e.buf = append(e.buf, e.indent...)
+	}
+}
+
+func (e *encoder) table(t *lua.LTable) error {
+	if len(e.stack) >= e.maxDepth {
+		for _, p := range e.stack {
+			if p == t {
+				return &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
+			}
+		}
+		return &pathError{reason: fmt.Sprintf("nesting deeper than %d levels; flatten the value", e.maxDepth)}
+	}
+	for _, p := range e.stack {
+		if p == t {
+			return &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
+		}
+	}
+	isArr, n, reason := e.shape(t)
+	if reason != "" {
+		return &pathError{reason: reason}
+	}
+	e.stack = append(e.stack, t)
+	defer func() { e.stack = e.stack[:len(e.stack)-1] }()
+	if isArr {
+		e.buf = append(e.buf, '[')
+		for i := 1; i <= n; i++ {
+			if i > 1 {
+				e.buf = append(e.buf, ',')
+			}
+			if e.indent != "" {
+				e.newline()
+			}
+			if err := e.value(t.RawGetInt(i)); err != nil {
+				return pushIdx(err, i)
+			}
+		}
+		if e.indent != "" && n > 0 {
+			e.stack = e.stack[:len(e.stack)-1]
+			e.newline()
+			e.stack = append(e.stack, t)
+		}
+		e.buf = append(e.buf, ']')
+		return nil
+	}
+	start := len(e.scratch)
+	var keyErr string
+	t.ForEach(func(k, v lua.LValue) {
+		if keyErr != "" {
+			return
+		}
+		ks, r := objectKey(k)
+		if r != "" {
+			keyErr = r
+			return
+		}
+		e.scratch = append(e.scratch, kv{ks, v})
+	})
+	defer func() { clear(e.scratch[start:]); e.scratch = e.scratch[:start] }()
+	if keyErr != "" {
+		return &pathError{reason: keyErr}
+	}
+	members := e.scratch[start:]
+	slices.SortFunc(members, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	e.buf = append(e.buf, '{')
+	for i := range members {
+		// Index again: nested calls may grow (reallocate) e.scratch.
+		m := e.scratch[start+i]
+		if i > 0 {
+			if m.k == e.scratch[start+i-1].k {
+				return (&pathError{reason: "two keys encode as " + strconv.Quote(m.k) + " (a number key and a string key); keep only one"}).push(pathSeg{key: m.k})
+			}
+			e.buf = append(e.buf, ',')
+		}
+		if e.indent != "" {
+			e.newline()
+		}
+		e.buf = appendString(e.buf, m.k)
+		e.buf = append(e.buf, ':')
+		if e.indent != "" {
+			e.buf = append(e.buf, ' ')
+		}
+		if err := e.value(m.v); err != nil {
+			return pushKey(err, m.k)
+		}
+	}
+	if e.indent != "" && len(members) > 0 {
+		e.stack = e.stack[:len(e.stack)-1]
+		e.newline()
+		e.stack = append(e.stack, t)
+	}
+	e.buf = append(e.buf, '}')
+	return nil
+}
+
+func pushIdx(err error, i int) error {
+	if pe, ok := err.(*pathError); ok {
+		return pe.push(pathSeg{index: i, isIdx: true})
+	}
+	return err
+}
+
+func pushKey(err error, k string) error {
+	if pe, ok := err.(*pathError); ok {
+		return pe.push(pathSeg{key: k})
+	}
+	return err
+}
+
+// appendNumber appends a finite float64 in JSON form. Integral values print
+// as integers (exact digits up to 2^53, shortest round-trip digits padded
+// with zeros beyond); others use the shortest representation that parses
+// back to the same float64, like encoding/json.
+func appendNumber(b []byte, f float64) []byte {
+	if f == math.Trunc(f) {
+		if math.Abs(f) <= maxExactInt {
+			return strconv.AppendInt(b, int64(f), 10)
+		}
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	abs := math.Abs(f)
+	if abs < 1e-6 {
+		n := len(b)
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+		// Clean up e-09 to e-9, as encoding/json does.
+		if m := len(b) - n; m >= 4 && b[len(b)-4] == 'e' && b[len(b)-3] == '-' && b[len(b)-2] == '0' {
+			b[len(b)-2] = b[len(b)-1]
+			b = b[:len(b)-1]
+		}
+		return b
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 bytes become
+// U+FFFD, as in encoding/json.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

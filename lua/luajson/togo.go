@@ -1,0 +1,257 @@
+package luajson
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// fromGoMaxDepth stops FromGo on cyclic or absurdly deep Go values.
+const fromGoMaxDepth = 1000
+
+// ToGo converts a Lua value to the Go value encoding/json would produce for
+// its JSON form: map[string]any for objects, []any for arrays, string, bool,
+// nil, int64 for integral numbers within ±2^63 (float64 otherwise) and
+// [Null] for json.null. Tables follow the same array/object rules as
+// [Encode]; an unmarked empty table becomes an empty []any. Values with no
+// JSON form (functions, NaN, cycles, ...) give an *EncodeError with the path.
+func ToGo(v lua.LValue) (any, error) {
+	c := converter{maxDepth: DefaultMaxDepth}
+	out, err := c.toGo(v)
+	if err != nil {
+		return nil, finishErr(err)
+	}
+	return out, nil
+}
+
+type converter struct {
+	shaper
+	maxDepth int
+	stack    []*lua.LTable
+}
+
+func (c *converter) toGo(v lua.LValue) (any, error) {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return nil, nil
+	case lua.LBool:
+		return bool(v), nil
+	case lua.LString:
+		return string(v), nil
+	case lua.LNumber:
+		f := float64(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, &pathError{reason: "number " + v.String() + " has no JSON form; check for a division by zero or pass it as a string"}
+		}
+		if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
+			return int64(f), nil
+		}
+		return f, nil
+	case *lua.LUserData:
+		if v.Value == Null {
+			return Null, nil
+		}
+		return nil, &pathError{reason: "a " + typeName(v) + " has no JSON form; convert it to a string or remove it"}
+	case *lua.LTable:
+		return c.table(v)
+	default:
+		return nil, &pathError{reason: "a " + typeName(v) + " has no JSON form; remove it or replace it with a string"}
+	}
+}
+
+func (c *converter) table(t *lua.LTable) (any, error) {
+	for _, p := range c.stack {
+		if p == t {
+			return nil, &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
+		}
+	}
+	if len(c.stack) >= c.maxDepth {
+		return nil, &pathError{reason: fmt.Sprintf("nesting deeper than %d levels; flatten the value", c.maxDepth)}
+	}
+	isArr, n, reason := c.shape(t)
+	if reason != "" {
+		return nil, &pathError{reason: reason}
+	}
+	c.stack = append(c.stack, t)
+	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
+	if isArr {
+		out := make([]any, n)
+		for i := 1; i <= n; i++ {
+			ev := t.RawGetInt(i)
+			if ev == lua.LNil {
+				out[i-1] = Null // hole in a marked array
+				continue
+			}
+			g, err := c.toGo(ev)
+			if err != nil {
+				return nil, pushIdx(err, i)
+			}
+			out[i-1] = g
+		}
+		return out, nil
+	}
+	out := make(map[string]any)
+	var ferr error
+	t.ForEach(func(k, v lua.LValue) {
+		if ferr != nil {
+			return
+		}
+		ks, r := objectKey(k)
+		if r != "" {
+			ferr = &pathError{reason: r}
+			return
+		}
+		if _, dup := out[ks]; dup {
+			ferr = (&pathError{reason: "two keys convert to " + strconv.Quote(ks) + " (a number key and a string key); keep only one"}).push(pathSeg{key: ks})
+			return
+		}
+		g, err := c.toGo(v)
+		if err != nil {
+			ferr = pushKey(err, ks)
+			return
+		}
+		out[ks] = g
+	})
+	if ferr != nil {
+		return nil, ferr
+	}
+	return out, nil
+}
+
+// FromGo converts a Go value to a Lua value in L. It accepts what
+// encoding/json produces and more: map[string]any (a table marked as
+// object; nil members are left out), []any (a table marked as array; nil
+// elements become json.null), string, bool, nil, all integer and float
+// types, json.Number, json.RawMessage (decoded; kept as a string if it is
+// not valid JSON), [Null] (json.null) and lua.LValue (returned as is).
+// Integers beyond ±2^53 that a float64 cannot hold exactly become strings
+// with their exact digits. Any other type goes through json.Marshal; if that
+// fails the result is the fmt %v string of the value. Values nested deeper
+// than 1000 levels (e.g. cyclic maps) become json.null.
+func FromGo(L *lua.LState, v any) lua.LValue {
+	m := stateMarkers(L)
+	f := fromGo{L: L, m: m}
+	return f.conv(v, 0)
+}
+
+type fromGo struct {
+	L *lua.LState
+	m markers
+}
+
+func intValue(n int64) lua.LValue {
+	if n > maxExactInt || n < -maxExactInt {
+		return lua.LString(strconv.FormatInt(n, 10))
+	}
+	return lua.LNumber(n)
+}
+
+func (f *fromGo) conv(v any, depth int) lua.LValue {
+	if depth > fromGoMaxDepth {
+		return f.m.null
+	}
+	switch v := v.(type) {
+	case nil:
+		return lua.LNil
+	case lua.LValue:
+		return v
+	case nullType:
+		return f.m.null
+	case bool:
+		return lua.LBool(v)
+	case string:
+		return lua.LString(v)
+	case float64:
+		return lua.LNumber(v)
+	case float32:
+		return lua.LNumber(v)
+	case int:
+		return intValue(int64(v))
+	case int8:
+		return lua.LNumber(v)
+	case int16:
+		return lua.LNumber(v)
+	case int32:
+		return lua.LNumber(v)
+	case int64:
+		return intValue(v)
+	case uint:
+		if uint64(v) > maxExactInt {
+			return lua.LString(strconv.FormatUint(uint64(v), 10))
+		}
+		return lua.LNumber(v)
+	case uint8:
+		return lua.LNumber(v)
+	case uint16:
+		return lua.LNumber(v)
+	case uint32:
+		return lua.LNumber(v)
+	case uint64:
+		if v > maxExactInt {
+			return lua.LString(strconv.FormatUint(v, 10))
+		}
+		return lua.LNumber(v)
+	case json.Number:
+		d := decoder{s: string(v), null: f.m.null, maxDepth: 1}
+		if len(d.s) > 0 && (d.s[0] == '-' || isDigit(d.s[0])) {
+			if n, err := d.number(); err == nil && d.pos == len(d.s) {
+				return n
+			}
+		}
+		return lua.LString(v)
+	case json.RawMessage:
+		out, err := DecodeString(f.L, string(v), nil)
+		if err != nil {
+			return lua.LString(v)
+		}
+		return out
+	case map[string]any:
+		t := f.L.CreateTable(0, len(v))
+		for k, e := range v {
+			if e == nil {
+				continue
+			}
+			t.RawSetString(k, f.conv(e, depth+1))
+		}
+		t.Metatable = f.m.objectMT
+		return t
+	case []any:
+		t := f.L.CreateTable(len(v), 0)
+		for i, e := range v {
+			if e == nil {
+				t.RawSetInt(i+1, f.m.null)
+				continue
+			}
+			t.RawSetInt(i+1, f.conv(e, depth+1))
+		}
+		t.Metatable = f.m.arrayMT
+		return t
+	case []string:
+		t := f.L.CreateTable(len(v), 0)
+		for i, e := range v {
+			t.RawSetInt(i+1, lua.LString(e))
+		}
+		t.Metatable = f.m.arrayMT
+		return t
+	case map[string]string:
+		t := f.L.CreateTable(0, len(v))
+		for k, e := range v {
+			t.RawSetString(k, lua.LString(e))
+		}
+		t.Metatable = f.m.objectMT
+		return t
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return lua.LString(fmt.Sprintf("%v", v))
+		}
+		out, err := DecodeString(f.L, string(b), nil)
+		if err != nil {
+			return lua.LString(fmt.Sprintf("%v", v))
+		}
+		return out
+	}
+}
