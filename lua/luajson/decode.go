@@ -460,4 +460,3 @@ func parseNumber(lit string, integral bool) lua.LValue {
 	}
 	return lua.LNumber(f)
 }
-
