@@ -1,0 +1,142 @@
+package runtime
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+)
+
+// moduleHelpers are the workos module's own functions, which are not catalog operations.
+var moduleHelpers = map[string]bool{
+	"paginate": true, "list_all": true, "batch": true, "describe": true, "functions": true,
+}
+
+// helpersTakingAName are helpers whose first argument is a function name, checked too.
+var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "describe": true}
+
+// preflight parses the script and resolves every static workos.X and
+// app.integrations.workos.X reference (and the literal function names given to
+// workos.paginate, list_all and describe) against the catalog, so a typo fails with
+// line:column and the closest match before any call is made.
+func preflight(cat *catalog.Catalog, name, src string) *ErrorInfo {
+	chunk, err := parse.Parse(strings.NewReader(src), name)
+	if err != nil {
+		info := &ErrorInfo{Kind: KindSyntax, Message: err.Error(),
+			Hint: "fix the Lua syntax at the reported line (gopher-lua speaks Lua 5.1 plus goto)"}
+		var perr *parse.Error
+		if errors.As(err, &perr) {
+			info.Line, info.Column = perr.Pos.Line, perr.Pos.Column
+			info.Message = strings.TrimSpace(perr.Message)
+			if perr.Token != "" {
+				info.Message += " near '" + perr.Token + "'"
+			}
+		}
+		return info
+	}
+	lines := strings.Split(src, "\n")
+	var found *ErrorInfo
+	check := func(fn string, line int) {
+		if found != nil || fn == "" || moduleHelpers[fn] {
+			return
+		}
+		if _, err := cat.Lookup(fn); err != nil {
+			found = &ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Line: line,
+				Column: column(lines, line, fn), Function: fn,
+				Hint: "use a name from workos.functions() or `kosmo-lua search`; nothing was called"}
+		}
+	}
+	walk(reflect.ValueOf(chunk), func(n any) {
+		switch e := n.(type) {
+		case *ast.AttrGetExpr:
+			if fn, ok := workosMember(e); ok {
+				check(fn, e.Line())
+			}
+		case *ast.FuncCallExpr:
+			attr, ok := e.Func.(*ast.AttrGetExpr)
+			if !ok || len(e.Args) == 0 {
+				return
+			}
+			if fn, ok := workosMember(attr); ok && helpersTakingAName[fn] {
+				if s, ok := e.Args[0].(*ast.StringExpr); ok {
+					check(s.Value, e.Line())
+				}
+			}
+		}
+	})
+	return found
+}
+
+// workosMember reports the member name of workos.X, app.integrations.workos.X
+// or app.integrations.workos.default.X.
+func workosMember(e *ast.AttrGetExpr) (string, bool) {
+	key, ok := e.Key.(*ast.StringExpr)
+	if !ok {
+		return "", false
+	}
+	path := objectPath(e.Object)
+	switch strings.Join(path, ".") {
+	case "workos", "app.integrations.workos", "app.integrations.workos.default":
+		if key.Value == "default" && len(path) == 3 {
+			return "", false // the account segment itself
+		}
+		return key.Value, true
+	}
+	return "", false
+}
+
+// objectPath returns the dotted names of an expression such as app.integrations.workos.
+func objectPath(e ast.Expr) []string {
+	switch t := e.(type) {
+	case *ast.IdentExpr:
+		return []string{t.Value}
+	case *ast.AttrGetExpr:
+		key, ok := t.Key.(*ast.StringExpr)
+		if !ok {
+			return nil
+		}
+		if p := objectPath(t.Object); p != nil {
+			return append(p, key.Value)
+		}
+	}
+	return nil
+}
+
+// walk visits every AST node reachable from v.
+func walk(v reflect.Value, visit func(any)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return
+		}
+		if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+			visit(v.Interface())
+		}
+		walk(v.Elem(), visit)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				walk(v.Field(i), visit)
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			walk(v.Index(i), visit)
+		}
+	}
+}
+
+// column finds the 1-based column of name on a 1-based line, or 0.
+func column(lines []string, line int, name string) int {
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	if i := strings.Index(lines[line-1], name); i >= 0 {
+		return i + 1
+	}
+	return 0
+}

@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+)
+
+func TestPreflight(t *testing.T) {
+	cat := catalog.Default()
+	tests := []struct {
+		name string
+		src  string
+		want *ErrorInfo // only Kind, Line, Column, Function compared; nil = passes
+	}{
+		{"known canonical", "return workos.organizations_list{limit = 1}", nil},
+		{"known seed name", "return workos.workos_organizations_list({})", nil},
+		{"kosmokrator path", "local w = app.integrations.workos\nreturn app.integrations.workos.workos_organizations_list({})", nil},
+		{"account path", "return app.integrations.workos.default.organizations_list({})", nil},
+		{"title alias", "return workos.validate_api_key{value = 'x'}", nil},
+		{"helpers", "for o in workos.paginate('organizations_list', {}) do end\nreturn workos.batch({})", nil},
+		{"typo", "local x = 1\nlocal orgs = workos.organisations_list{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 2, Column: 21, Function: "organisations_list"}},
+		{"typo via kosmokrator path", "return app.integrations.workos.workos_organisations_list({})", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 32, Function: "workos_organisations_list"}},
+		{"typo in paginate", "\n\nfor u in workos.paginate('userland_users_lst', {}) do end", &ErrorInfo{Kind: KindUnknownFunction, Line: 3, Column: 27, Function: "userland_users_lst"}},
+		{"ambiguous alias", "return workos.list_groups{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 15, Function: "list_groups"}},
+		{"syntax", "local x = \nreturn (", &ErrorInfo{Kind: KindSyntax, Line: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := preflight(cat, "script", tt.src)
+			if tt.want == nil {
+				if got != nil {
+					t.Fatalf("preflight = %+v, want pass", got)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatal("preflight passed, want an error")
+			}
+			trimmed := &ErrorInfo{Kind: got.Kind, Line: got.Line, Column: got.Column, Function: got.Function}
+			if tt.want.Kind == KindSyntax {
+				trimmed.Column = 0
+			}
+			if diff := cmp.Diff(tt.want, trimmed); diff != "" {
+				t.Errorf("preflight mismatch (-want +got):\n%s\nmessage: %s", diff, got.Message)
+			}
+			if got.Message == "" || got.Hint == "" {
+				t.Errorf("error lacks a message or hint: %+v", got)
+			}
+		})
+	}
+	got := preflight(cat, "script", "return workos.organisations_list{}")
+	if !strings.Contains(got.Message, "did you mean organizations_list") {
+		t.Errorf("message %q lacks the closest match", got.Message)
+	}
+	got = preflight(cat, "script", "return workos.list_groups{}")
+	if !strings.Contains(got.Message, "ambiguous") {
+		t.Errorf("message %q does not explain the ambiguity", got.Message)
+	}
+}
+
+func TestSummarizeKeepsValidJSON(t *testing.T) {
+	var data []any
+	for i := 0; i < 5000; i++ {
+		data = append(data, map[string]any{"id": i, "email": strings.Repeat("x", 50)})
+	}
+	v := map[string]any{"object": "list", "data": data}
+	out := summarize(v, 400000, 1000)
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("summary is not JSON: %v\n%s", err, out)
+	}
+	if got["truncated"] != true || got["data_length"] != float64(5000) {
+		t.Errorf("summary = %s", out)
+	}
+	if diff := cmp.Diff([]any{"email", "id"}, got["item_keys"]); diff != "" {
+		t.Errorf("item_keys (-want +got):\n%s", diff)
+	}
+}
