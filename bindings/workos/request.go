@@ -1,0 +1,956 @@
+package workos
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+)
+
+// Reserved argument keys, accepted besides an operation's parameters and body
+// fields.
+const (
+	// ArgBody holds body fields as a table: body = {...} (KosmoKrator style).
+	ArgBody = "body"
+	// ArgIdempotencyKey sets the Idempotency-Key header of a POST or PATCH.
+	ArgIdempotencyKey = "idempotency_key"
+	// ArgAccessToken is the bearer token of access_token operations
+	// (sso_get_profile).
+	ArgAccessToken = "access_token"
+)
+
+// Request is a validated call, ready for [Client.Send].
+type Request struct {
+	// Op is the operation; Function its canonical name.
+	Op       *catalog.Operation
+	Function string
+	// Method is the HTTP method; Path the path with escaped parameters filled in.
+	Method, Path string
+	// RawQuery is the encoded query string (without "?"), parameters in
+	// specification order.
+	RawQuery string
+	// Header holds header parameters (not auth, not Idempotency-Key).
+	Header http.Header
+	// Body is the JSON body, nil when none is sent; BodyValue the same as Go values.
+	Body      []byte
+	BodyValue any
+	// IdempotencyKey is the caller's key (idempotency_key argument or the spec's
+	// idempotency-key header parameter); empty lets the client generate one for
+	// a POST.
+	IdempotencyKey string
+	// AccessToken is the bearer of an access_token operation.
+	AccessToken string
+}
+
+// Validator validates arguments and builds requests. It caches each operation's
+// compiled body schema (compiled on first use). The zero value is not usable;
+// use [NewValidator]. It is safe for concurrent use.
+type Validator struct {
+	mu      sync.Mutex
+	schemas map[*catalog.Operation]*compiledSchema
+	printer *message.Printer
+}
+
+type compiledSchema struct {
+	once sync.Once
+	sch  *jsonschema.Schema
+	err  error
+}
+
+// NewValidator returns a validator with an empty schema cache.
+func NewValidator() *Validator {
+	return &Validator{schemas: map[*catalog.Operation]*compiledSchema{}, printer: message.NewPrinter(language.English)}
+}
+
+// schema returns the compiled body schema of op (nil when it has none).
+func (v *Validator) schema(op *catalog.Operation) (*jsonschema.Schema, error) {
+	if op.Body == nil || len(op.Body.Schema) == 0 {
+		return nil, nil
+	}
+	v.mu.Lock()
+	cs, ok := v.schemas[op]
+	if !ok {
+		cs = &compiledSchema{}
+		v.schemas[op] = cs
+	}
+	v.mu.Unlock()
+	cs.once.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(op.Body.Schema))
+		if err != nil {
+			cs.err = err
+			return
+		}
+		c := jsonschema.NewCompiler()
+		loc := "mem:///workos/" + url.PathEscape(op.Name) + ".json"
+		if err := c.AddResource(loc, doc); err != nil {
+			cs.err = err
+			return
+		}
+		cs.sch, cs.err = c.Compile(loc)
+	})
+	return cs.sch, cs.err
+}
+
+// Prepare validates args for op and builds the request. args is one flat map:
+// path, query and header parameters under their Lua keys (or the spec's own
+// spelling), body fields at the top level or under "body" (not both), plus the
+// reserved keys [ArgIdempotencyKey] and [ArgAccessToken]. Values are what
+// luajson.ToGo or encoding/json produce (int64/float64/json.Number numbers,
+// luajson.Null for an explicit null). Every problem is a *ValidationError.
+func (v *Validator) Prepare(op *catalog.Operation, args map[string]any) (*Request, error) {
+	p := preparer{v: v, op: op, args: args}
+	return p.run()
+}
+
+type preparer struct {
+	v    *Validator
+	op   *catalog.Operation
+	args map[string]any
+}
+
+func (p *preparer) fail(param, problem, hint string) error {
+	return &ValidationError{Function: p.op.Name, Param: param, Problem: problem, Hint: hint}
+}
+
+func (p *preparer) run() (*Request, error) {
+	op := p.op
+	req := &Request{Op: op, Function: op.Name, Method: op.Method}
+	params := map[string]any{}   // by Param.Key
+	bodyTop := map[string]any{}  // body fields given at the top level
+	var bodyTable map[string]any // body = {...}
+	bodyGiven := false
+
+	// Sort keys so the first reported problem is deterministic.
+	keys := make([]string, 0, len(p.args))
+	for k := range p.args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		val := p.args[k]
+		if val == nil {
+			continue // absent (a Lua nil never reaches here; a Go nil means absent)
+		}
+		if prm, ok := op.Param(k); ok {
+			if _, dup := params[prm.Key]; dup {
+				return nil, p.fail(prm.Key, fmt.Sprintf("given twice (as %q and %q)", prm.Key, prm.Name), "pass it once, as "+prm.Key)
+			}
+			params[prm.Key] = val
+			continue
+		}
+		switch k {
+		case ArgBody:
+			if op.Body == nil {
+				return nil, p.fail(ArgBody, "this function takes no request body", p.keysHint())
+			}
+			m, ok := asObject(val)
+			if !ok {
+				return nil, p.fail(ArgBody, "must be a table of body fields, got "+typeOf(val), "pass body = {field = value, ...}")
+			}
+			bodyTable = m
+			bodyGiven = true
+			continue
+		case ArgIdempotencyKey:
+			if op.Method == http.MethodPost || op.Method == http.MethodPatch {
+				s, ok := val.(string)
+				if !ok || s == "" {
+					return nil, p.fail(k, "must be a non-empty string, got "+typeOf(val), `pass idempotency_key = "<a v4 UUID>"`)
+				}
+				req.IdempotencyKey = s
+				continue
+			}
+		case ArgAccessToken:
+			if op.Auth == catalog.AuthAccessToken {
+				s, ok := val.(string)
+				if !ok || s == "" {
+					return nil, p.fail(k, "must be a non-empty string, got "+typeOf(val), "pass the SSO access token: access_token = token")
+				}
+				req.AccessToken = s
+				continue
+			}
+		}
+		if op.Body != nil {
+			if _, ok := op.Body.Field(k); ok || len(op.Body.Fields) == 0 {
+				bodyTop[k] = val
+				continue
+			}
+		}
+		return nil, p.unknownKey(k)
+	}
+
+	// Body fields under body = {...}: unknown ones and ones also given at the top.
+	if bodyTable != nil && len(op.Body.Fields) > 0 {
+		bkeys := make([]string, 0, len(bodyTable))
+		for k := range bodyTable {
+			bkeys = append(bkeys, k)
+		}
+		sort.Strings(bkeys)
+		for _, k := range bkeys {
+			if _, ok := op.Body.Field(k); !ok {
+				names := make([]string, 0, len(op.Body.Fields))
+				for _, f := range op.Body.Fields {
+					names = append(names, f.Name)
+				}
+				hint := "valid body fields: " + strings.Join(names, ", ")
+				if s := closest(k, names); s != "" {
+					hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+				}
+				return nil, p.fail("body."+k, "unknown body field", hint)
+			}
+			if _, dup := bodyTop[k]; dup {
+				return nil, p.fail(k, "given both at the top level and under body", "pass it in one place only")
+			}
+		}
+	}
+	var body map[string]any
+	if bodyTable != nil || len(bodyTop) > 0 {
+		body = make(map[string]any, len(bodyTable)+len(bodyTop))
+		for k, v := range bodyTable {
+			if v != nil {
+				body[k] = v
+			}
+		}
+		for k, v := range bodyTop {
+			body[k] = v
+		}
+		bodyGiven = true
+	}
+
+	if err := p.checkRequired(params, body, bodyGiven); err != nil {
+		return nil, err
+	}
+	if err := p.checkParamGroups(params); err != nil {
+		return nil, err
+	}
+
+	// Path, query and header parameters.
+	path := op.Path
+	var q strings.Builder
+	for _, prm := range op.Params {
+		val, ok := params[prm.Key]
+		if !ok {
+			continue
+		}
+		if prm.Key == ArgIdempotencyKey && prm.In == catalog.InHeader {
+			s, ok := val.(string)
+			if !ok || s == "" {
+				return nil, p.fail(prm.Key, "must be a non-empty string, got "+typeOf(val), `pass idempotency_key = "<a v4 UUID>"`)
+			}
+			req.IdempotencyKey = s
+			continue
+		}
+		if luajson.Null == val {
+			if prm.In == catalog.InPath {
+				return nil, p.fail(prm.Key, "must not be null", "pass a value")
+			}
+			continue
+		}
+		strs, err := p.paramStrings(prm, val)
+		if err != nil {
+			return nil, err
+		}
+		switch prm.In {
+		case catalog.InPath:
+			if len(strs) != 1 || strs[0] == "" {
+				return nil, p.fail(prm.Key, "must be a non-empty string", fmt.Sprintf(`pass %s = "..."`, prm.Key))
+			}
+			path = strings.Replace(path, "{"+prm.Name+"}", url.PathEscape(strs[0]), 1)
+		case catalog.InQuery:
+			if prm.Type == "array" && !prm.Explode {
+				strs = []string{strings.Join(strs, ",")}
+			}
+			for _, s := range strs {
+				if q.Len() > 0 {
+					q.WriteByte('&')
+				}
+				q.WriteString(url.QueryEscape(prm.Name))
+				q.WriteByte('=')
+				q.WriteString(url.QueryEscape(s))
+			}
+		case catalog.InHeader:
+			if req.Header == nil {
+				req.Header = http.Header{}
+			}
+			for _, s := range strs {
+				req.Header.Add(prm.Name, s)
+			}
+		}
+	}
+	req.Path = path
+	req.RawQuery = q.String()
+
+	// Body.
+	if op.Body != nil && (bodyGiven || op.Body.Required) {
+		if body == nil {
+			body = map[string]any{}
+		}
+		if err := p.checkBody(body); err != nil {
+			return nil, err
+		}
+		plain := plainJSON(body)
+		if sch, err := p.v.schema(op); err == nil && sch != nil {
+			if verr := sch.Validate(plain); verr != nil {
+				return nil, p.schemaError(verr)
+			}
+		}
+		data, err := json.Marshal(plain)
+		if err != nil {
+			return nil, p.fail("body", "cannot be encoded as JSON: "+err.Error(), "pass only strings, numbers, booleans, tables and json.null")
+		}
+		req.Body = data
+		req.BodyValue = plain
+	}
+	return req, nil
+}
+
+// validKeys lists every key the operation accepts.
+func (p *preparer) validKeys() []string {
+	op := p.op
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, prm := range op.Params {
+		add(prm.Key)
+	}
+	if op.Body != nil {
+		shadow := map[string]bool{}
+		for _, s := range op.ShadowedBodyFields() {
+			shadow[s] = true
+		}
+		for _, f := range op.Body.Fields {
+			if !shadow[f.Name] {
+				add(f.Name)
+			}
+		}
+		add(ArgBody)
+	}
+	if op.Method == http.MethodPost || op.Method == http.MethodPatch {
+		add(ArgIdempotencyKey)
+	}
+	if op.Auth == catalog.AuthAccessToken {
+		add(ArgAccessToken)
+	}
+	return out
+}
+
+func (p *preparer) keysHint() string {
+	keys := p.validKeys()
+	if len(keys) == 0 {
+		return "this function takes no arguments; call it with no table"
+	}
+	return "valid keys: " + strings.Join(keys, ", ")
+}
+
+func (p *preparer) unknownKey(k string) error {
+	keys := p.validKeys()
+	if len(keys) == 0 {
+		return p.fail(k, "unknown argument", "this function takes no arguments; call it with no table")
+	}
+	hint := "valid keys: " + strings.Join(keys, ", ")
+	if s := closest(k, keys); s != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+	}
+	return p.fail(k, "unknown argument", hint)
+}
+
+// checkRequired reports every missing required parameter and body field at once.
+func (p *preparer) checkRequired(params, body map[string]any, bodyGiven bool) error {
+	op := p.op
+	var missing []string
+	var hints []string
+	for _, prm := range op.Params {
+		if !prm.Required && prm.In != catalog.InPath {
+			continue
+		}
+		if _, ok := params[prm.Key]; !ok {
+			missing = append(missing, prm.Key)
+		}
+	}
+	if op.Body != nil && (bodyGiven || op.Body.Required) {
+		shadow := map[string]bool{}
+		for _, s := range op.ShadowedBodyFields() {
+			shadow[s] = true
+		}
+		for _, f := range op.Body.Fields {
+			if !f.Required {
+				continue
+			}
+			if _, ok := body[f.Name]; ok {
+				continue
+			}
+			if shadow[f.Name] {
+				missing = append(missing, "body."+f.Name)
+				hints = append(hints, fmt.Sprintf("%q is also a parameter, so pass the body field as body = {%s = ...}", f.Name, f.Name))
+			} else {
+				missing = append(missing, f.Name)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	problem := "missing required argument"
+	if len(missing) > 1 {
+		problem += "s"
+	}
+	hint := "pass " + strings.Join(missing, ", ")
+	if len(hints) > 0 {
+		hint += " (" + strings.Join(hints, "; ") + ")"
+	}
+	return p.fail(strings.Join(missing, ", "), problem, hint)
+}
+
+func (p *preparer) checkParamGroups(params map[string]any) error {
+	for _, g := range p.op.ParamGroups {
+		if err := p.checkGroup(g, func(name string) bool {
+			prm, ok := p.op.Param(name)
+			if !ok {
+				return false
+			}
+			_, given := params[prm.Key]
+			return given
+		}, func(name string) string {
+			if prm, ok := p.op.Param(name); ok {
+				return prm.Key
+			}
+			return name
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkGroup enforces one mutually exclusive group: at most one alternative's
+// fields (exactly one unless Optional), and all required fields of the chosen one.
+func (p *preparer) checkGroup(g catalog.Group, given func(string) bool, key func(string) string) error {
+	var chosen []catalog.GroupAlternative
+	for _, alt := range g.Alternatives {
+		for _, f := range alt.Fields {
+			if given(f) {
+				chosen = append(chosen, alt)
+				break
+			}
+		}
+	}
+	describe := func(alts []catalog.GroupAlternative) string {
+		parts := make([]string, 0, len(alts))
+		for _, a := range alts {
+			ks := make([]string, 0, len(a.Fields))
+			for _, f := range a.Fields {
+				ks = append(ks, key(f))
+			}
+			parts = append(parts, strings.Join(ks, " + "))
+		}
+		return strings.Join(parts, " | ")
+	}
+	switch {
+	case len(chosen) > 1:
+		var ks []string
+		for _, a := range chosen {
+			for _, f := range a.Fields {
+				if given(f) {
+					ks = append(ks, key(f))
+				}
+			}
+		}
+		return p.fail(strings.Join(ks, ", "), fmt.Sprintf("mutually exclusive (group %q)", g.Name),
+			"give exactly one of: "+describe(g.Alternatives))
+	case len(chosen) == 0:
+		if g.Optional {
+			return nil
+		}
+		return p.fail(g.Name, fmt.Sprintf("one of the %q alternatives is required", g.Name),
+			"give exactly one of: "+describe(g.Alternatives))
+	}
+	alt := chosen[0]
+	opt := map[string]bool{}
+	for _, f := range alt.OptionalFields {
+		opt[f] = true
+	}
+	var missing []string
+	for _, f := range alt.Fields {
+		if !opt[f] && !given(f) {
+			missing = append(missing, key(f))
+		}
+	}
+	if len(missing) > 0 {
+		return p.fail(strings.Join(missing, ", "), fmt.Sprintf("required together with the other fields of %q (group %q)", alt.Name, g.Name),
+			"give all of: "+describe([]catalog.GroupAlternative{alt}))
+	}
+	return nil
+}
+
+// checkBody checks the top-level body: field types and enums, the oneOf variant
+// chosen by the discriminator, and the mutually exclusive groups.
+func (p *preparer) checkBody(body map[string]any) error {
+	b := p.op.Body
+	names := make([]string, 0, len(body))
+	for k := range body {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		f, ok := b.Field(k)
+		if !ok {
+			continue
+		}
+		if err := p.checkValue(k, f.Type, f.Enum, body[k]); err != nil {
+			return err
+		}
+	}
+	if b.Discriminator != "" && len(b.Variants) > 0 {
+		d := b.Discriminator
+		var valid []string
+		for _, v := range b.Variants {
+			valid = append(valid, v.Name)
+		}
+		dv, ok := body[d].(string)
+		if !ok {
+			return p.fail(d, "required: it selects the variant", "give one of: "+strings.Join(valid, ", "))
+		}
+		var variant *catalog.Variant
+		for i := range b.Variants {
+			if b.Variants[i].Name == dv {
+				variant = &b.Variants[i]
+			}
+		}
+		if variant == nil {
+			hint := "give one of: " + strings.Join(valid, ", ")
+			if s := closest(dv, valid); s != "" {
+				hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+			}
+			return p.fail(d, fmt.Sprintf("unknown value %q", dv), hint)
+		}
+		var missing []string
+		for _, r := range variant.Required {
+			if _, ok := body[r]; !ok {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) > 0 {
+			return p.fail(strings.Join(missing, ", "), fmt.Sprintf("required when %s = %q", d, dv), "pass "+strings.Join(missing, ", "))
+		}
+		allowed := map[string]bool{}
+		for _, f := range variant.Fields {
+			allowed[f] = true
+		}
+		if len(allowed) > 0 {
+			for _, k := range names {
+				if !allowed[k] {
+					return p.fail(k, fmt.Sprintf("not accepted when %s = %q", d, dv),
+						"fields of this variant: "+strings.Join(variant.Fields, ", "))
+				}
+			}
+		}
+	}
+	for _, g := range b.Groups {
+		if err := p.checkGroup(g, func(f string) bool { _, ok := body[f]; return ok }, func(f string) string { return f }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkValue checks a value against a catalog type ("string", "string|null",
+// "integer", "array", ...; "" accepts anything) and an enum.
+func (p *preparer) checkValue(name, typ string, enum []string, val any) error {
+	if typ == "" {
+		return nil
+	}
+	if luajson.Null == val {
+		for _, t := range strings.Split(typ, "|") {
+			if t == "null" {
+				return nil
+			}
+		}
+		return p.fail(name, "must not be null (type "+typ+")", "leave it out instead of passing json.null")
+	}
+	okType := false
+	for _, t := range strings.Split(typ, "|") {
+		if matchesType(t, val) {
+			okType = true
+			break
+		}
+	}
+	if !okType {
+		return p.fail(name, fmt.Sprintf("must be %s, got %s", article(typ), typeOf(val)), exampleFor(name, typ))
+	}
+	if s, ok := val.(string); ok && len(enum) > 0 {
+		for _, e := range enum {
+			if e == s {
+				return nil
+			}
+		}
+		hint := "allowed values: " + strings.Join(enum, ", ")
+		if c := closest(s, enum); c != "" {
+			hint = fmt.Sprintf("did you mean %q? %s", c, hint)
+		}
+		return p.fail(name, fmt.Sprintf("invalid value %q", s), hint)
+	}
+	return nil
+}
+
+// paramStrings converts a parameter value to its wire strings, checking type,
+// enum and bounds.
+func (p *preparer) paramStrings(prm catalog.Param, val any) ([]string, error) {
+	if prm.Type == "array" {
+		arr, ok := val.([]any)
+		if !ok {
+			// A single scalar is accepted as a one-element array.
+			if isScalar(val) {
+				arr = []any{val}
+			} else {
+				return nil, p.fail(prm.Key, "must be an array, got "+typeOf(val), fmt.Sprintf(`pass %s = {"a", "b"}`, prm.Key))
+			}
+		}
+		out := make([]string, 0, len(arr))
+		for i, it := range arr {
+			s, err := p.scalarString(fmt.Sprintf("%s[%d]", prm.Key, i+1), prm.ItemType, prm.Enum, nil, nil, it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	s, err := p.scalarString(prm.Key, prm.Type, prm.Enum, prm.Minimum, prm.Maximum, val)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s}, nil
+}
+
+func (p *preparer) scalarString(name, typ string, enum []string, minimum, maximum *float64, val any) (string, error) {
+	var s string
+	switch typ {
+	case "integer", "number":
+		f, isNum := number(val)
+		if !isNum {
+			return "", p.fail(name, fmt.Sprintf("must be %s, got %s", article(typ), typeOf(val)), exampleFor(name, typ))
+		}
+		if typ == "integer" && f != math.Trunc(f) {
+			return "", p.fail(name, fmt.Sprintf("must be an integer, got %v", f), exampleFor(name, typ))
+		}
+		if minimum != nil && f < *minimum {
+			return "", p.fail(name, fmt.Sprintf("must be at least %v, got %v", *minimum, f), boundsHint(minimum, maximum))
+		}
+		if maximum != nil && f > *maximum {
+			return "", p.fail(name, fmt.Sprintf("must be at most %v, got %v", *maximum, f), boundsHint(minimum, maximum))
+		}
+		if n, ok := val.(json.Number); ok {
+			s = n.String()
+		} else {
+			s = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+	case "boolean":
+		b, ok := val.(bool)
+		if !ok {
+			return "", p.fail(name, "must be a boolean, got "+typeOf(val), fmt.Sprintf("pass %s = true or false", name))
+		}
+		s = strconv.FormatBool(b)
+	default: // string and anything unknown: strings, numbers and booleans are accepted
+		switch v := val.(type) {
+		case string:
+			s = v
+		case bool:
+			s = strconv.FormatBool(v)
+		default:
+			f, isNum := number(val)
+			if !isNum {
+				return "", p.fail(name, "must be a string, got "+typeOf(val), fmt.Sprintf(`pass %s = "..."`, name))
+			}
+			if n, ok := val.(json.Number); ok {
+				s = n.String()
+			} else {
+				s = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+		}
+	}
+	if len(enum) > 0 {
+		for _, e := range enum {
+			if e == s {
+				return s, nil
+			}
+		}
+		hint := "allowed values: " + strings.Join(enum, ", ")
+		if c := closest(s, enum); c != "" {
+			hint = fmt.Sprintf("did you mean %q? %s", c, hint)
+		}
+		return "", p.fail(name, fmt.Sprintf("invalid value %q", s), hint)
+	}
+	return s, nil
+}
+
+// schemaError translates the most specific jsonschema error into a
+// ValidationError naming the JSON path inside the body.
+func (p *preparer) schemaError(err error) error {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return p.fail("body", err.Error(), "")
+	}
+	leaf := deepestLeaf(ve)
+	path := "body"
+	for _, seg := range leaf.InstanceLocation {
+		if _, err := strconv.Atoi(seg); err == nil {
+			n, _ := strconv.Atoi(seg)
+			path += fmt.Sprintf("[%d]", n+1)
+		} else if isIdent(seg) {
+			path += "." + seg
+		} else {
+			path += fmt.Sprintf("[%q]", seg)
+		}
+	}
+	msg := leaf.ErrorKind.LocalizedString(p.v.printer)
+	return p.fail(path, msg, "fix the value to match the request schema (see workos.describe(\""+p.op.Name+"\"))")
+}
+
+// deepestLeaf returns the leaf error with the longest instance path (the first
+// such leaf on ties), which is usually the most useful one under oneOf/anyOf.
+func deepestLeaf(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
+	best := ve
+	bestDepth := -1
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			if len(e.InstanceLocation) > bestDepth {
+				best, bestDepth = e, len(e.InstanceLocation)
+			}
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return best
+}
+
+// plainJSON returns v with luajson.Null replaced by nil, for JSON encoding and
+// schema validation.
+func plainJSON(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = plainJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = plainJSON(e)
+		}
+		return out
+	default:
+		if luajson.Null == v {
+			return nil
+		}
+		return v
+	}
+}
+
+func asObject(v any) (map[string]any, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		return v, true
+	case []any:
+		if len(v) == 0 {
+			return map[string]any{}, true // an empty Lua table
+		}
+	}
+	return nil, false
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case string, bool, int, int64, float64, json.Number:
+		return true
+	}
+	return false
+}
+
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case int:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	case float64:
+		return v, true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func matchesType(t string, v any) bool {
+	switch t {
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "integer":
+		f, ok := number(v)
+		return ok && f == math.Trunc(f)
+	case "number":
+		_, ok := number(v)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	case "object":
+		_, ok := asObject(v)
+		return ok
+	case "null":
+		return luajson.Null == v
+	}
+	return true
+}
+
+func typeOf(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case int, int64:
+		return "an integer"
+	case float64:
+		return "a number"
+	case json.Number:
+		return "a number"
+	case map[string]any:
+		return "a table with keys"
+	case []any:
+		if len(v) == 0 {
+			return "an empty table"
+		}
+		return "an array"
+	default:
+		if luajson.Null == v {
+			return "json.null"
+		}
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+func article(typ string) string {
+	parts := strings.Split(typ, "|")
+	for i, t := range parts {
+		switch t {
+		case "integer", "array", "object":
+			parts[i] = "an " + t
+		case "null":
+			parts[i] = "json.null"
+		default:
+			parts[i] = "a " + t
+		}
+	}
+	return strings.Join(parts, " or ")
+}
+
+func exampleFor(name, typ string) string {
+	t := strings.Split(typ, "|")[0]
+	switch t {
+	case "string":
+		return fmt.Sprintf(`pass %s = "..."`, name)
+	case "integer", "number":
+		return fmt.Sprintf("pass %s = 10", name)
+	case "boolean":
+		return fmt.Sprintf("pass %s = true", name)
+	case "array":
+		return fmt.Sprintf(`pass %s = {"a", "b"}`, name)
+	case "object":
+		return fmt.Sprintf("pass %s = {key = value}", name)
+	}
+	return ""
+}
+
+func boundsHint(minimum, maximum *float64) string {
+	switch {
+	case minimum != nil && maximum != nil:
+		return fmt.Sprintf("pass a value between %v and %v", *minimum, *maximum)
+	case minimum != nil:
+		return fmt.Sprintf("pass a value of at least %v", *minimum)
+	case maximum != nil:
+		return fmt.Sprintf("pass a value of at most %v", *maximum)
+	}
+	return ""
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// closest returns the candidate nearest to s by edit distance, or "" when none
+// is reasonably close.
+func closest(s string, cands []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range cands {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		short := min(len(s), len(c))
+		if short >= 3 && (strings.Contains(c, s) || strings.Contains(s, c)) {
+			d = d / 2
+		}
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD > max(2, len(s)/2) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
