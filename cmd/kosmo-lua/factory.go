@@ -1,0 +1,172 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
+)
+
+// Factory holds what commands need from the outside world. Commands copy the
+// fields they use into their options struct (cli/cli style), so tests build a
+// Factory with test IOStreams, a fake environment and a temporary config path.
+// Nothing in a command reads os.Getenv, os.Stdout or the real config directly.
+type Factory struct {
+	// IOStreams are the standard streams.
+	IOStreams *IOStreams
+	// Version is the build's version string ("dev" for local builds).
+	Version string
+	// Getenv reads an environment variable (os.Getenv in production).
+	Getenv func(string) string
+	// ConfigPath returns the account file's path (see config.DefaultPath).
+	ConfigPath func() (string, error)
+	// HistoryPath returns the REPL history file's path.
+	HistoryPath func() (string, error)
+	// HTTPClient, if non-nil, carries requests to the real API (tests point it
+	// at an httptest server). If nil, the runtime's default client is used.
+	HTTPClient *http.Client
+	// Emulator returns an HTTP client served in process by a fresh emulator with
+	// its default seed data, and the API key it accepts. Used by --emulate.
+	Emulator func() (client *http.Client, apiKey string, err error)
+}
+
+// EmulatorBaseURL is the base URL given to the runtime with --emulate. Requests
+// never leave the process: the emulator's transport answers them.
+const EmulatorBaseURL = "http://emulator.kosmo-lua.invalid"
+
+// newFactory returns the production Factory.
+func newFactory(version string) *Factory {
+	f := &Factory{
+		IOStreams: SystemIOStreams(),
+		Version:   version,
+		Getenv:    os.Getenv,
+		Emulator:  inProcessEmulator,
+	}
+	f.ConfigPath = func() (string, error) { return config.DefaultPath(f.Getenv) }
+	f.HistoryPath = func() (string, error) {
+		cp, err := f.ConfigPath()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(config.DefaultStateDir(f.Getenv, cp), "repl_history"), nil
+	}
+	return f
+}
+
+// Resolved describes where a runtime's settings came from. It never holds the
+// API key.
+type Resolved struct {
+	// Emulated is true with --emulate.
+	Emulated bool
+	// KeySource is "flag", "env", "account" or "emulator".
+	KeySource string
+	// Account is the account whose key is used, or "".
+	Account string
+	// BaseURL is the effective API base URL.
+	BaseURL string
+	// Write is the effective write policy.
+	Write runtime.WritePolicy
+}
+
+// Config loads the account file.
+func (f *Factory) Config() (*config.File, string, error) {
+	path, err := f.ConfigPath()
+	if err != nil {
+		return nil, "", err
+	}
+	cf, err := config.Load(path)
+	return cf, path, err
+}
+
+// RuntimeOptions resolves credentials, base URL, policy and limits from rf, the
+// environment and the account file into runtime options.
+//
+// Credentials: with --emulate, the emulator's key and an in-process client (no
+// environment or config is read). Otherwise, first match wins: --api-key; the
+// account named by --account; WORKOS_API_KEY; the default account in the config
+// file. No key at all is a *NoCredentialsError.
+//
+// Base URL: --base-url, WORKOS_BASE_URL, the account's base_url, the runtime's
+// default. Write policy: deny when --write deny or the account's write is deny
+// (a flag cannot widen an account's policy); otherwise allow.
+func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved, error) {
+	if rf == nil {
+		rf = &RuntimeFlags{}
+	}
+	if err := rf.validate(); err != nil {
+		return nil, nil, err
+	}
+	opts := &runtime.Options{
+		Allow:       rf.Allow,
+		Deny:        rf.Deny,
+		DryRun:      rf.DryRun,
+		Timeout:     timeDuration(rf.Timeout),
+		MemoryLimit: int64(rf.Memory),
+		MaxCalls:    rf.MaxCalls,
+	}
+	res := &Resolved{}
+	var acct *config.Account
+	if rf.Emulate {
+		if rf.APIKey != "" || rf.Account != "" || rf.BaseURL != "" {
+			return nil, nil, flagErrorf("--emulate cannot be combined with --api-key, --account or --base-url")
+		}
+		client, key, err := f.Emulator()
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.HTTPClient, opts.APIKey, opts.BaseURL = client, key, EmulatorBaseURL
+		res.Emulated, res.KeySource, res.BaseURL = true, "emulator", EmulatorBaseURL
+	} else {
+		switch {
+		case rf.APIKey != "":
+			opts.APIKey, res.KeySource = rf.APIKey, "flag"
+		case rf.Account == "" && f.Getenv("WORKOS_API_KEY") != "":
+			opts.APIKey, res.KeySource = f.Getenv("WORKOS_API_KEY"), "env"
+		default:
+			cf, _, err := f.Config()
+			if err != nil {
+				return nil, nil, err
+			}
+			a, name, ok := cf.Account(rf.Account)
+			if !ok || a.APIKey == "" {
+				return nil, nil, &NoCredentialsError{Account: name, Missing: rf.Account != ""}
+			}
+			acct = a
+			opts.APIKey, res.KeySource, res.Account = a.APIKey, "account", name
+			opts.Account = name
+		}
+		opts.BaseURL = rf.BaseURL
+		if opts.BaseURL == "" {
+			opts.BaseURL = f.Getenv("WORKOS_BASE_URL")
+		}
+		if opts.BaseURL == "" && acct != nil {
+			opts.BaseURL = acct.BaseURL
+		}
+		if opts.BaseURL == "" {
+			opts.BaseURL = runtime.DefaultBaseURL
+		}
+		res.BaseURL = opts.BaseURL
+		opts.HTTPClient = f.HTTPClient
+	}
+	opts.WritePolicy = runtime.WriteAllow
+	if rf.Write == "deny" || (acct != nil && acct.Write == "deny") {
+		opts.WritePolicy = runtime.WriteDeny
+	}
+	res.Write = opts.WritePolicy
+	return opts, res, nil
+}
+
+// Runtime builds a runtime from rf (see [Factory.RuntimeOptions]).
+func (f *Factory) Runtime(rf *RuntimeFlags) (*runtime.Runtime, *Resolved, error) {
+	opts, res, err := f.RuntimeOptions(rf)
+	if err != nil {
+		return nil, nil, err
+	}
+	rt, err := runtime.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rt, res, nil
+}

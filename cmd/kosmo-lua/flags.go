@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// RuntimeFlags are the flags shared by every command that builds a runtime
+// (run, repl, call, auth test, mcp). Register them with [RuntimeFlags.AddCredentialFlags],
+// [RuntimeFlags.AddPolicyFlags] and [RuntimeFlags.AddLimitFlags], then hand the
+// struct to [Factory.Runtime]. The zero value means "not given" everywhere.
+type RuntimeFlags struct {
+	// Emulate uses the in-process WorkOS emulator; no credentials are read.
+	Emulate bool
+	// APIKey is --api-key (discouraged: argv is visible to other processes).
+	APIKey string
+	// BaseURL is --base-url.
+	BaseURL string
+	// Account is --account, a named account from the config file.
+	Account string
+
+	// Write is --write: "", "allow" or "deny".
+	Write string
+	// Allow and Deny are --allow/--deny function names or globs (repeatable).
+	Allow []string
+	Deny  []string
+	// DryRun is --dry-run: reads run, writes are recorded and not sent.
+	DryRun bool
+
+	// Timeout is --timeout; zero keeps the runtime default.
+	Timeout Duration
+	// Memory is --memory in bytes; zero keeps the runtime default.
+	Memory ByteSize
+	// MaxCalls is --max-calls; zero keeps the runtime default.
+	MaxCalls int
+}
+
+// AddCredentialFlags registers --emulate, --api-key, --base-url and --account.
+func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials)")
+	fs.StringVar(&rf.APIKey, "api-key", "", "WorkOS API key (prefer WORKOS_API_KEY or `kosmo-lua auth set`)")
+	fs.StringVar(&rf.BaseURL, "base-url", "", "WorkOS API base URL (default $WORKOS_BASE_URL, the account's, or https://api.workos.com)")
+	fs.StringVar(&rf.Account, "account", "", "Named account from `kosmo-lua auth` (default: the default account)")
+}
+
+// AddPolicyFlags registers --write, --allow, --deny and --dry-run.
+func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&rf.Write, "write", "", "Write policy: allow or deny (deny refuses write and destructive functions)")
+	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow these functions (name or glob like 'organizations_*'; repeatable)")
+	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow these functions (name or glob; repeatable; wins over --allow)")
+	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
+}
+
+// AddLimitFlags registers --timeout, --memory and --max-calls.
+func (rf *RuntimeFlags) AddLimitFlags(fs *pflag.FlagSet) {
+	fs.Var(&rf.Timeout, "timeout", "Wall-clock limit for the run, e.g. 30s or 2m (default 30s)")
+	fs.Var(&rf.Memory, "memory", "Memory limit, e.g. 64MiB, 64MB or bytes (default 64MiB)")
+	fs.IntVar(&rf.MaxCalls, "max-calls", 0, "Maximum WorkOS calls per run (default 100)")
+}
+
+// validate checks values pflag cannot check by type.
+func (rf *RuntimeFlags) validate() error {
+	switch rf.Write {
+	case "", "allow", "deny":
+	default:
+		return flagErrorf("--write must be allow or deny, not %q", rf.Write)
+	}
+	if rf.MaxCalls < 0 {
+		return flagErrorf("--max-calls must not be negative")
+	}
+	return nil
+}
+
+// ByteSize is a byte count flag accepting plain bytes ("67108864"), binary
+// units ("64KiB", "64MiB", "1GiB", also "64K", "64M", "1G") and decimal units
+// ("64KB", "64MB", "1GB").
+type ByteSize int64
+
+// String implements pflag.Value.
+func (b *ByteSize) String() string {
+	if *b == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+// Set implements pflag.Value.
+func (b *ByteSize) Set(s string) error {
+	n, err := ParseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b = ByteSize(n)
+	return nil
+}
+
+// Type implements pflag.Value.
+func (b *ByteSize) Type() string { return "size" }
+
+// ParseByteSize parses a size such as "64MiB", "64MB", "64M" or "1048576".
+func ParseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{
+		"": 1, "b": 1,
+		"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+		"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+		"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
+	}
+	m, ok := mult[unit]
+	f, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil || f <= 0 {
+		return 0, fmt.Errorf("invalid size %q: use bytes or a unit, e.g. 64MiB, 64MB", s)
+	}
+	return int64(f * m), nil
+}
+
+// Duration is a duration flag accepting Go durations ("30s", "2m", "1m30s") or
+// a plain number of seconds ("30").
+type Duration time.Duration
+
+// String implements pflag.Value.
+func (d *Duration) String() string {
+	if *d == 0 {
+		return ""
+	}
+	return time.Duration(*d).String()
+}
+
+// Set implements pflag.Value.
+func (d *Duration) Set(s string) error {
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		if n <= 0 {
+			return fmt.Errorf("invalid duration %q: must be positive", s)
+		}
+		*d = Duration(n * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("invalid duration %q: use e.g. 30s, 2m or a number of seconds", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Type implements pflag.Value.
+func (d *Duration) Type() string { return "duration" }

@@ -1,0 +1,40 @@
+// Command kosmo-lua runs agent-written Lua scripts against the WorkOS API in a
+// sandbox, calls single WorkOS functions, documents them, serves a local WorkOS
+// emulator and an MCP server. See `kosmo-lua --help`.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := mainRun(ctx, newFactory(version), os.Args[1:])
+	stop()
+	os.Exit(int(code))
+}
+
+// mainRun executes the command line args with f and returns the exit status.
+// It is main without the process: tests call it with a test Factory.
+func mainRun(ctx context.Context, f *Factory, args []string) exitCode {
+	root := newCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	path := ""
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return reportError(f.IOStreams.ErrOut, path, err)
+}

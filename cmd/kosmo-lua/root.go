@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// newCmdRoot builds the command tree.
+func newCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kosmo-lua <command>",
+		Short: "Drive the WorkOS API with small sandboxed Lua scripts",
+		Long: `kosmo-lua runs small Lua scripts that call the whole WorkOS API (212 functions,
+workos.<name>{...}) inside a sandbox with hard limits, and prints one JSON result.
+
+Stdout carries JSON only when it is not a terminal; logs and errors go to stderr.
+Exit codes: 0 success, 1 script or API error, 2 usage error, 3 limit exceeded
+(timeout, memory, calls, output), 4 no credentials or authentication failed,
+5 denied by the write policy.
+
+Credentials: --api-key, --account NAME, $WORKOS_API_KEY, then the default account
+saved with 'kosmo-lua auth set'. --emulate needs none.`,
+		Example: `  # Run a script against the built-in emulator (no account needed)
+  kosmo-lua run --emulate -e 'return workos.organizations_list{limit = 2}'
+
+  # Find and read the documentation of a function
+  kosmo-lua search "list users in an organization"
+  kosmo-lua describe organization_memberships_list
+
+  # One call without Lua, read-only
+  kosmo-lua call organizations_list --limit 5 --write deny`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       f.Version,
+	}
+	root.SetVersionTemplate("kosmo-lua {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err: err} })
+	root.CompletionOptions.HiddenDefaultCmd = false
+
+	root.AddGroup(
+		&cobra.Group{ID: "run", Title: "Running scripts and calls:"},
+		&cobra.Group{ID: "docs", Title: "Discovering functions:"},
+		&cobra.Group{ID: "setup", Title: "Setup and servers:"},
+	)
+	for _, c := range []*cobra.Command{newCmdRun(f, nil), newCmdREPL(f, nil), newCmdCall(f, nil)} {
+		c.GroupID = "run"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newCmdFunctions(f, nil), newCmdDescribe(f, nil), newCmdSearch(f, nil), newCmdTypes(f, nil)} {
+		c.GroupID = "docs"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newCmdAuth(f), newCmdEmulate(f, nil), newCmdMCP(f)} {
+		c.GroupID = "setup"
+		root.AddCommand(c)
+	}
+	root.AddCommand(newCmdVersion(f))
+	return root
+}
+
+// newCmdVersion prints the version.
+func newCmdVersion(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version",
+		Args:    noArgs,
+		Example: "  kosmo-lua version",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.IOStreams.IsStdoutTTY() {
+				fmt.Fprintf(f.IOStreams.Out, "kosmo-lua %s\n", f.Version)
+				return nil
+			}
+			return writeJSON(f.IOStreams.Out, map[string]string{"version": f.Version}, false)
+		},
+	}
+}
+
+// noArgs is cobra.NoArgs returning a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return flagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// argsRange is cobra.RangeArgs returning a usage error.
+func argsRange(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			if min == max {
+				return flagErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), min, len(args))
+			}
+			return flagErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
+		}
+		return nil
+	}
+}
+
+func timeDuration(d Duration) time.Duration { return time.Duration(d) }

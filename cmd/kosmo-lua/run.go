@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kosmo-lua/kosmo-lua/runtime"
+)
+
+// RunOptions are the inputs of `kosmo-lua run`.
+type RunOptions struct {
+	IO *IOStreams
+	// Runtime builds the runtime from the flags (Factory.Runtime).
+	Runtime func(*RuntimeFlags) (*runtime.Runtime, *Resolved, error)
+	// ReadFile reads a script file (os.ReadFile).
+	ReadFile func(string) ([]byte, error)
+
+	Flags RuntimeFlags
+	// File is the script path, "-" for stdin, or "" when Code is used.
+	File string
+	// Code is the -e source; CodeSet says -e was given.
+	Code    string
+	CodeSet bool
+	// ArgsJSON is --args, a JSON value visible to the script as `args`.
+	ArgsJSON string
+	// JSON prints the whole result envelope.
+	JSON bool
+}
+
+func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
+	opts := &RunOptions{IO: f.IOStreams, Runtime: f.Runtime, ReadFile: os.ReadFile}
+	cmd := &cobra.Command{
+		Use:   "run [FILE | -] [-e CODE]",
+		Short: "Run a Lua script against the WorkOS API",
+		Long: `Run a Lua script from FILE, from stdin ("-" or piped input) or inline (-e).
+
+The script calls WorkOS functions as workos.<name>{...} (see 'kosmo-lua functions'),
+reads its input from the global args (--args JSON) and returns its result.
+
+Output: the script's return value as JSON on stdout; print() output and errors on
+stderr. With --json, the whole result envelope on stdout for every outcome:
+  {ok, outcome, result, logs, error, effects, calls, stats}
+
+Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
+4 no credentials or 401, 5 denied by the write policy.`,
+		Example: `  # Inline, against the built-in emulator
+  kosmo-lua run --emulate -e 'return #workos.organizations_list{}.data'
+
+  # A file with arguments, read-only, whole envelope
+  kosmo-lua run report.lua --args '{"org":"org_123"}' --write deny --json
+
+  # From stdin, dry run (writes recorded, not sent)
+  cat onboard.lua | kosmo-lua run - --dry-run`,
+		Args: argsRange(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			opts.CodeSet = cmd.Flags().Changed("eval")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua source to run instead of a file")
+	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "JSON value given to the script as the global `args`")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
+	opts.Flags.AddCredentialFlags(cmd.Flags())
+	opts.Flags.AddPolicyFlags(cmd.Flags())
+	opts.Flags.AddLimitFlags(cmd.Flags())
+	return cmd
+}
+
+// scriptSource returns the script's name and source.
+func (o *RunOptions) scriptSource() (name, src string, err error) {
+	switch {
+	case o.CodeSet && o.File != "":
+		return "", "", flagErrorf("give either a FILE or -e CODE, not both")
+	case o.CodeSet:
+		if strings.TrimSpace(o.Code) == "" {
+			return "", "", flagErrorf("-e needs Lua source, e.g. -e 'return 1'")
+		}
+		return "eval", o.Code, nil
+	case o.File == "-" || (o.File == "" && o.IO.StdinPiped()):
+		b, err := io.ReadAll(o.IO.In)
+		if err != nil {
+			return "", "", fmt.Errorf("reading the script from stdin: %w", err)
+		}
+		if strings.TrimSpace(string(b)) == "" {
+			return "", "", flagErrorf("the script on stdin is empty")
+		}
+		return "stdin", string(b), nil
+	case o.File != "":
+		b, err := o.ReadFile(o.File)
+		if err != nil {
+			return "", "", flagErrorf("cannot read script: %v", err)
+		}
+		return filepath.Base(o.File), string(b), nil
+	}
+	return "", "", flagErrorf("no script: pass a FILE, - (stdin) or -e CODE")
+}
+
+// parseArgsJSON decodes --args; empty means nil.
+func parseArgsJSON(s string) (any, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, flagErrorf("--args must be valid JSON: %v", err)
+	}
+	return v, nil
+}
+
+func runRun(ctx context.Context, opts *RunOptions) error {
+	name, src, err := opts.scriptSource()
+	if err != nil {
+		return err
+	}
+	args, err := parseArgsJSON(opts.ArgsJSON)
+	if err != nil {
+		return err
+	}
+	rt, _, err := opts.Runtime(&opts.Flags)
+	if err != nil {
+		return err
+	}
+	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args})
+	if err != nil {
+		return err
+	}
+	return printRunResult(opts.IO, res, name, opts.JSON)
+}
+
+// printRunResult prints a run's result by the output rules and returns an
+// *ExitError for any outcome but completed.
+func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope bool) error {
+	pretty := ios.IsStdoutTTY()
+	if envelope {
+		if err := writeJSON(ios.Out, res, pretty); err != nil {
+			return err
+		}
+	} else {
+		for _, l := range res.Logs {
+			fmt.Fprintln(ios.ErrOut, strings.TrimRight(l, "\n"))
+		}
+		if res.OK {
+			if err := writeRawJSON(ios.Out, res.Result, pretty); err != nil {
+				return err
+			}
+		}
+	}
+	code := exitCodeFor(res.Outcome, res.Error)
+	if code == exitOK {
+		return nil
+	}
+	fmt.Fprint(ios.ErrOut, formatError(res.Error, name))
+	return &ExitError{Code: code}
+}
+
+// formatError renders an error envelope for people: kind and location, the
+// message, API details and the hint, each on its own line.
+func formatError(info *runtime.ErrorInfo, name string) string {
+	if info == nil {
+		return "error: the run failed without an error description\n"
+	}
+	var b strings.Builder
+	b.WriteString("error: " + info.Kind)
+	if info.Line > 0 {
+		if name == "" {
+			name = "script"
+		}
+		fmt.Fprintf(&b, " at %s:%d", name, info.Line)
+	}
+	if info.Function != "" {
+		fmt.Fprintf(&b, " in workos.%s", info.Function)
+	}
+	b.WriteString(": " + info.Message + "\n")
+	var api []string
+	if info.Status != 0 {
+		api = append(api, fmt.Sprintf("status %d", info.Status))
+	}
+	if info.Code != "" {
+		api = append(api, "code "+info.Code)
+	}
+	if info.RequestID != "" {
+		api = append(api, "request_id "+info.RequestID)
+	}
+	if len(api) > 0 {
+		b.WriteString("  " + strings.Join(api, ", ") + "\n")
+	}
+	if info.Hint != "" {
+		b.WriteString("hint: " + info.Hint + "\n")
+	}
+	return b.String()
+}
