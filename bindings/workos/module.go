@@ -1,0 +1,594 @@
+package workos
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+)
+
+// Batch concurrency bounds; see [Module.BatchConcurrency].
+const (
+	DefaultBatchConcurrency = 32
+	MaxBatchConcurrency     = 64
+)
+
+// Module is the `workos` Lua module: one function per catalog operation plus the
+// helpers paginate, list_all, batch, call, describe and functions. Configure it,
+// then call [Module.Preload] on each *lua.LState. One Module may serve many
+// states; it must not be changed after the first Preload.
+type Module struct {
+	// Catalog resolves function names. If nil, catalog.Default().
+	Catalog *catalog.Catalog
+	// Client sends the requests. Required.
+	Client *Client
+	// Authorize, if set, is called after validation and before every request
+	// (each batch item included). A non-nil error refuses the call: it is raised
+	// to the script with kind "denied", or the error's own Kind() when it
+	// implements [Kinder]. It may be called from several goroutines at once
+	// during workos.batch.
+	Authorize func(ctx context.Context, op *catalog.Operation) error
+	// Observe, if set, is called after every call, including refused and invalid
+	// ones (Status 0). It may be called from several goroutines at once during
+	// workos.batch.
+	Observe func(CallRecord)
+	// BatchConcurrency is how many workos.batch calls run at once when the script
+	// does not say. If zero, [DefaultBatchConcurrency] (32): 100 calls at 20 ms
+	// each finish in about 4 rounds (~80 ms), and 32 in-flight requests stay far
+	// below WorkOS's 6,000 requests/minute budget for any batch a script can
+	// reasonably issue (429s are retried with Retry-After anyway). A script may
+	// pass {concurrency = n}; values are clamped to 1..[MaxBatchConcurrency].
+	BatchConcurrency int
+}
+
+// CallRecord describes one finished (or refused) call, for [Module.Observe].
+type CallRecord struct {
+	// Function is the canonical name; Method and Path the request line (Path
+	// with parameters filled in when validation succeeded, else the template).
+	Function, Method, Path string
+	// Status is the HTTP status; 0 when nothing was sent (invalid, refused,
+	// dry-run, network error).
+	Status int
+	// Duration is the wall time of the call, validation to decoded answer.
+	Duration time.Duration
+	// RequestID and IdempotencyKey are as sent/received.
+	RequestID, IdempotencyKey string
+	// Access is the operation's access class.
+	Access catalog.Access
+	// Retries counts retried attempts.
+	Retries int
+	// DryRun is true when the call was recorded instead of sent.
+	DryRun bool
+	// Batch is true for calls made by workos.batch.
+	Batch bool
+	// Err is the failure, nil on success.
+	Err error
+}
+
+// Preload registers the module in L: require("workos"), the global `workos`,
+// and app.integrations.workos (KosmoKrator's path; app and app.integrations are
+// created when absent). All three are the same read-only table.
+func (m *Module) Preload(L *lua.LState) {
+	if m.Client == nil {
+		panic("workos: Module.Client is nil")
+	}
+	mod := m.NewTable(L)
+	L.PreloadModule("workos", func(L *lua.LState) int {
+		L.Push(mod)
+		return 1
+	})
+	L.SetGlobal("workos", mod)
+	app, ok := L.GetGlobal("app").(*lua.LTable)
+	if !ok {
+		app = L.NewTable()
+		L.SetGlobal("app", app)
+	}
+	integ, ok := app.RawGetString("integrations").(*lua.LTable)
+	if !ok {
+		integ = L.NewTable()
+		app.RawSetString("integrations", integ)
+	}
+	integ.RawSetString("workos", mod)
+}
+
+// Preload is shorthand for m.Preload(L).
+func Preload(L *lua.LState, m *Module) { m.Preload(L) }
+
+// state is the module's per-LState data.
+type state struct {
+	m       *Module
+	cat     *catalog.Catalog
+	proxy   *lua.LTable
+	cache   *lua.LTable
+	byFn    map[*lua.LFunction]*catalog.Operation
+	fnByOp  map[*catalog.Operation]*lua.LFunction
+	errMeta *lua.LTable
+}
+
+// NewTable builds the module table for L without registering it anywhere.
+// Functions are created on first access (through a metatable __index) and
+// cached, so an unused function costs nothing.
+func (m *Module) NewTable(L *lua.LState) *lua.LTable {
+	s := &state{m: m, cat: m.Catalog, byFn: map[*lua.LFunction]*catalog.Operation{}, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
+	if s.cat == nil {
+		s.cat = catalog.Default()
+	}
+	s.proxy = L.CreateTable(0, 0)
+	s.cache = L.CreateTable(0, 16)
+	for name, fn := range map[string]lua.LGFunction{
+		"paginate":  s.luaPaginate,
+		"list_all":  s.luaListAll,
+		"batch":     s.luaBatch,
+		"call":      s.luaCall,
+		"describe":  s.luaDescribe,
+		"functions": s.luaFunctions,
+	} {
+		s.cache.RawSetString(name, L.NewFunction(fn))
+	}
+	s.cache.RawSetString("null", luajson.NullValue(L))
+	s.cache.RawSetString("default", s.proxy) // app.integrations.workos.default.fn
+	cacheMT := L.CreateTable(0, 1)
+	cacheMT.RawSetString("__index", L.NewFunction(s.luaIndex))
+	s.cache.Metatable = cacheMT
+
+	proxyMT := L.CreateTable(0, 3)
+	proxyMT.RawSetString("__index", s.cache)
+	proxyMT.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("workos: the workos module is read-only (tried to set %q); keep your own values in a local table", L.ToStringMeta(L.Get(2)).String())
+		return 0
+	}))
+	proxyMT.RawSetString("__metatable", lua.LString("workos: the module's metatable is protected"))
+	s.proxy.Metatable = proxyMT
+
+	s.errMeta = L.CreateTable(0, 2)
+	s.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(t.RawGetString("text"))
+		return 1
+	}))
+	s.errMeta.RawSetString("__concat", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(L.ToStringMeta(L.Get(1)).String() + L.ToStringMeta(L.Get(2)).String()))
+		return 1
+	}))
+	return s.proxy
+}
+
+// luaIndex resolves workos.<name> on a cache miss.
+func (s *state) luaIndex(L *lua.LState) int {
+	key := L.Get(2)
+	name, ok := key.(lua.LString)
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	op, err := s.cat.Lookup(string(name))
+	if err != nil {
+		s.raise(L, nil, err)
+	}
+	fn := s.function(L, op)
+	s.cache.RawSetString(string(name), fn)
+	L.Push(fn)
+	return 1
+}
+
+// function returns the (cached) Lua function for op.
+func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
+	if fn, ok := s.fnByOp[op]; ok {
+		return fn
+	}
+	fn := L.NewFunction(func(L *lua.LState) int {
+		args, err := s.argsFromStack(L, op)
+		if err != nil {
+			s.raise(L, op, err)
+		}
+		v, err := s.callOne(L, op, args)
+		if err != nil {
+			s.raise(L, op, err)
+		}
+		L.Push(v)
+		return 1
+	})
+	s.fnByOp[op] = fn
+	s.byFn[fn] = op
+	return fn
+}
+
+// resolve turns a function name or a workos function value into its operation.
+func (s *state) resolve(v lua.LValue) (*catalog.Operation, error) {
+	switch v := v.(type) {
+	case lua.LString:
+		return s.cat.Lookup(string(v))
+	case *lua.LFunction:
+		if op, ok := s.byFn[v]; ok {
+			return op, nil
+		}
+	}
+	return nil, fmt.Errorf("workos: expected a function name such as \"organizations_list\" or a workos function, got %s", v.Type())
+}
+
+// positionalKeys is the order positional arguments map onto: path parameters in
+// template order, then query and header parameters in specification order, then
+// the body (KosmoKrator's declaration order).
+func positionalKeys(op *catalog.Operation) []string {
+	var keys []string
+	for _, p := range op.Params {
+		if p.In == catalog.InPath {
+			keys = append(keys, p.Key)
+		}
+	}
+	for _, p := range op.Params {
+		if p.In != catalog.InPath {
+			keys = append(keys, p.Key)
+		}
+	}
+	if op.Body != nil {
+		keys = append(keys, ArgBody)
+	}
+	return keys
+}
+
+// argsFromStack reads the call's arguments: one table of named arguments, or
+// positional values in [positionalKeys] order.
+func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]any, error) {
+	n := L.GetTop()
+	if n == 0 {
+		return map[string]any{}, nil
+	}
+	if t, ok := L.Get(1).(*lua.LTable); ok {
+		if n > 1 {
+			for i := 2; i <= n; i++ {
+				if L.Get(i) != lua.LNil {
+					return nil, &ValidationError{Function: op.Name, Problem: "got a table followed by more arguments",
+						Hint: "pass one table of named arguments, e.g. " + example(op)}
+				}
+			}
+		}
+		return tableArgs(op, t)
+	}
+	keys := positionalKeys(op)
+	args := map[string]any{}
+	for i := 1; i <= n; i++ {
+		v := L.Get(i)
+		if v == lua.LNil {
+			continue
+		}
+		if i > len(keys) {
+			return nil, &ValidationError{Function: op.Name, Problem: fmt.Sprintf("too many positional arguments (%d; it takes %d: %s)", n, len(keys), strings.Join(keys, ", ")),
+				Hint: "pass one table of named arguments, e.g. " + example(op)}
+		}
+		gv, err := luajson.ToGo(v)
+		if err != nil {
+			return nil, &ValidationError{Function: op.Name, Param: keys[i-1], Problem: err.Error(), Hint: "pass strings, numbers, booleans or tables"}
+		}
+		args[keys[i-1]] = gv
+	}
+	return args, nil
+}
+
+func tableArgs(op *catalog.Operation, t *lua.LTable) (map[string]any, error) {
+	gv, err := luajson.ToGo(t)
+	if err != nil {
+		return nil, &ValidationError{Function: op.Name, Problem: "arguments cannot be converted: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
+	}
+	switch v := gv.(type) {
+	case map[string]any:
+		return v, nil
+	case []any:
+		if len(v) == 0 {
+			return map[string]any{}, nil
+		}
+	}
+	return nil, &ValidationError{Function: op.Name, Problem: "arguments must be a table of named values, got a list",
+		Hint: "pass named arguments, e.g. " + example(op)}
+}
+
+// call runs one call: validate, authorize, send, observe. It is safe to run
+// off the Lua goroutine (it does not touch L).
+func (s *state) call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error) {
+	start := time.Now()
+	rec := CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch}
+	req, err := s.m.Client.Prepare(op, args)
+	var res *Result
+	if err == nil {
+		rec.Path = req.Path
+		if s.m.Authorize != nil {
+			if aerr := s.m.Authorize(ctx, op); aerr != nil {
+				err = &deniedError{err: aerr}
+			}
+		}
+		if err == nil {
+			res, err = s.m.Client.Send(ctx, req)
+		}
+	}
+	if res != nil {
+		rec.Status, rec.RequestID, rec.IdempotencyKey, rec.Retries = res.Status, res.RequestID, res.IdempotencyKey, res.Retries
+		rec.DryRun = res.DryRun != nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		rec.Status, rec.RequestID = ae.Status, ae.RequestID
+	}
+	rec.Err = err
+	rec.Duration = time.Since(start)
+	if s.m.Observe != nil {
+		s.m.Observe(rec)
+	}
+	return res, err
+}
+
+func luaContext(L *lua.LState) context.Context {
+	if ctx := L.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
+
+// callOne runs a call on the Lua goroutine and converts its result.
+func (s *state) callOne(L *lua.LState, op *catalog.Operation, args map[string]any) (lua.LValue, error) {
+	res, err := s.call(luaContext(L), op, args, false)
+	if err != nil {
+		return lua.LNil, err
+	}
+	return s.resultValue(L, res), nil
+}
+
+// resultValue converts a result to Lua: decoded JSON; {success = true, status =
+// N} for an empty body (and location for a redirect); {body = text, status = N}
+// for a body that is not JSON; {dry_run = true, request = {...}} for a dry run.
+func (s *state) resultValue(L *lua.LState, res *Result) lua.LValue {
+	if res.DryRun != nil {
+		r := res.DryRun
+		req := map[string]any{"method": r.Method, "url": r.URL, "headers": toAnyMap(r.Headers)}
+		if r.Body != nil {
+			req["body"] = r.Body
+		}
+		return luajson.FromGo(L, map[string]any{"dry_run": true, "function": res.Function, "request": req})
+	}
+	if res.Status >= 300 && res.Status < 400 {
+		t := L.CreateTable(0, 3)
+		t.RawSetString("success", lua.LTrue)
+		t.RawSetString("status", lua.LNumber(res.Status))
+		if loc := res.Header.Get("Location"); loc != "" {
+			t.RawSetString("location", lua.LString(loc))
+		}
+		return t
+	}
+	body := bytes.TrimSpace(res.Body)
+	if len(body) == 0 {
+		t := L.CreateTable(0, 2)
+		t.RawSetString("success", lua.LTrue)
+		t.RawSetString("status", lua.LNumber(res.Status))
+		return t
+	}
+	if v, err := luajson.Decode(L, body); err == nil {
+		return v
+	}
+	t := L.CreateTable(0, 2)
+	t.RawSetString("body", lua.LString(res.Body))
+	t.RawSetString("status", lua.LNumber(res.Status))
+	return t
+}
+
+func toAnyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// deniedError wraps an Authorize refusal.
+type deniedError struct{ err error }
+
+func (e *deniedError) Error() string { return e.err.Error() }
+func (e *deniedError) Unwrap() error { return e.err }
+func (e *deniedError) Kind() string {
+	var k Kinder
+	if errors.As(e.err, &k) {
+		return k.Kind()
+	}
+	return KindDenied
+}
+
+// raise raises err as a Lua error table (see errorTable). It does not return.
+func (s *state) raise(L *lua.LState, op *catalog.Operation, err error) {
+	L.Error(s.errorTable(L, op, err, scriptLine(L)), 1)
+}
+
+// errorTable converts an error to the table scripts see from pcall: kind,
+// message, the APIError fields, function/method/path, line, and a __tostring
+// giving the full message.
+func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line int) *lua.LTable {
+	t := L.CreateTable(0, 12)
+	set := func(k string, v lua.LValue) { t.RawSetString(k, v) }
+	setStr := func(k, v string) {
+		if v != "" {
+			set(k, lua.LString(v))
+		}
+	}
+	kind := KindInternal
+	var kd Kinder
+	if errors.As(err, &kd) {
+		kind = kd.Kind()
+	}
+	text := err.Error()
+	message := text
+	if op != nil {
+		setStr("function", op.Name)
+		setStr("method", op.Method)
+		setStr("path", op.Path)
+	}
+	var (
+		ae *APIError
+		ve *ValidationError
+		ne *NetworkError
+		le *catalog.LookupError
+		te *ResponseTooLargeError
+	)
+	switch {
+	case errors.As(err, &ae):
+		message = ae.Message
+		if message == "" {
+			message = ae.Summary()
+		}
+		for k, v := range ae.Extra {
+			if t.RawGetString(k) == lua.LNil {
+				set(k, luajson.FromGo(L, v))
+			}
+		}
+		set("status", lua.LNumber(ae.Status))
+		setStr("code", ae.Code)
+		setStr("error", ae.ErrorCode)
+		setStr("error_description", ae.ErrorDescription)
+		setStr("request_id", ae.RequestID)
+		setStr("function", ae.Function)
+		setStr("method", ae.Method)
+		setStr("path", ae.Path)
+		if ae.RetryAfter > 0 {
+			set("retry_after", lua.LNumber(ae.RetryAfter.Seconds()))
+		}
+		if len(ae.Errors) > 0 {
+			arr := L.CreateTable(len(ae.Errors), 0)
+			for _, fe := range ae.Errors {
+				m := map[string]any{}
+				for k, v := range map[string]string{"field": fe.Field, "code": fe.Code, "message": fe.Message, "property": fe.Property} {
+					if v != "" {
+						m[k] = v
+					}
+				}
+				if len(fe.Constraints) > 0 {
+					c := map[string]any{}
+					for k, v := range fe.Constraints {
+						c[k] = v
+					}
+					m["constraints"] = c
+				}
+				arr.Append(luajson.FromGo(L, m))
+			}
+			luajson.MarkArray(L, arr)
+			set("errors", arr)
+		}
+	case errors.As(err, &ve):
+		setStr("function", ve.Function)
+		setStr("param", ve.Param)
+		setStr("problem", ve.Problem)
+		setStr("hint", ve.Hint)
+	case errors.As(err, &ne):
+		setStr("path", ne.Path)
+		set("attempts", lua.LNumber(ne.Attempts))
+	case errors.As(err, &te):
+		set("status", lua.LNumber(te.Status))
+		setStr("request_id", te.RequestID)
+		setStr("path", te.Path)
+	case errors.As(err, &le):
+		kind = KindUnknownFunction
+		setStr("name", le.Name)
+		if len(le.Candidates) > 0 {
+			set("candidates", luajson.FromGo(L, toAnySlice(le.Candidates)))
+		}
+		if len(le.Suggestions) > 0 {
+			set("suggestions", luajson.FromGo(L, toAnySlice(le.Suggestions)))
+		}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		kind = KindCanceled
+		name := ""
+		if op != nil {
+			name = op.Name + ": "
+		}
+		text = "workos: " + name + "call canceled: " + err.Error() + " (the script's deadline or a cancellation stopped it)"
+		message = text
+	}
+	setStr("kind", kind)
+	setStr("message", message)
+	setStr("text", text)
+	if line > 0 {
+		set("line", lua.LNumber(line))
+	}
+	t.Metatable = s.errMeta
+	return t
+}
+
+// scriptLine is the line of the innermost Lua function on the call stack (the
+// script line that made the call, even through pcall or an iterator); 0 when
+// unknown.
+func scriptLine(L *lua.LState) int {
+	for level := 1; level < 16; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := L.GetInfo("l", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+			return dbg.CurrentLine
+		}
+	}
+	return 0
+}
+
+func toAnySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// example renders a sample call.
+func example(op *catalog.Operation) string {
+	var parts []string
+	for _, p := range op.Params {
+		if p.Required || p.In == catalog.InPath {
+			parts = append(parts, fmt.Sprintf("%s = %s", p.Key, sampleValue(p.Type, p.Enum)))
+		}
+	}
+	if op.Body != nil {
+		shadow := map[string]bool{}
+		for _, f := range op.ShadowedBodyFields() {
+			shadow[f] = true
+		}
+		var inBody []string
+		for _, f := range op.Body.Fields {
+			if !f.Required {
+				continue
+			}
+			v := sampleValue(f.Type, f.Enum)
+			if f.Const != nil {
+				v = fmt.Sprintf("%q", fmt.Sprint(f.Const))
+			} else if f.Name == op.Body.Discriminator && len(op.Body.Variants) > 0 {
+				v = fmt.Sprintf("%q", op.Body.Variants[0].Name)
+			}
+			if shadow[f.Name] {
+				inBody = append(inBody, fmt.Sprintf("%s = %s", f.Name, v))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s = %s", f.Name, v))
+			}
+		}
+		if len(inBody) > 0 {
+			parts = append(parts, "body = {"+strings.Join(inBody, ", ")+"}")
+		}
+	}
+	return fmt.Sprintf("workos.%s({%s})", op.Name, strings.Join(parts, ", "))
+}
+
+func sampleValue(typ string, enum []string) string {
+	if len(enum) > 0 {
+		return fmt.Sprintf("%q", enum[0])
+	}
+	switch strings.Split(typ, "|")[0] {
+	case "integer", "number":
+		return "10"
+	case "boolean":
+		return "true"
+	case "array":
+		return `{"..."}`
+	case "object":
+		return "{...}"
+	}
+	return `"..."`
+}
