@@ -1,0 +1,484 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+func authHandlers() map[string]handler {
+	return map[string]handler{
+		"userland_sessions_authenticate_0": (*call).authenticate,
+		"userland_sessions_logout":         (*call).sessionLogout,
+		"userland_sso_authorize":           (*call).redirectWithCode,
+		"sso_authorize":                    (*call).redirectWithCode,
+		"sso_logout":                       func(c *call) any { return c.redirectTo(c.q.Get("return_to"), nil) },
+		"sso_token":                        (*call).ssoToken,
+		"sso_get_profile":                  (*call).ssoProfile,
+
+		"authentication_factors_create":                 (*call).factorEnroll,
+		"userland_user_authentication_factors_create_0": (*call).userFactorEnroll,
+		"userland_user_authentication_factors_list_0":   (*call).userFactorList,
+		"authentication_factors_get":                    func(c *call) any { return c.getOr404("authentication_factors", "Authentication Factor", c.p("id")) },
+		"authentication_factors_delete":                 (*call).factorDelete,
+		"authentication_factors_challenge":              (*call).factorChallenge,
+		"authentication_challenges_verify":              (*call).challengeVerify,
+
+		"radar_standalone_assess":                   (*call).radarAssess,
+		"radar_standalone_update_radar_list":        (*call).radarListUpdate,
+		"radar_standalone_delete_radar_list_entry":  (*call).radarListDelete,
+		"widgets_public_issue_widget_session_token": (*call).widgetToken,
+	}
+}
+
+// jwt builds an HS256 token signed with a fixed emulator key (not a secret).
+func jwt(claims map[string]any) string {
+	enc := base64.RawURLEncoding
+	h, _ := json.Marshal(map[string]any{"alg": "HS256", "typ": "JWT", "kid": "emulator"})
+	p, _ := json.Marshal(claims)
+	msg := enc.EncodeToString(h) + "." + enc.EncodeToString(p)
+	mac := hmac.New(sha256.New, []byte("kosmo-lua-emulator"))
+	mac.Write([]byte(msg))
+	return msg + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+func (c *call) oauthClient() *apiError {
+	if c.s("client_id") == "" {
+		return oauthError(http.StatusBadRequest, "invalid_client", "client_id is required.")
+	}
+	if sec := c.s("client_secret"); sec != "" && !c.e.keys[sec] {
+		return oauthError(http.StatusUnauthorized, "invalid_client", "The client_secret is not a valid API key.")
+	}
+	return nil
+}
+
+func (c *call) authenticate() any {
+	if err := c.oauthClient(); err != nil {
+		return err
+	}
+	method := ""
+	var u Object
+	org := c.s("organization_id")
+	switch c.s("grant_type") {
+	case "password":
+		u = c.userByEmail(c.s("email"))
+		if u == nil || str(u["_password"]) == "" || str(u["_password"]) != hashPassword(str(u["id"]), c.s("password")) {
+			c.emit("authentication.password_failed", Object{"type": "password", "status": "failed", "email": c.s("email"), "user_id": nil}, "")
+			return oauthError(http.StatusBadRequest, "invalid_grant", "Invalid credentials: the email or password is wrong.")
+		}
+		method = "Password"
+		c.emit("authentication.password_succeeded", Object{"type": "password", "status": "succeeded", "email": u["email"], "user_id": u["id"]}, "")
+	case "urn:workos:oauth:grant-type:magic-auth:code":
+		email := strings.ToLower(c.s("email"))
+		ma := c.st.find("magic_auths", where("email", email, "code", c.s("code")))
+		if ma == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The magic auth code is invalid or expired.")
+		}
+		if exp, err := time.Parse(time.RFC3339Nano, str(ma["expires_at"])); err == nil && c.now.After(exp) {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The magic auth code has expired.")
+		}
+		c.st.del("magic_auths", str(ma["id"]))
+		u = c.userByEmail(email)
+		if u == nil {
+			u = c.newUser(email)
+			c.st.put("users", u)
+			c.emit("user.created", u, "")
+		}
+		u["email_verified"] = true
+		method = "MagicAuth"
+		c.emit("authentication.magic_auth_succeeded", Object{"type": "magic_auth", "status": "succeeded", "email": email, "user_id": u["id"]}, "")
+	case "refresh_token":
+		s := c.st.find("sessions", where("_refresh_token", c.s("refresh_token")))
+		if s == nil || s["status"] != "active" {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The refresh token is invalid, was already used, or its session was revoked.")
+		}
+		u = c.st.get("users", str(s["user_id"]))
+		if u == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The session's user no longer exists.")
+		}
+		if org == "" {
+			org = str(s["organization_id"])
+		}
+		return c.issueTokens(u, s, org, str(s["_method"]))
+	case "urn:workos:oauth:grant-type:email-verification:code":
+		v := c.st.find("email_verifications", where("code", c.s("code")))
+		if v == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The email verification code is invalid.")
+		}
+		u = c.st.get("users", str(v["user_id"]))
+		if u == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The user no longer exists.")
+		}
+		u["email_verified"] = true
+		c.st.del("email_verifications", str(v["id"]))
+		method = "Password"
+	default:
+		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use password, refresh_token or urn:workos:oauth:grant-type:magic-auth:code.", c.s("grant_type")))
+	}
+	if tok := c.s("invitation_token"); tok != "" {
+		if i := c.st.find("invitations", where("token", tok, "state", "pending")); i != nil {
+			if _, err := c.acceptInvitation(i); err != nil {
+				return err
+			}
+			if org == "" {
+				org = str(i["organization_id"])
+			}
+		}
+	}
+	if org == "" {
+		if m := c.st.find("organization_memberships", where("user_id", str(u["id"]), "status", "active")); m != nil {
+			org = str(m["organization_id"])
+		}
+	} else if c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) == nil {
+		return oauthError(http.StatusBadRequest, "invalid_organization_id", fmt.Sprintf("User '%s' is not a member of organization '%s'.", u["id"], org))
+	}
+	u["last_sign_in_at"] = ts(c.now)
+	s := c.newObj("session", "session_")
+	s["user_id"], s["organization_id"], s["status"] = u["id"], nil, "active"
+	if org != "" {
+		s["organization_id"] = org
+	}
+	s["auth_method"] = map[string]string{"Password": "password", "MagicAuth": "magic_code"}[method]
+	s["ip_address"], s["user_agent"] = c.s("ip_address"), c.s("user_agent")
+	s["expires_at"], s["ended_at"], s["impersonator"] = ts(c.now.Add(30*24*time.Hour)), nil, nil
+	s["_method"] = method
+	c.st.put("sessions", s)
+	c.emit("session.created", s, org)
+	return c.issueTokens(u, s, org, method)
+}
+
+// issueTokens rotates the session's refresh token and returns the authenticate response.
+func (c *call) issueTokens(u, s Object, org, method string) any {
+	rt := "rt_" + token(c.st.newID("refresh_", c.now))
+	s["_refresh_token"] = rt
+	c.touch(s)
+	claims := map[string]any{"iss": "https://api.workos.com", "sub": u["id"], "sid": s["id"], "iat": c.now.Unix(), "exp": c.now.Add(5 * time.Minute).Unix()}
+	out := map[string]any{"user": public(u), "access_token": "", "refresh_token": rt, "authentication_method": method}
+	if org != "" {
+		out["organization_id"] = org
+		claims["org_id"] = org
+		if m := c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)); m != nil {
+			roles := strs(m["_roles"])
+			if len(roles) > 0 {
+				claims["role"] = roles[0]
+			}
+			claims["roles"] = roles
+			claims["permissions"] = c.effectivePerms(m, nil)
+		}
+	}
+	out["access_token"] = jwt(claims)
+	return out
+}
+
+func (c *call) sessionLogout() any {
+	if s := c.st.get("sessions", c.q.Get("session_id")); s != nil && s["status"] == "active" {
+		s["status"], s["ended_at"] = "revoked", ts(c.now)
+		delete(s, "_refresh_token")
+		c.touch(s)
+		c.emit("session.revoked", s, str(s["organization_id"]))
+	}
+	return c.redirectTo(c.q.Get("return_to"), nil)
+}
+
+func (c *call) redirectTo(target string, params url.Values) any {
+	if target == "" {
+		target = "https://example.com/"
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return badRequest("invalid_redirect_uri", fmt.Sprintf("'%s' is not a valid URL.", target))
+	}
+	q := u.Query()
+	for k, v := range params {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	c.header.Set("Location", u.String())
+	c.status = http.StatusFound
+	return nil
+}
+
+// redirectWithCode answers the browser authorize endpoints with a 302 to redirect_uri
+// carrying a code (usable with sso_token) and the state.
+func (c *call) redirectWithCode() any {
+	code := "code_" + token(c.st.newID("code_", c.now))
+	p := url.Values{"code": {code}}
+	if st := c.q.Get("state"); st != "" {
+		p.Set("state", st)
+	}
+	c.st.Singletons["sso_code_"+code] = Object{"connection": c.q.Get("connection"), "organization": c.q.Get("organization")}
+	return c.redirectTo(c.q.Get("redirect_uri"), p)
+}
+
+func (c *call) ssoProfileFor(code string) Object {
+	var conn Object
+	if info := c.st.Singletons["sso_code_"+code]; info != nil {
+		if id := str(info["connection"]); id != "" {
+			conn = c.st.get("connections", id)
+		} else if org := str(info["organization"]); org != "" {
+			conn = c.st.find("connections", where("organization_id", org))
+		}
+	}
+	if conn == nil {
+		if all := c.st.all("connections"); len(all) > 0 {
+			conn = all[0]
+		}
+	}
+	p := Object{"object": "profile", "id": c.st.newID("prof_", c.now), "raw_attributes": map[string]any{}, "custom_attributes": map[string]any{}}
+	if conn != nil {
+		p["connection_id"], p["connection_type"], p["organization_id"] = conn["id"], conn["connection_type"], conn["organization_id"]
+		if du := c.st.find("directory_users", where("organization_id", str(conn["organization_id"]))); du != nil {
+			p["email"], p["first_name"], p["last_name"], p["idp_id"] = du["email"], du["first_name"], du["last_name"], du["idp_id"]
+		}
+	}
+	return p
+}
+
+func (c *call) ssoToken() any {
+	get := func(k string) string {
+		if v := c.s(k); v != "" {
+			return v
+		}
+		return c.q.Get(k)
+	}
+	if !c.e.keys[get("client_secret")] {
+		return oauthError(http.StatusBadRequest, "invalid_client", "The client_secret is not a valid API key.")
+	}
+	code := get("code")
+	if c.st.Singletons["sso_code_"+code] == nil {
+		return oauthError(http.StatusBadRequest, "invalid_grant", "The code is invalid or was already used; start again at sso_authorize.")
+	}
+	p := c.ssoProfileFor(code)
+	delete(c.st.Singletons, "sso_code_"+code)
+	at := "sso_at_" + token(c.st.newID("sso_at_", c.now))
+	c.st.Singletons["sso_token_"+at] = p
+	c.st.dirty = true
+	return map[string]any{"token_type": "Bearer", "access_token": at, "expires_in": 600, "profile": p}
+}
+
+func (c *call) ssoProfile() any {
+	p := c.st.Singletons["sso_token_"+c.token]
+	if p == nil {
+		return unauthorized()
+	}
+	return public(p)
+}
+
+// MFA factors and TOTP.
+
+func totpCode(secret string, t time.Time) string {
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
+	if err != nil {
+		return ""
+	}
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(t.Unix()/30))
+	mac := hmac.New(sha1.New, key)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	n := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
+	return fmt.Sprintf("%06d", n%1000000)
+}
+
+// TOTPCode returns the current code for a TOTP secret (as enrolled by the
+// emulator), so tests can verify challenges.
+func TOTPCode(secret string, now time.Time) string { return totpCode(secret, now) }
+
+func (c *call) newFactor(typ, userID string) (Object, *apiError) {
+	f := c.newObj("authentication_factor", "auth_factor_")
+	f["type"] = typ
+	if userID != "" {
+		f["user_id"] = userID
+	}
+	switch typ {
+	case "totp":
+		sum := sha256.Sum256([]byte("totp:" + str(f["id"])))
+		secret := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:20])
+		if s := c.s("totp_secret"); s != "" {
+			secret = s
+		}
+		issuer, user := c.s("totp_issuer"), c.s("totp_user")
+		if issuer == "" {
+			issuer = "WorkOS"
+		}
+		uri := fmt.Sprintf("otpauth://totp/%s:%s?secret=%s&issuer=%s", url.PathEscape(issuer), url.PathEscape(user), secret, url.QueryEscape(issuer))
+		f["totp"] = map[string]any{"issuer": issuer, "user": user, "secret": secret, "uri": uri,
+			"qr_code": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}
+	case "sms":
+		if c.s("phone_number") == "" {
+			return nil, required422("phone_number")
+		}
+		f["sms"] = map[string]any{"phone_number": c.s("phone_number")}
+	default:
+		return nil, invalid("type", "invalid", fmt.Sprintf("Factor type '%s' is not supported; use totp or sms.", typ))
+	}
+	c.st.put("authentication_factors", f)
+	c.emit("authentication_factor.created", f, "")
+	return f, nil
+}
+
+func (c *call) factorEnroll() any {
+	f, err := c.newFactor(c.s("type"), c.s("user_id"))
+	if err != nil {
+		return err
+	}
+	return public(f)
+}
+
+func (c *call) userFactorEnroll() any {
+	uid := c.p("userlandUserId")
+	if _, err := c.user(uid); err != nil {
+		return err
+	}
+	f, err := c.newFactor(c.s("type"), uid)
+	if err != nil {
+		return err
+	}
+	ch := c.newChallenge(f)
+	return map[string]any{"authentication_factor": public(f), "authentication_challenge": public(ch)}
+}
+
+func (c *call) userFactorList() any {
+	if _, err := c.user(c.p("userlandUserId")); err != nil {
+		return err
+	}
+	return c.simpleList("authentication_factors", where("user_id", c.p("userlandUserId")))
+}
+
+func (c *call) factorDelete() any {
+	f := c.st.get("authentication_factors", c.p("id"))
+	if f == nil {
+		return notFound("Authentication Factor", c.p("id"))
+	}
+	c.st.del("authentication_factors", c.p("id"))
+	c.emit("authentication_factor.deleted", f, "")
+	c.status = http.StatusNoContent
+	return nil
+}
+
+func (c *call) newChallenge(f Object) Object {
+	ch := c.newObj("authentication_challenge", "auth_challenge_")
+	ch["authentication_factor_id"] = f["id"]
+	ch["expires_at"] = ts(c.now.Add(10 * time.Minute))
+	if f["type"] == "sms" {
+		ch["code"] = code6(str(ch["id"]))
+	}
+	c.st.put("authentication_challenges", ch)
+	return ch
+}
+
+func (c *call) factorChallenge() any {
+	f := c.st.get("authentication_factors", c.p("id"))
+	if f == nil {
+		return notFound("Authentication Factor", c.p("id"))
+	}
+	return public(c.newChallenge(f))
+}
+
+func (c *call) challengeVerify() any {
+	ch := c.st.get("authentication_challenges", c.p("id"))
+	if ch == nil {
+		return notFound("Authentication Challenge", c.p("id"))
+	}
+	f := c.st.get("authentication_factors", str(ch["authentication_factor_id"]))
+	valid := false
+	code := c.s("code")
+	if f != nil && f["type"] == "totp" {
+		secret := str(f["totp"].(map[string]any)["secret"])
+		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+			if code != "" && totpCode(secret, c.now.Add(d)) == code {
+				valid = true
+			}
+		}
+	} else if code != "" && code == str(ch["code"]) {
+		valid = true
+	}
+	c.status = http.StatusCreated
+	return map[string]any{"challenge": public(ch), "valid": valid}
+}
+
+// Radar: deterministic verdicts. Emails or IPs on the block list (or an email with
+// "+block") are blocked; on the allow list allowed; an email with "+challenge" or an
+// IP in 10.66.0.0/16 is challenged; everything else is allowed.
+func (c *call) radarAssess() any {
+	email, ip := strings.ToLower(c.s("email")), c.s("ip_address")
+	lists := c.radarLists()
+	verdict, reason := "allow", "low_risk"
+	domain := email[strings.LastIndex(email, "@")+1:]
+	inList := func(name string) bool {
+		l := strs(lists[name])
+		return contains(l, email) || contains(l, ip) || contains(l, domain)
+	}
+	switch {
+	case inList("allow"):
+		verdict, reason = "allow", "allow_listed"
+	case inList("block") || strings.Contains(email, "+block"):
+		verdict, reason = "block", "block_listed"
+	case strings.Contains(email, "+challenge") || strings.HasPrefix(ip, "10.66."):
+		verdict, reason = "challenge", "unrecognized_device"
+	}
+	a := Object{"id": c.st.newID("radar_attempt_", c.now), "verdict": verdict, "reason": reason, "email": email, "ip_address": ip, "created_at": ts(c.now)}
+	c.st.put("radar_attempts", a)
+	c.emit("radar.assessed", a, "")
+	return map[string]any{"verdict": verdict, "reason": reason, "attempt_id": a["id"], "control": "device_fingerprint", "blocklist_type": nil}
+}
+
+func (c *call) radarLists() Object {
+	l := c.st.Singletons["radar_lists"]
+	if l == nil {
+		l = Object{}
+		c.st.Singletons["radar_lists"] = l
+	}
+	return l
+}
+
+func (c *call) radarListUpdate() any {
+	name := c.p("action")
+	entry := strings.ToLower(c.s("entry"))
+	lists := c.radarLists()
+	l := strs(lists[name])
+	if contains(l, entry) {
+		return map[string]any{"message": "Entry already present in list"}
+	}
+	lists[name] = toAny(append(l, entry))
+	c.st.dirty = true
+	c.emit("radar.list_updated", Object{"list": name, "type": c.p("type"), "entry": entry}, "")
+	c.status = http.StatusCreated
+	return nil
+}
+
+func (c *call) radarListDelete() any {
+	lists := c.radarLists()
+	name := c.p("action")
+	lists[name] = toAny(remove(strs(lists[name]), strings.ToLower(c.s("entry"))))
+	c.st.dirty = true
+	c.emit("radar.list_updated", Object{"list": name, "type": c.p("type")}, "")
+	return nil
+}
+
+func (c *call) widgetToken() any {
+	claims := map[string]any{"iss": "https://api.workos.com", "aud": "widgets", "iat": c.now.Unix(), "exp": c.now.Add(time.Hour).Unix(), "scopes": strs(c.body["scopes"])}
+	if org := c.s("organization_id"); org != "" {
+		if _, err := c.org(org); err != nil {
+			return err
+		}
+		claims["org_id"] = org
+	}
+	if uid := c.s("user_id"); uid != "" {
+		if _, err := c.user(uid); err != nil {
+			return err
+		}
+		claims["sub"] = uid
+	}
+	return map[string]any{"token": jwt(claims)}
+}
