@@ -1,0 +1,54 @@
+// Package mcptools exposes a [runtime.Runtime] as an MCP server, built on the
+// official Go SDK (github.com/modelcontextprotocol/go-sdk). It is the only
+// package of kosmo-lua that imports the SDK.
+//
+//	rt, _ := runtime.New(&runtime.Options{APIKey: key, WritePolicy: runtime.WriteDeny})
+//	srv := mcptools.NewServer(rt, &mcptools.Options{Tools: mcptools.ModeCode})
+//	err := mcptools.ServeStdio(ctx, srv, os.Stdin, os.Stdout)
+//
+// # Code mode (the default)
+//
+// Four small tools, with KosmoKrator's names so agents' habits carry over, let a
+// model discover the API and then run one Lua script that does the whole job:
+//
+//   - lua_list_docs {namespace?}: the function index, by group;
+//   - lua_search_docs {query, limit?}: ranked matches with call signatures;
+//   - lua_read_doc {page}: a function's reference, a group, or a guide
+//     (overview, errors, pagination, batch, json, limits); an unknown page lists
+//     the closest ones;
+//   - execute_lua {code, args?, timeout_ms?}: runs the script through
+//     [runtime.Runtime.Run] and returns the result envelope as structuredContent
+//     plus a compact text rendering; isError is set unless the outcome is
+//     "completed".
+//
+// The whole tools/list of code mode is about 850 tokens (measured by
+// TestToolsListSize).
+//
+// # Per-function tools
+//
+// With [ModeFunctions] or [ModeAll], every catalog function the runtime's policy
+// allows becomes one tool named by [ToolName] ("workos_organizations_list"). Its
+// inputSchema takes the parameters and body fields at the top level, as the Lua
+// module does, plus an optional body object; its outputSchema is the response
+// schema (kept to three levels) when the response is an object. Annotations:
+// readOnlyHint for reads, destructiveHint only for destructive functions,
+// idempotentHint for GET, PUT and DELETE, openWorldHint always. A bare array
+// result is wrapped as {items: [...]}; results are always JSON objects.
+//
+// # Policy and limits
+//
+// The runtime's write policy and Allow/Deny lists decide everything: refused
+// functions are not listed as tools, not shown in the docs, and a script calling
+// one fails with outcome "denied". A client can lower a run's timeout
+// (timeout_ms) but never raise a limit, and [Options.MaxResultBytes] only
+// tightens the runtime's output cap.
+//
+// # Protocol
+//
+// Tool calls run concurrently, each in its own sandbox (bounded by
+// [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled) cancels
+// the context of the run, which stops the script at once. When a request carries
+// a progress token, the call sends a progress notification every
+// [Options.ProgressInterval] with the elapsed time. Each call's outcome is logged
+// to the client (once it has set a log level) and to [Options.Logger].
+package mcptools

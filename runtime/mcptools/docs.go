@@ -1,0 +1,286 @@
+package mcptools
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+)
+
+//go:embed guides/*.md
+var guideFiles embed.FS
+
+// guideNames lists the guides in reading order.
+var guideNames = []string{"overview", "errors", "pagination", "batch", "json", "limits"}
+
+// docs renders the documentation pages of the code-mode tools for one server:
+// only the functions its runtime's policy allows are listed.
+type docs struct {
+	cat      *catalog.Catalog
+	allowed  map[string]bool // canonical names the policy allows
+	hidden   int             // catalog functions the policy refuses
+	readOnly bool            // every write and destructive function is refused
+	maxBytes int
+}
+
+func newDocs(cat *catalog.Catalog, allowedOps []*catalog.Operation, maxBytes int) *docs {
+	d := &docs{cat: cat, allowed: map[string]bool{}, maxBytes: maxBytes, readOnly: true}
+	for _, op := range allowedOps {
+		d.allowed[op.Name] = true
+		if op.Access != catalog.Read {
+			d.readOnly = false
+		}
+	}
+	d.hidden = len(cat.Operations()) - len(d.allowed)
+	return d
+}
+
+// policyNote is one sentence on the server's policy, for guides and indexes.
+func (d *docs) policyNote() string {
+	switch {
+	case d.hidden == 0:
+		return ""
+	case d.readOnly:
+		return fmt.Sprintf("This server is read-only: %d write and destructive functions are hidden and a script that calls one fails with outcome `denied`.", d.hidden)
+	default:
+		return fmt.Sprintf("This server's policy hides %d functions; a script that calls one fails with outcome `denied`.", d.hidden)
+	}
+}
+
+// guide returns a guide's text, or false.
+func (d *docs) guide(name string) (string, bool) {
+	b, err := guideFiles.ReadFile("guides/" + name + ".md")
+	if err != nil {
+		return "", false
+	}
+	s := strings.ReplaceAll(string(b), "{{max_result_bytes}}", fmt.Sprint(d.maxBytes))
+	s = strings.ReplaceAll(s, "{{policy}}", d.policyNote())
+	return strings.TrimRight(s, "\n") + "\n", true
+}
+
+// groups returns the catalog groups with only the allowed operations, dropping
+// empty groups.
+func (d *docs) groups() []catalog.OpGroup {
+	var out []catalog.OpGroup
+	for _, g := range d.cat.Groups() {
+		var ops []*catalog.Operation
+		for _, op := range g.Ops {
+			if d.allowed[op.Name] {
+				ops = append(ops, op)
+			}
+		}
+		if len(ops) > 0 {
+			out = append(out, catalog.OpGroup{Name: g.Name, Ops: ops})
+		}
+	}
+	return out
+}
+
+// list renders lua_list_docs: without a namespace, every group on one line with
+// its function names; with one, the matching groups' functions, one line each.
+func (d *docs) list(namespace string) string {
+	ns := normalizePage(namespace)
+	var b strings.Builder
+	groups := d.groups()
+	if ns == "" || ns == "workos" {
+		n := 0
+		for _, g := range groups {
+			n += len(g.Ops)
+		}
+		fmt.Fprintf(&b, "# workos: %d functions in %d groups\n\nCall as workos.<name>{...}. lua_list_docs {namespace = \"<group>\"} lists a group with summaries; lua_read_doc {page = \"<name>\"} documents a function.\n\n", n, len(groups))
+		for _, g := range groups {
+			names := make([]string, len(g.Ops))
+			for i, op := range g.Ops {
+				names[i] = op.Name
+			}
+			fmt.Fprintf(&b, "- %s: %s\n", g.Name, strings.Join(names, ", "))
+		}
+		fmt.Fprintf(&b, "\nGuides (lua_read_doc): %s.\n", strings.Join(guideNames, ", "))
+		if note := d.policyNote(); note != "" {
+			b.WriteString(note + "\n")
+		}
+		return b.String()
+	}
+	if ns == "guides" {
+		fmt.Fprintf(&b, "# guides\n\n")
+		for _, name := range guideNames {
+			text, _ := d.guide(name)
+			title, _, _ := strings.Cut(text, "\n")
+			fmt.Fprintf(&b, "- %s\n", strings.TrimPrefix(title, "# "))
+		}
+		return b.String()
+	}
+	var matched []catalog.OpGroup
+	for _, g := range groups {
+		if g.Name == ns || strings.HasPrefix(g.Name, ns+".") || strings.HasPrefix(g.Name, ns+"-") {
+			matched = append(matched, g)
+		}
+	}
+	if len(matched) == 0 {
+		// A function-name prefix such as "organizations" or "userland_users".
+		var ops []*catalog.Operation
+		for _, g := range groups {
+			for _, op := range g.Ops {
+				if strings.HasPrefix(op.Name, strings.ReplaceAll(ns, "-", "_")) {
+					ops = append(ops, op)
+				}
+			}
+		}
+		if len(ops) > 0 {
+			sort.Slice(ops, func(i, j int) bool { return ops[i].Name < ops[j].Name })
+			matched = []catalog.OpGroup{{Name: ns + "*", Ops: ops}}
+		}
+	}
+	if len(matched) == 0 {
+		names := make([]string, len(groups))
+		for i, g := range groups {
+			names[i] = g.Name
+		}
+		return fmt.Sprintf("Namespace %q not found. Namespaces: %s.\n", namespace, strings.Join(names, ", "))
+	}
+	for i, g := range matched {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeGroupIndex(&b, g)
+	}
+	return b.String()
+}
+
+// writeGroupIndex writes a group heading and one line per function.
+func writeGroupIndex(b *strings.Builder, g catalog.OpGroup) {
+	fmt.Fprintf(b, "# %s (%d)\n\n", g.Name, len(g.Ops))
+	for _, op := range g.Ops {
+		fmt.Fprintf(b, "- %s — %s [%s]\n", op.Name, oneLine(op.Summary), op.Access)
+	}
+}
+
+// search renders lua_search_docs.
+func (d *docs) search(query string, limit int) string {
+	if limit <= 0 {
+		limit = 10
+	}
+	var b strings.Builder
+	n := 0
+	for _, h := range d.cat.Search(query, 0) {
+		if !d.allowed[h.Op.Name] {
+			continue
+		}
+		if n == limit {
+			break
+		}
+		n++
+		fmt.Fprintf(&b, "- %s — %s [%s]\n", h.Op.Signature(), oneLine(h.Op.Summary), h.Op.Access)
+	}
+	var guides []string
+	terms := strings.Fields(strings.ToLower(query))
+	for _, name := range guideNames {
+		text, _ := d.guide(name)
+		lower := strings.ToLower(text)
+		for _, t := range terms {
+			if len(t) >= 3 && (strings.Contains(lower, t) || strings.Contains(name, t)) {
+				guides = append(guides, name)
+				break
+			}
+		}
+	}
+	if n == 0 && len(guides) == 0 {
+		return fmt.Sprintf("No functions match %q. Try other words (e.g. a resource such as \"users\" and an action such as \"list\"), or lua_list_docs for the index.\n", query)
+	}
+	out := b.String()
+	if n > 0 {
+		out = fmt.Sprintf("%d matches for %q (best first; lua_read_doc <name> for details):\n", n, query) + out
+	}
+	if len(guides) > 0 {
+		out += "Guides mentioning it: " + strings.Join(guides, ", ") + "\n"
+	}
+	return out
+}
+
+// read renders lua_read_doc. The bool is false for an unknown page; the text then
+// lists the closest pages.
+func (d *docs) read(page string) (string, bool) {
+	p := normalizePage(page)
+	if p == "" || p == "workos" {
+		return d.guide("overview")
+	}
+	if text, ok := d.guide(p); ok {
+		return text, true
+	}
+	if op, err := d.cat.Lookup(p); err == nil {
+		text := op.Reference()
+		if !d.allowed[op.Name] {
+			text += "\n> Not callable on this server: its policy refuses " + op.Name + " (" + string(op.Access) + "); a script that calls it fails with outcome `denied`.\n"
+		}
+		return text, true
+	} else if le, ok := err.(*catalog.LookupError); ok && len(le.Candidates) > 0 {
+		return fmt.Sprintf("Page %q is ambiguous; it could mean: %s.\n", page, strings.Join(le.Candidates, ", ")), false
+	}
+	for _, g := range d.groups() {
+		if g.Name == p {
+			var b strings.Builder
+			writeGroupIndex(&b, g)
+			b.WriteString("\n## Signatures\n\n")
+			for _, op := range g.Ops {
+				fmt.Fprintf(&b, "- `%s`\n", op.Signature())
+			}
+			return b.String(), true
+		}
+	}
+	return fmt.Sprintf("Page %q not found. Closest pages: %s. Guides: %s.\n", page,
+		strings.Join(d.closest(p, 5), ", "), strings.Join(guideNames, ", ")), false
+}
+
+// closest returns up to n function or group names near p, allowed ones only.
+func (d *docs) closest(p string, n int) []string {
+	var out []string
+	for _, g := range d.groups() {
+		if strings.Contains(g.Name, p) || strings.Contains(p, g.Name) {
+			out = append(out, g.Name)
+		}
+	}
+	for _, name := range d.cat.Suggest(p, n+len(d.cat.Operations())-len(d.allowed)) {
+		if d.allowed[name] {
+			out = append(out, name)
+		}
+	}
+	for _, h := range d.cat.Search(strings.ReplaceAll(p, "_", " "), 0) {
+		if d.allowed[h.Op.Name] && !contains(out, h.Op.Name) {
+			out = append(out, h.Op.Name)
+		}
+		if len(out) >= n {
+			break
+		}
+	}
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// normalizePage strips the prefixes agents carry over from KosmoKrator
+// ("app.", "integrations.workos.") and from Lua ("workos.").
+func normalizePage(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, pre := range []string{"app.", "integrations.", "workos."} {
+		s = strings.TrimPrefix(s, pre)
+	}
+	s = strings.TrimSuffix(s, "()")
+	return s
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return truncate(s, 120)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

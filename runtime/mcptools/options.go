@@ -1,0 +1,77 @@
+package mcptools
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Mode selects which tools a server exposes.
+type Mode string
+
+// The tool modes.
+const (
+	// ModeCode exposes the four code-mode tools: lua_list_docs, lua_search_docs,
+	// lua_read_doc and execute_lua.
+	ModeCode Mode = "code"
+	// ModeFunctions exposes one tool per catalog function the runtime's policy
+	// allows, named by [ToolName].
+	ModeFunctions Mode = "functions"
+	// ModeAll exposes both.
+	ModeAll Mode = "all"
+)
+
+// ParseMode parses a --tools flag value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case ModeCode, ModeFunctions, ModeAll:
+		return m, nil
+	case "":
+		return ModeCode, nil
+	}
+	return "", fmt.Errorf(`mcptools: unknown tools mode %q; use "code", "functions" or "all"`, s)
+}
+
+// Defaults for the zero values of [Options].
+const (
+	// DefaultMaxResultBytes caps the JSON of one tool result: the envelope's
+	// result of execute_lua (larger results are summarised by the runtime as
+	// valid JSON) and the data of a per-function tool.
+	DefaultMaxResultBytes = 50_000
+	// DefaultProgressInterval is how often a running tool call sends a progress
+	// notification when the client asked for progress.
+	DefaultProgressInterval = 5 * time.Second
+	// DefaultMaxConcurrent bounds the tool calls that run at the same time across
+	// all sessions of one server; further calls wait for a free slot (or for
+	// their cancellation).
+	DefaultMaxConcurrent = 16
+	// DefaultName is the server name reported in the initialize response.
+	DefaultName = "kosmo-lua"
+	// DefaultVersion is the server version reported when Options.Version is empty.
+	DefaultVersion = "dev"
+)
+
+// Options configure [NewServer]. A nil *Options means all defaults; NewServer
+// copies the struct.
+type Options struct {
+	// Tools selects the exposed tools. If empty, ModeCode.
+	Tools Mode
+	// MaxResultBytes caps each tool result (see DefaultMaxResultBytes). It can
+	// only lower the runtime's own MaxOutputBytes, never raise it. If zero,
+	// DefaultMaxResultBytes.
+	MaxResultBytes int
+	// Name and Version are reported as serverInfo. If empty, DefaultName and
+	// DefaultVersion.
+	Name    string
+	Version string
+	// ProgressInterval is the heartbeat period of progress notifications. If
+	// zero, DefaultProgressInterval.
+	ProgressInterval time.Duration
+	// MaxConcurrent bounds the tool calls running at once. If zero,
+	// DefaultMaxConcurrent; negative means no bound.
+	MaxConcurrent int
+	// Logger receives the server's operational logs (one line per tool call;
+	// never the API key or script results). The CLI points it at stderr,
+	// because stdout belongs to the protocol. If nil, logs are discarded.
+	Logger *slog.Logger
+}

@@ -1,0 +1,210 @@
+package mcptools
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
+)
+
+// server holds what the tool handlers of one [mcp.Server] share. Everything is
+// read-only after NewServer except the semaphore channel.
+type server struct {
+	rt   *runtime.Runtime
+	opts Options
+	log  *slog.Logger
+	docs *docs
+	sem  chan struct{} // nil: no bound
+	// tools maps per-function tool names to operations.
+	tools map[string]*catalog.Operation
+}
+
+// NewServer returns an MCP server exposing rt as tools (see the package
+// documentation). rt must not be nil. The server can serve any number of
+// sessions at once, over any transport (see [ServeStdio] and [HTTPHandler]).
+//
+// Only functions that rt's policy allows are exposed or documented, and nothing
+// a client sends can widen that policy or raise rt's limits.
+func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
+	if rt == nil {
+		panic("mcptools: nil Runtime")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Tools == "" {
+		o.Tools = ModeCode
+	}
+	if _, err := ParseMode(string(o.Tools)); err != nil {
+		panic(err.Error())
+	}
+	if o.MaxResultBytes <= 0 {
+		o.MaxResultBytes = DefaultMaxResultBytes
+	}
+	if o.ProgressInterval <= 0 {
+		o.ProgressInterval = DefaultProgressInterval
+	}
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if o.Name == "" {
+		o.Name = DefaultName
+	}
+	if o.Version == "" {
+		o.Version = DefaultVersion
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	allowed := rt.Functions()
+	s := &server{
+		rt:    rt,
+		opts:  o,
+		log:   log,
+		docs:  newDocs(rt.Catalog(), allowed, o.MaxResultBytes),
+		tools: map[string]*catalog.Operation{},
+	}
+	if o.MaxConcurrent > 0 {
+		s.sem = make(chan struct{}, o.MaxConcurrent)
+	}
+	srv := mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "kosmo-lua: WorkOS via Lua", Version: o.Version},
+		&mcp.ServerOptions{
+			Instructions: s.instructions(),
+			Logger:       log,
+			// Every tools/list is one page: the list never changes and clients
+			// should see all tools at once.
+			PageSize: len(allowed) + 16,
+			// The tool list never changes; logging is offered.
+			Capabilities: &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}},
+		})
+	if o.Tools == ModeCode || o.Tools == ModeAll {
+		s.addCodeTools(srv)
+	}
+	if o.Tools == ModeFunctions || o.Tools == ModeAll {
+		s.addFunctionTools(srv, allowed)
+	}
+	return srv
+}
+
+// instructions are sent to clients at initialize; keep them short.
+func (s *server) instructions() string {
+	var b strings.Builder
+	b.WriteString("WorkOS API through sandboxed Lua scripts.")
+	if s.opts.Tools != ModeFunctions {
+		b.WriteString(" Find functions with lua_search_docs or lua_list_docs, check one with lua_read_doc, then run a single execute_lua script that does the whole job and returns only what you need.")
+	}
+	if s.opts.Tools != ModeCode {
+		b.WriteString(" Each workos_* tool calls one WorkOS function.")
+	}
+	if s.docs.readOnly && s.docs.hidden > 0 {
+		b.WriteString(" This server is read-only: write functions are refused.")
+	}
+	return b.String()
+}
+
+// call runs fn as one tool call: it waits for a concurrency slot, sends
+// progress heartbeats while fn runs (when the client sent a progress token), and
+// logs the outcome to the server log and to the client.
+//
+// It returns an error only when ctx ended before fn could start.
+func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string, fn func(context.Context) (outcome string, calls int)) error {
+	start := time.Now()
+	if s.sem != nil {
+		select {
+		case s.sem <- struct{}{}:
+			defer func() { <-s.sem }()
+		case <-ctx.Done():
+			return fmt.Errorf("mcptools: %s was cancelled while waiting for a free slot (%d calls already running)", tool, cap(s.sem))
+		}
+	}
+	stop := s.heartbeat(ctx, req, tool, start)
+	outcome, calls := fn(ctx)
+	stop()
+	elapsed := time.Since(start)
+	level := slog.LevelInfo
+	if outcome != string(runtime.OutcomeCompleted) {
+		level = slog.LevelWarn
+	}
+	s.log.Log(ctx, level, "tool call", "tool", tool, "outcome", outcome, "calls", calls, "duration_ms", elapsed.Milliseconds())
+	if req != nil && req.Session != nil {
+		mcpLevel := mcp.LoggingLevel("info")
+		if level == slog.LevelWarn {
+			mcpLevel = "warning"
+		}
+		_ = req.Session.Log(ctx, &mcp.LoggingMessageParams{
+			Level:  mcpLevel,
+			Logger: s.opts.Name,
+			Data:   map[string]any{"tool": tool, "outcome": outcome, "calls": calls, "duration_ms": elapsed.Milliseconds()},
+		})
+	}
+	return nil
+}
+
+// heartbeat sends a progress notification every ProgressInterval until the
+// returned stop function is called; stop waits for the sender to finish, so no
+// notification follows the tool's response.
+func (s *server) heartbeat(ctx context.Context, req *mcp.CallToolRequest, tool string, start time.Time) (stop func()) {
+	if req == nil || req.Session == nil || req.Params == nil || req.Params.GetProgressToken() == nil {
+		return func() {}
+	}
+	token := req.Params.GetProgressToken()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(s.opts.ProgressInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				elapsed := time.Since(start)
+				_ = req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
+					ProgressToken: token,
+					Progress:      elapsed.Seconds(),
+					Message:       fmt.Sprintf("%s running for %s", tool, elapsed.Round(100*time.Millisecond)),
+				})
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// ServeStdio serves srv over newline-delimited JSON-RPC on in and out until in
+// ends or ctx is cancelled. out belongs to the protocol: nothing else may write
+// to it.
+func ServeStdio(ctx context.Context, srv *mcp.Server, in io.Reader, out io.Writer) error {
+	t := &mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
+	err := srv.Run(ctx, t)
+	if err != nil && ctx.Err() != nil {
+		return nil // a requested shutdown is not a failure
+	}
+	return err
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
+
+// HTTPHandler serves srv over MCP's streamable HTTP transport, one session per
+// client. The SDK rejects requests whose Host header is not local when the
+// listener is on a loopback address (DNS-rebinding protection).
+func HTTPHandler(srv *mcp.Server) http.Handler {
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+}
