@@ -72,11 +72,11 @@ func (c *call) authenticate() any {
 	case "password":
 		u = c.userByEmail(c.s("email"))
 		if u == nil || str(u["_password"]) == "" || str(u["_password"]) != hashPassword(str(u["id"]), c.s("password")) {
-			c.emit("authentication.password_failed", Object{"type": "password", "status": "failed", "email": c.s("email"), "user_id": nil}, "")
+			c.emit("authentication.password_failed", Object{"type": "password", "status": "failed", "email": c.s("email"), "user_id": nil, "ip_address": c.s("ip_address"), "user_agent": c.s("user_agent")}, "")
 			return oauthError(http.StatusBadRequest, "invalid_grant", "Invalid credentials: the email or password is wrong.")
 		}
 		method = "Password"
-		c.emit("authentication.password_succeeded", Object{"type": "password", "status": "succeeded", "email": u["email"], "user_id": u["id"]}, "")
+		c.emit("authentication.password_succeeded", Object{"type": "password", "status": "succeeded", "email": u["email"], "user_id": u["id"], "ip_address": c.s("ip_address"), "user_agent": c.s("user_agent")}, "")
 	case "urn:workos:oauth:grant-type:magic-auth:code":
 		email := strings.ToLower(c.s("email"))
 		ma := c.st.find("magic_auths", where("email", email, "code", c.s("code")))
@@ -95,7 +95,7 @@ func (c *call) authenticate() any {
 		}
 		u["email_verified"] = true
 		method = "MagicAuth"
-		c.emit("authentication.magic_auth_succeeded", Object{"type": "magic_auth", "status": "succeeded", "email": email, "user_id": u["id"]}, "")
+		c.emit("authentication.magic_auth_succeeded", Object{"type": "magic_auth", "status": "succeeded", "email": email, "user_id": u["id"], "ip_address": c.s("ip_address"), "user_agent": c.s("user_agent")}, "")
 	case "refresh_token":
 		s := c.st.find("sessions", where("_refresh_token", c.s("refresh_token")))
 		if s == nil || s["status"] != "active" {
@@ -238,6 +238,7 @@ func (c *call) ssoProfileFor(code string) Object {
 		p["connection_id"], p["connection_type"], p["organization_id"] = conn["id"], conn["connection_type"], conn["organization_id"]
 		if du := c.st.find("directory_users", where("organization_id", str(conn["organization_id"]))); du != nil {
 			p["email"], p["first_name"], p["last_name"], p["idp_id"] = du["email"], du["first_name"], du["last_name"], du["idp_id"]
+			p["name"] = strings.TrimSpace(str(du["first_name"]) + " " + str(du["last_name"]))
 		}
 	}
 	return p

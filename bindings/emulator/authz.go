@@ -457,6 +457,7 @@ func (c *call) resDelete(r Object, err *apiError) any {
 func (c *call) renderRA(ra Object) any {
 	out := public(ra)
 	out["role"] = map[string]any{"slug": ra["_role_slug"]}
+	out["source"] = map[string]any{"type": "direct", "group_role_assignment_id": nil}
 	if r := c.st.get("authorization_resources", str(ra["_resource_id"])); r != nil {
 		out["resource"] = map[string]any{"id": r["id"], "external_id": r["external_id"], "resource_type_slug": r["resource_type_slug"]}
 	} else if o := c.st.get("organizations", str(ra["_organization_id"])); o != nil {

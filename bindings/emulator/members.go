@@ -280,8 +280,12 @@ func (c *call) inviteCreate() any {
 	if inv := c.s("inviter_user_id"); inv != "" {
 		i["inviter_user_id"] = inv
 	}
-	if role != "" {
-		i["_role_slug"] = role
+	i["role_slug"] = nil
+	if org != "" {
+		if role == "" {
+			role = "member"
+		}
+		i["role_slug"] = role
 	}
 	c.st.put("invitations", i)
 	c.emit("invitation.created", i, org)
@@ -328,7 +332,7 @@ func (c *call) acceptInvitation(i Object) (Object, *apiError) {
 	}
 	org := str(i["organization_id"])
 	if org != "" && c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) == nil {
-		role := str(i["_role_slug"])
+		role := str(i["role_slug"])
 		if role == "" {
 			role = "member"
 		}

@@ -539,9 +539,6 @@ func (c *call) renderDirUser(u Object) any {
 
 func (c *call) dirUserList() any {
 	dir, group, email, idp := c.q.Get("directory"), c.q.Get("group"), strings.ToLower(c.q.Get("email")), c.q.Get("idp_id")
-	if dir == "" && group == "" {
-		return invalid("directory", "required", "Pass directory or group to list directory users.")
-	}
 	items := c.st.filter("directory_users", func(u Object) bool {
 		return (dir == "" || str(u["directory_id"]) == dir) && (group == "" || contains(strs(u["_groups"]), group)) &&
 			(email == "" || strings.ToLower(str(u["email"])) == email) && (idp == "" || str(u["idp_id"]) == idp)
@@ -555,9 +552,6 @@ func (c *call) dirUserList() any {
 
 func (c *call) dirGroupList() any {
 	dir, user := c.q.Get("directory"), c.q.Get("user")
-	if dir == "" && user == "" {
-		return invalid("directory", "required", "Pass directory or user to list directory groups.")
-	}
 	var ug []string
 	if user != "" {
 		if u := c.st.get("directory_users", user); u != nil {

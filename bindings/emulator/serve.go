@@ -117,7 +117,10 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 	case faultReset:
 		panic(http.ErrAbortHandler)
 	}
-	status, ctype, data := e.handle(r, key)
+	status, ctype, data, hdr := e.handle(r, key)
+	for k, v := range hdr {
+		w.Header()[k] = v
+	}
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
@@ -149,31 +152,31 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 }
 
 // handle runs the operation and returns the status, content type and body.
-func (e *Emulator) handle(r *http.Request, key string) (int, string, []byte) {
+func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string, data []byte, hdr http.Header) {
 	op, pp, ok := e.router.match(r.Method, r.URL.EscapedPath())
 	if !ok {
-		return errorOut(errBody(http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s; see the WorkOS API reference for the operations the emulator serves.", r.Method, r.URL.Path)))
+		return errorOut4(errBody(http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s; see the WorkOS API reference for the operations the emulator serves.", r.Method, r.URL.Path)))
 	}
 	c := &call{e: e, op: op, r: r, pp: pp, q: r.URL.Query(), now: e.clock().UTC(), header: http.Header{}, token: key}
 	switch op.Auth {
 	case catalog.AuthAPIKey:
 		if !e.keys[key] {
-			return errorOut(unauthorized())
+			return errorOut4(unauthorized())
 		}
 	case catalog.AuthAccessToken:
 		if key == "" {
-			return errorOut(unauthorized())
+			return errorOut4(unauthorized())
 		}
 	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	if err != nil {
-		return errorOut(badRequest("invalid_request", "could not read the request body"))
+		return errorOut4(badRequest("invalid_request", "could not read the request body"))
 	}
 	if aerr := c.parseBody(raw); aerr != nil {
-		return errorOut(aerr)
+		return errorOut4(aerr)
 	}
 	if aerr := c.validate(); aerr != nil {
-		return errorOut(aerr)
+		return errorOut4(aerr)
 	}
 	idemKey := r.Header.Get("Idempotency-Key")
 	write := r.Method != http.MethodGet
@@ -192,12 +195,12 @@ func (e *Emulator) handle(r *http.Request, key string) (int, string, []byte) {
 		if prev := e.st.Idempotency[idemID]; prev != nil {
 			e.mu.Unlock()
 			if prev.BodyHash != bodyHash {
-				return errorOut(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
+				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
 			}
-			return prev.Status, prev.ContentType, prev.Body
+			return prev.Status, prev.ContentType, prev.Body, nil
 		}
 	}
-	status, ctype, data := c.run()
+	status, ctype, data = c.run()
 	if idemID != "" && status < 500 {
 		rec = &idemRecord{BodyHash: bodyHash, Status: status, ContentType: ctype, Body: data}
 		e.st.Idempotency[idemID] = rec
@@ -215,10 +218,7 @@ func (e *Emulator) handle(r *http.Request, key string) (int, string, []byte) {
 			e.log.Error("emulator: could not save the state file", "error", err)
 		}
 	}
-	if loc := c.header.Get("Location"); loc != "" && status/100 == 3 {
-		return status, "", nil
-	}
-	return status, ctype, data
+	return status, ctype, data, c.header
 }
 
 // run dispatches to the operation's handler (or synthesises a response) and renders it.
@@ -266,6 +266,11 @@ func (c *call) run() (status int, ctype string, data []byte) {
 		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+err.Error()))
 	}
 	return status, "application/json", data
+}
+
+func errorOut4(ae *apiError) (int, string, []byte, http.Header) {
+	s, ct, d := errorOut(ae)
+	return s, ct, d, nil
 }
 
 func errorOut(ae *apiError) (int, string, []byte) {

@@ -216,7 +216,7 @@ func (c *call) emailChangeConfirm() any {
 	delete(u, "_email_change")
 	c.touch(u)
 	c.emit("user.updated", u, "")
-	return map[string]any{"user": public(u)}
+	return map[string]any{"object": "email_change_confirmation", "user": public(u)}
 }
 
 func (c *call) verificationSend() any {
