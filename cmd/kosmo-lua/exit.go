@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
+	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
@@ -130,8 +132,19 @@ func isUsageError(err error) bool {
 	return false
 }
 
-// reportError prints err on w (unless already reported) and returns its exit status.
+// secretPattern matches WorkOS secret keys so error text never repeats one
+// (for example a key mistakenly passed as an argument).
+var secretPattern = regexp.MustCompile(`sk_[A-Za-z0-9_]{6,}`)
+
+// redact masks anything that looks like an API key.
+func redact(s string) string {
+	return secretPattern.ReplaceAllStringFunc(s, config.Mask)
+}
+
+// reportError prints err on w (unless already reported) and returns its exit
+// status. Printed text is redacted with [redact].
 func reportError(w io.Writer, cmdPath string, err error) exitCode {
+	w = redactWriter{w}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
@@ -155,4 +168,14 @@ func reportError(w io.Writer, cmdPath string, err error) exitCode {
 	}
 	fmt.Fprintf(w, "error: %s\n", err)
 	return exitError
+}
+
+// redactWriter redacts each write.
+type redactWriter struct{ w io.Writer }
+
+func (r redactWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

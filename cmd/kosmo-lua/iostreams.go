@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -103,12 +104,13 @@ func (s *IOStreams) ReadSecret(prompt string) (string, error) {
 	if !s.CanPrompt() {
 		return "", ErrNoPrompt
 	}
-	rl, err := readline.NewEx(&readline.Config{Stdin: io.NopCloser(s.In), Stdout: s.ErrOut, Stderr: s.ErrOut})
-	if err != nil {
-		return "", err
+	f, ok := s.In.(*os.File)
+	if !ok {
+		return "", ErrNoPrompt
 	}
-	defer rl.Close()
-	b, err := rl.ReadPassword(prompt)
+	fmt.Fprint(s.ErrOut, prompt)
+	b, err := readline.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(s.ErrOut)
 	if err != nil {
 		return "", err
 	}

@@ -1,32 +1,513 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
+	"github.com/chzyer/readline"
 	"github.com/spf13/cobra"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
 // REPLOptions are the inputs of `kosmo-lua repl`.
 type REPLOptions struct {
-	IO    *IOStreams
+	IO *IOStreams
+	// Runtime builds the runtime from the flags (Factory.Runtime).
+	Runtime func(*RuntimeFlags) (*runtime.Runtime, *Resolved, error)
+	// NewSession starts the Lua session the REPL evaluates lines in. Nil uses
+	// newRunSession.
+	NewSession func(*runtime.Runtime) replSession
+	// HistoryPath returns the history file's path; nil or an error disables history.
+	HistoryPath func() (string, error)
+	// Catalog feeds completion and :doc.
+	Catalog *catalog.Catalog
+
 	Flags RuntimeFlags
 }
 
+// replSession evaluates chunks in one persistent Lua state.
+type replSession interface {
+	// Eval runs one chunk. The returned result's Result holds the chunk's return
+	// value (an array for several values) or is empty when it returned nothing.
+	Eval(ctx context.Context, src string) (*runtime.Result, error)
+	// Reset forgets the session's state.
+	Reset()
+}
+
 func newCmdREPL(f *Factory, runF func(context.Context, *REPLOptions) error) *cobra.Command {
-	opts := &REPLOptions{IO: f.IOStreams}
+	opts := &REPLOptions{IO: f.IOStreams, Runtime: f.Runtime, HistoryPath: f.HistoryPath, Catalog: catalog.Default()}
 	cmd := &cobra.Command{
 		Use:   "repl",
 		Short: "Interactive Lua session with the workos module",
-		Args:  noArgs,
+		Long: `Start an interactive Lua session. Globals persist between inputs; an
+expression's value is printed as indented JSON. Tab completes workos.<name> and,
+inside workos.<name>{...}, the function's argument keys. An incomplete chunk
+(an open "do", "function", "{" ...) continues on the next line ("..>").
+
+Commands: :help, :doc NAME, :search QUERY, :reset, :quit (also Ctrl-D).
+History is kept in $XDG_STATE_HOME/kosmo-lua/repl_history.`,
+		Example: `  kosmo-lua repl --emulate
+  kosmo-lua repl --account staging --write deny`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return nil
+			return replRun(cmd.Context(), opts)
 		},
 	}
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
 	return cmd
+}
+
+const (
+	replPrompt     = "lua> "
+	replContPrompt = "..> "
+)
+
+// repl is the read-eval-print loop's state, independent of how lines are read.
+type repl struct {
+	sess   replSession
+	cat    *catalog.Catalog
+	out    io.Writer
+	errOut io.Writer
+	pretty bool
+	// pending holds the lines of an incomplete chunk.
+	pending []string
+}
+
+func replRun(ctx context.Context, opts *REPLOptions) error {
+	rt, res, err := opts.Runtime(&opts.Flags)
+	if err != nil {
+		return err
+	}
+	newSess := opts.NewSession
+	if newSess == nil {
+		newSess = newRunSession
+	}
+	r := &repl{sess: newSess(rt), cat: opts.Catalog, out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
+	if !opts.IO.IsStdinTTY() {
+		return r.loopPlain(ctx, opts.IO.In)
+	}
+	target := "the WorkOS API at " + res.BaseURL
+	if res.Emulated {
+		target = "the built-in emulator"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "kosmo-lua REPL on %s (write %s). :help for help, :quit to leave.\n", target, res.Write)
+	return r.loopReadline(ctx, opts)
+}
+
+// loopPlain reads lines without prompts or editing (stdin not a terminal).
+func (r *repl) loopPlain(ctx context.Context, in io.Reader) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		if _, quit := r.feed(ctx, sc.Text()); quit {
+			return nil
+		}
+	}
+	if len(r.pending) > 0 {
+		fmt.Fprintln(r.errOut, "error: input ended inside an incomplete chunk")
+		return &ExitError{Code: exitError}
+	}
+	return sc.Err()
+}
+
+// loopReadline reads lines with editing, history and completion.
+func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
+	cfg := &readline.Config{
+		Prompt:            replPrompt,
+		AutoComplete:      &replCompleter{r: r},
+		InterruptPrompt:   "^C",
+		EOFPrompt:         "",
+		HistorySearchFold: true,
+		Stdin:             io.NopCloser(opts.IO.In),
+		Stdout:            opts.IO.Out,
+		Stderr:            opts.IO.ErrOut,
+		FuncIsTerminal:    func() bool { return true },
+	}
+	if f, ok := opts.IO.In.(*os.File); ok {
+		fd := int(f.Fd())
+		var st *readline.State
+		cfg.FuncMakeRaw = func() error {
+			var err error
+			st, err = readline.MakeRaw(fd)
+			return err
+		}
+		cfg.FuncExitRaw = func() error {
+			if st == nil {
+				return nil
+			}
+			return readline.Restore(fd, st)
+		}
+		cfg.FuncGetWidth = func() int {
+			w, _, err := readline.GetSize(fd)
+			if err != nil || w <= 0 {
+				return 80
+			}
+			return w
+		}
+	}
+	if opts.HistoryPath != nil {
+		if p, err := opts.HistoryPath(); err == nil {
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err == nil {
+				cfg.HistoryFile = p
+			}
+		}
+	}
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		return fmt.Errorf("repl: %w", err)
+	}
+	defer rl.Close()
+	for {
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			r.pending = nil
+			rl.SetPrompt(replPrompt)
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("repl: %w", err)
+		}
+		cont, quit := r.feed(ctx, line)
+		if quit {
+			return nil
+		}
+		if cont {
+			rl.SetPrompt(replContPrompt)
+		} else {
+			rl.SetPrompt(replPrompt)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// feed handles one input line. cont says the chunk is incomplete; quit ends the loop.
+func (r *repl) feed(ctx context.Context, line string) (cont, quit bool) {
+	if len(r.pending) == 0 {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			return false, false
+		}
+		if strings.HasPrefix(t, ":") {
+			return false, r.command(t)
+		}
+	}
+	r.pending = append(r.pending, line)
+	src := strings.Join(r.pending, "\n")
+	chunk, complete := replChunk(src)
+	if !complete {
+		return true, false
+	}
+	r.pending = nil
+	r.eval(ctx, chunk)
+	return false, false
+}
+
+// replChunk turns input into the chunk to run: an expression becomes
+// "return <expr>". complete is false while the input is an unfinished chunk.
+func replChunk(src string) (chunk string, complete bool) {
+	if _, err := parse.Parse(strings.NewReader("return "+src), "repl"); err == nil {
+		return "return " + src, true
+	}
+	_, err := parse.Parse(strings.NewReader(src), "repl")
+	if err != nil && strings.Contains(err.Error(), "at EOF") && !strings.Contains(err.Error(), "unterminated string") {
+		return "", false
+	}
+	return src, true
+}
+
+func (r *repl) eval(ctx context.Context, chunk string) {
+	res, err := r.sess.Eval(ctx, chunk)
+	if err != nil {
+		fmt.Fprintf(r.errOut, "error: %v\n", err)
+		return
+	}
+	for _, l := range res.Logs {
+		fmt.Fprintln(r.errOut, strings.TrimRight(l, "\n"))
+	}
+	if !res.OK {
+		fmt.Fprint(r.errOut, formatError(res.Error, "stdin"))
+		return
+	}
+	if len(res.Result) > 0 {
+		_ = writeRawJSON(r.out, res.Result, r.pretty)
+	}
+}
+
+const replHelp = `Type Lua statements or expressions; an expression's value is printed as JSON.
+Globals persist between inputs (locals last one input, as in lua).
+  workos.<name>{...}   call a WorkOS function (Tab completes names and argument keys)
+  :doc NAME            show a function's reference
+  :search QUERY        find functions
+  :reset               forget all globals
+  :help                this help
+  :quit                leave (also Ctrl-D); Ctrl-C cancels a multi-line input
+`
+
+// command runs a ":" command; it returns true to quit.
+func (r *repl) command(t string) bool {
+	name, arg, _ := strings.Cut(t, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case ":q", ":quit", ":exit":
+		return true
+	case ":help", ":h", ":?":
+		fmt.Fprint(r.out, replHelp)
+	case ":doc":
+		if arg == "" {
+			fmt.Fprintln(r.errOut, "usage: :doc NAME (e.g. :doc organizations_list)")
+			return false
+		}
+		op, err := r.cat.Lookup(strings.TrimPrefix(arg, "workos."))
+		if err != nil {
+			fmt.Fprintf(r.errOut, "error: %v\n", err)
+			return false
+		}
+		fmt.Fprint(r.out, op.Reference())
+	case ":search":
+		if arg == "" {
+			fmt.Fprintln(r.errOut, "usage: :search QUERY")
+			return false
+		}
+		for _, h := range r.cat.Search(arg, 10) {
+			fmt.Fprintf(r.out, "%-45s %-11s %s\n", h.Op.Name, h.Op.Access, h.Op.Summary)
+		}
+	case ":reset":
+		r.sess.Reset()
+		fmt.Fprintln(r.errOut, "state cleared")
+	default:
+		fmt.Fprintf(r.errOut, "unknown command %s; :help lists commands\n", name)
+	}
+	return false
+}
+
+// replCommands are the ":" commands offered by completion.
+var replCommands = []string{":doc ", ":help", ":quit", ":reset", ":search "}
+
+// replCompleter completes REPL input (readline.AutoCompleter).
+type replCompleter struct{ r *repl }
+
+// Do implements readline.AutoCompleter.
+func (c *replCompleter) Do(line []rune, pos int) ([][]rune, int) {
+	before := string(line[:pos])
+	prefix := strings.Join(c.r.pending, "\n")
+	if prefix != "" {
+		prefix += "\n"
+	}
+	cands, n := completeLua(c.r.cat, prefix, before)
+	out := make([][]rune, len(cands))
+	for i, s := range cands {
+		out[i] = []rune(s)
+	}
+	return out, n
+}
+
+// completeLua returns completion suffixes for the text before the cursor and
+// the length of the word they complete. pending is earlier lines of the chunk.
+func completeLua(cat *catalog.Catalog, pending, before string) ([]string, int) {
+	if pending == "" && strings.HasPrefix(before, ":") {
+		if rest, ok := strings.CutPrefix(before, ":doc "); ok {
+			return suffixes(cat.Names(), strings.TrimPrefix(rest, "workos."))
+		}
+		if !strings.Contains(before, " ") {
+			return suffixes(replCommands, before)
+		}
+		return nil, 0
+	}
+	// The word being typed: identifier characters and dots.
+	i := len(before)
+	for i > 0 && isWordByte(before[i-1]) {
+		i--
+	}
+	word := before[i:]
+	if rest, ok := strings.CutPrefix(word, "workos."); ok {
+		return suffixes(cat.Names(), rest)
+	}
+	if strings.Contains(word, ".") {
+		return nil, 0
+	}
+	// Inside workos.NAME{ ... }: complete argument keys.
+	if name := openCall(pending + before[:i]); name != "" {
+		if op, err := cat.Lookup(name); err == nil {
+			keys := make([]string, 0)
+			for k := range argTypes(op) {
+				keys = append(keys, k+" = ")
+			}
+			sort.Strings(keys)
+			return suffixes(keys, word)
+		}
+	}
+	if word != "" && strings.HasPrefix("workos", word) {
+		return []string{strings.TrimPrefix("workos.", word)}, len(word)
+	}
+	return nil, 0
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b == '.' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// suffixes returns the remainders of the candidates that start with prefix.
+func suffixes(cands []string, prefix string) ([]string, int) {
+	var out []string
+	for _, c := range cands {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c[len(prefix):])
+		}
+	}
+	return out, len(prefix)
+}
+
+// openCall returns NAME when text ends inside the argument table of an
+// unclosed workos.NAME{ or workos.NAME({ call.
+func openCall(text string) string {
+	var stack []int
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		ch := text[i]
+		switch {
+		case quote != 0:
+			if ch == '\\' {
+				i++
+			} else if ch == quote {
+				quote = 0
+			}
+		case ch == '"' || ch == '\'':
+			quote = ch
+		case ch == '{':
+			stack = append(stack, i)
+		case ch == '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return ""
+	}
+	j := stack[len(stack)-1]
+	head := strings.TrimRight(text[:j], " \t\n(")
+	k := len(head)
+	for k > 0 && isWordByte(head[k-1]) {
+		k--
+	}
+	name, ok := strings.CutPrefix(head[k:], "workos.")
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// runSession is the fallback session over [runtime.Runtime.Run], which starts a
+// fresh Lua state per run: after each chunk it keeps the JSON-representable
+// globals the chunk set and restores them before the next one. Functions and
+// other non-data globals do not survive between inputs. It is replaced by a
+// runtime session API when one exists.
+type runSession struct {
+	rt    *runtime.Runtime
+	state json.RawMessage
+}
+
+func newRunSession(rt *runtime.Runtime) replSession { return &runSession{rt: rt} }
+
+// Reset implements replSession.
+func (s *runSession) Reset() { s.state = nil }
+
+// sessionPrelude wraps a chunk on the chunk's own first line so that error
+// line numbers stay right. args.state holds the saved globals.
+const sessionPrelude = `local __kl = args or {}; args = nil; ` +
+	`local __kl_base = {}; for k in pairs(_G) do __kl_base[k] = true end; ` +
+	`for k, v in pairs(__kl.state or {}) do _G[k] = v; __kl_base[k] = nil end; ` +
+	`local function __kl_pack(...) return {n = select('#', ...), ...} end; ` +
+	`local __kl_r = __kl_pack((function() `
+
+// sessionPostlude collects the new state and returns {values, n, state}.
+const sessionPostlude = `
+end)())
+local function __kl_data(v, seen, depth)
+  local t = type(v)
+  if t == "string" or t == "number" or t == "boolean" then return true end
+  if t ~= "table" or seen[v] or depth > 32 then return false end
+  seen[v] = true
+  for k, x in pairs(v) do
+    if (type(k) ~= "string" and type(k) ~= "number") or not __kl_data(x, seen, depth + 1) then return false end
+  end
+  seen[v] = nil
+  return true
+end
+local __kl_state, __kl_dropped = {}, {}
+for k, v in pairs(_G) do
+  if not __kl_base[k] and type(k) == "string" then
+    if __kl_data(v, {}, 0) then __kl_state[k] = v else __kl_dropped[#__kl_dropped + 1] = k end
+  end
+end
+local __kl_values = {}
+for i = 1, __kl_r.n do __kl_values[i] = __kl_r[i] end
+return {kosmo_lua_session = 1, n = __kl_r.n, values = __kl_values, state = __kl_state, dropped = __kl_dropped}
+`
+
+// sessionReply is the decoded result of a wrapped chunk.
+type sessionReply struct {
+	Session int             `json:"kosmo_lua_session"`
+	N       int             `json:"n"`
+	Values  json.RawMessage `json:"values"`
+	State   json.RawMessage `json:"state"`
+	Dropped []string        `json:"dropped"`
+}
+
+// Eval implements replSession.
+func (s *runSession) Eval(ctx context.Context, src string) (*runtime.Result, error) {
+	var args map[string]any
+	if len(s.state) > 0 {
+		var st any
+		if err := json.Unmarshal(s.state, &st); err == nil {
+			args = map[string]any{"state": st}
+		}
+	}
+	res, err := s.rt.Run(ctx, runtime.Script{Name: "stdin", Source: sessionPrelude + src + sessionPostlude, Args: args})
+	if err != nil || !res.OK {
+		return res, err
+	}
+	var rep sessionReply
+	if err := json.Unmarshal(res.Result, &rep); err != nil || rep.Session != 1 {
+		return res, nil
+	}
+	s.state = rep.State
+	out := *res
+	switch {
+	case rep.N == 0:
+		out.Result = nil
+	case rep.N == 1:
+		var vals []json.RawMessage
+		if err := json.Unmarshal(rep.Values, &vals); err == nil && len(vals) == 1 {
+			out.Result = vals[0]
+		} else {
+			out.Result = json.RawMessage("null")
+		}
+	default:
+		out.Result = rep.Values
+	}
+	if len(rep.Dropped) > 0 {
+		out.Logs = append(out.Logs, fmt.Sprintf("note: %s not kept for the next input (only data globals persist until the runtime has sessions)", strings.Join(rep.Dropped, ", ")))
+	}
+	return &out, nil
 }

@@ -80,7 +80,7 @@ func newCmdVersion(f *Factory) *cobra.Command {
 // noArgs is cobra.NoArgs returning a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return flagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return flagErrorf("%s takes no arguments, got %d", cmd.CommandPath(), len(args))
 	}
 	return nil
 }

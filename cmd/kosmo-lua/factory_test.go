@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
+)
+
+func TestRuntimeOptionsResolution(t *testing.T) {
+	accounts := &config.File{DefaultAccount: "main", Accounts: map[string]*config.Account{
+		"main":  {APIKey: "sk_test_main_account_key_0001", BaseURL: "http://main.example"},
+		"ro":    {APIKey: "sk_test_ro_account_key_00002", Write: "deny"},
+		"other": {APIKey: "sk_test_other_account_key_003"},
+	}}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		cfg     *config.File
+		flags   RuntimeFlags
+		wantKey string
+		want    Resolved
+		wantErr error
+	}{
+		{
+			name: "flag wins over everything", env: map[string]string{"WORKOS_API_KEY": "sk_test_env_key_000000000004"}, cfg: accounts,
+			flags: RuntimeFlags{APIKey: fakeKey}, wantKey: fakeKey,
+			want: Resolved{KeySource: "flag", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteAllow},
+		},
+		{
+			name: "env over default account", env: map[string]string{"WORKOS_API_KEY": fakeKey, "WORKOS_BASE_URL": "http://env.example"}, cfg: accounts,
+			wantKey: fakeKey,
+			want:    Resolved{KeySource: "env", BaseURL: "http://env.example", Write: runtime.WriteAllow},
+		},
+		{
+			name: "explicit account over env", env: map[string]string{"WORKOS_API_KEY": fakeKey}, cfg: accounts,
+			flags: RuntimeFlags{Account: "other"}, wantKey: "sk_test_other_account_key_003",
+			want: Resolved{KeySource: "account", Account: "other", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteAllow},
+		},
+		{
+			name: "default account with its base url", cfg: accounts, wantKey: "sk_test_main_account_key_0001",
+			want: Resolved{KeySource: "account", Account: "main", BaseURL: "http://main.example", Write: runtime.WriteAllow},
+		},
+		{
+			name: "base url flag over env over account", env: map[string]string{"WORKOS_BASE_URL": "http://env.example"}, cfg: accounts,
+			flags: RuntimeFlags{BaseURL: "http://flag.example"}, wantKey: "sk_test_main_account_key_0001",
+			want: Resolved{KeySource: "account", Account: "main", BaseURL: "http://flag.example", Write: runtime.WriteAllow},
+		},
+		{
+			name: "account write deny cannot be widened", cfg: accounts, flags: RuntimeFlags{Account: "ro", Write: "allow"},
+			wantKey: "sk_test_ro_account_key_00002",
+			want:    Resolved{KeySource: "account", Account: "ro", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny},
+		},
+		{
+			name: "write deny flag", flags: RuntimeFlags{APIKey: fakeKey, Write: "deny"}, wantKey: fakeKey,
+			want: Resolved{KeySource: "flag", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny},
+		},
+		{
+			name: "emulate reads no credentials", env: map[string]string{"WORKOS_API_KEY": fakeKey}, cfg: accounts,
+			flags: RuntimeFlags{Emulate: true}, wantKey: "sk_test_default",
+			want: Resolved{Emulated: true, KeySource: "emulator", BaseURL: EmulatorBaseURL, Write: runtime.WriteAllow},
+		},
+		{name: "nothing", wantErr: &NoCredentialsError{}},
+		{name: "missing account", cfg: accounts, flags: RuntimeFlags{Account: "nope"}, wantErr: &NoCredentialsError{}},
+		{name: "emulate with key", flags: RuntimeFlags{Emulate: true, APIKey: fakeKey}, wantErr: &FlagError{}},
+		{name: "bad write", flags: RuntimeFlags{APIKey: fakeKey, Write: "maybe"}, wantErr: &FlagError{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEnv(t)
+			for k, v := range tt.env {
+				te.env[k] = v
+			}
+			if tt.cfg != nil {
+				te.saveAccounts(t, tt.cfg)
+			}
+			opts, res, err := te.f.RuntimeOptions(&tt.flags)
+			if tt.wantErr != nil {
+				if err == nil || (errors.As(err, new(*NoCredentialsError)) != errors.As(tt.wantErr, new(*NoCredentialsError))) ||
+					(errors.As(err, new(*FlagError)) != errors.As(tt.wantErr, new(*FlagError))) {
+					t.Fatalf("err = %v (%T), want %T", err, err, tt.wantErr)
+				}
+				assertNoKey(t, err.Error())
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if opts.APIKey != tt.wantKey {
+				t.Errorf("APIKey = %q, want %q", opts.APIKey, tt.wantKey)
+			}
+			if diff := cmp.Diff(tt.want, *res); diff != "" {
+				t.Errorf("Resolved mismatch (-want +got):\n%s", diff)
+			}
+			if tt.flags.Emulate != te.emulatorCalled {
+				t.Errorf("emulator called = %v", te.emulatorCalled)
+			}
+		})
+	}
+}
+
+func TestRuntimeOptionsRefusesReadableConfig(t *testing.T) {
+	te := newTestEnv(t)
+	te.saveAccounts(t, &config.File{Accounts: map[string]*config.Account{"default": {APIKey: fakeKey}}})
+	if err := os.Chmod(te.configPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code := te.run("run", "-e", "return 1")
+	if code != exitAuth {
+		t.Errorf("exit = %d, want %d", code, exitAuth)
+	}
+	assertNoKey(t, te.out.String(), te.errb.String())
+	if want := "chmod 600"; !strings.Contains(te.errb.String(), want) {
+		t.Errorf("stderr %q lacks %q", te.errb.String(), want)
+	}
+}
+
+func TestNoCredentialsExit4(t *testing.T) {
+	for _, args := range [][]string{{"run", "-e", "return 1"}, {"call", "organizations_list"}, {"repl"}, {"auth", "test"}} {
+		te := newTestEnv(t)
+		if code := te.run(args...); code != exitAuth {
+			t.Errorf("%v: exit = %d, want %d; stderr %q", args, code, exitAuth, te.errb.String())
+		}
+		if te.out.Len() != 0 {
+			t.Errorf("%v: stdout = %q, want empty", args, te.out.String())
+		}
+		if !strings.Contains(te.errb.String(), "WORKOS_API_KEY") || !strings.Contains(te.errb.String(), "--emulate") {
+			t.Errorf("%v: stderr does not say how to fix it: %q", args, te.errb.String())
+		}
+	}
+}
