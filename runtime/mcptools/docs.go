@@ -12,6 +12,16 @@ import (
 //go:embed guides/*.md
 var guideFiles embed.FS
 
+// guideKeywords are the words that make lua_search_docs point to a guide.
+var guideKeywords = map[string][]string{
+	"overview":   {"overview", "start", "envelope", "sandbox", "return", "print", "args", "call", "convention"},
+	"errors":     {"error", "errors", "pcall", "fail", "failure", "retry", "retries", "status", "exception", "404", "429"},
+	"pagination": {"pagination", "paginate", "page", "pages", "cursor", "after", "before", "list_all", "all"},
+	"batch":      {"batch", "concurrent", "concurrently", "parallel", "many", "bulk"},
+	"json":       {"json", "encode", "decode", "null", "array", "object", "empty"},
+	"limits":     {"limit", "limits", "timeout", "memory", "budget", "quota", "truncated", "summary", "size", "policy", "denied", "write", "readonly"},
+}
+
 // guideNames lists the guides in reading order.
 var guideNames = []string{"overview", "errors", "pagination", "batch", "json", "limits"}
 
@@ -175,12 +185,9 @@ func (d *docs) search(query string, limit int) string {
 		fmt.Fprintf(&b, "- %s — %s [%s]\n", h.Op.Signature(), oneLine(h.Op.Summary), h.Op.Access)
 	}
 	var guides []string
-	terms := strings.Fields(strings.ToLower(query))
 	for _, name := range guideNames {
-		text, _ := d.guide(name)
-		lower := strings.ToLower(text)
-		for _, t := range terms {
-			if len(t) >= 3 && (strings.Contains(lower, t) || strings.Contains(name, t)) {
+		for _, t := range tokensOf(query) {
+			if containsPrefix(guideKeywords[name], t) {
 				guides = append(guides, name)
 				break
 			}
@@ -274,6 +281,24 @@ func normalizePage(s string) string {
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	return truncate(s, 120)
+}
+
+// tokensOf splits a query into lower-case words.
+func tokensOf(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
+	})
+}
+
+// containsPrefix reports whether a word of list equals t, or t (4+ letters)
+// starts it ("paginat" finds "paginate").
+func containsPrefix(list []string, t string) bool {
+	for _, x := range list {
+		if x == t || (len(t) >= 4 && strings.HasPrefix(x, t)) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {
