@@ -1,0 +1,119 @@
+// Package sandbox gives each run of an untrusted Lua script its own
+// locked-down gopher-lua state with hard limits on time, memory, output and
+// call depth.
+//
+// # Model
+//
+// One [Sandbox] is one run: [New] builds a fresh *lua.LState (about 50-100
+// µs), the host adds its modules (L().PreloadModule("workos", ...)), runs the
+// script with [Sandbox.DoString] (or L().PCall plus [Sandbox.Classify]) and
+// calls [Sandbox.Close]. Nothing is shared between runs, so nothing a script
+// does can leak into another run. Use a sandbox from one goroutine;
+// [Sandbox.Abort], [Sandbox.Err] and [Sandbox.MemoryUsed] may be called from
+// any goroutine.
+//
+// # Globals
+//
+// The allowed globals are pinned by testdata/globals.golden
+// (go test -run TestGlobalsGolden -update rewrites it):
+//
+//   - base: assert error getmetatable ipairs next pairs pcall print rawequal
+//     rawget rawset require select setmetatable tonumber tostring type unpack
+//     xpcall _G _VERSION _GOPHER_LUA_VERSION. Removed: dofile loadfile load
+//     loadstring (no code loading, no bytecode), module, getfenv setfenv
+//     (environment escapes), _printregs, newproxy, collectgarbage (it runs the
+//     collector of the whole Go process).
+//   - string (without dump and gfind), table, math, coroutine.
+//   - os reduced to time clock date difftime.
+//   - json: the luajson module (encode decode null array object).
+//   - package: preload loaded loaders path cpath, where loaders holds only the
+//     preload loader and path/cpath are empty, so require finds only modules
+//     the host preloaded (plus the libraries above, e.g. require("json")).
+//
+// No io, debug, channel, or full os. print is captured into [Sandbox.Logs]:
+// arguments are joined by tabs; tables without __tostring are rendered as
+// compact JSON when they can be encoded, other values with tostring.
+//
+// Library tables (string table math coroutine os json package) are
+// read-only proxies: reading goes to the real table through __index (one
+// table lookup, no function call), writing raises "library tables are
+// read-only", getmetatable returns "locked", setmetatable fails and the
+// sandbox's rawset refuses them. Iterating a library with pairs shows
+// nothing (the proxies are empty). The string metatable indexes the real
+// string table directly, so ("x"):upper() costs what it always did;
+// getmetatable("") returns a read-only table whose __index is the read-only
+// string proxy. Scripts may still rebind their own globals (string = {...});
+// that only affects their own run. math.random uses a per-run generator
+// seeded from [Options.Seed], and math.randomseed reseeds only that one.
+//
+// # Limits
+//
+// Each limit ends the run with a *[LimitError] whose Kind is timeout,
+// memory_limit, call_limit (only from [Sandbox.Abort]), output_limit or
+// stack_overflow. Ending the run cancels its context with the error as the
+// cause; gopher-lua checks the context before every VM instruction, so the
+// next instruction raises. pcall, xpcall and coroutine.resume are replaced
+// by versions that re-raise instead of returning false when the run is over
+// or the error is a stack overflow, so scripts cannot swallow limits.
+//
+//   - timeout: the deadline of the context passed to [New]. Builtins that
+//     may loop long (pattern matching, gsub, table.concat, table.sort) check
+//     the context every 4096 steps. Host functions must honour L().Context().
+//   - stack_overflow: [Options.CallStackSize] frames (default 200), and a
+//     value stack limited to 64 Ki slots ("registry overflow", e.g. unpack
+//     of a huge table). gopher-lua raises a catchable "stack overflow"; the
+//     sandbox recognises it in pcall/xpcall/resume and in [Sandbox.Classify].
+//   - output_limit: [Options.MaxLogBytes] of print output (default 1 MiB).
+//   - memory_limit, in three layers:
+//     1. Builtins that build strings check the result size before they
+//     allocate it: string.rep, string.format (widths and precisions of at
+//     most two digits, as in Lua 5.1), string.gsub, table.concat and
+//     json.encode fail with "resulting string too large" past
+//     [Options.MaxStringBytes] (default MemoryLimit/2).
+//     2. Coroutine creation is capped ([Options.MaxCoroutines], default 1000
+//     per run).
+//     3. A watchdog ([Governor]) samples the Go heap every millisecond and
+//     ends the run when it has grown past [Options.MemoryLimit] (default
+//     64 MiB) since the run started; before killing it forces a GC so
+//     garbage does not count. VM allocations (table growth, closures, the
+//     .. operator) are only seen by this layer, so a run can overshoot its
+//     limit by what it allocates in a millisecond or two plus one GC (tests
+//     show about 3x for s = s .. s doubling, less for table bombs).
+//     After a memory_limit, Close runs a GC so the host heap shrinks back.
+//
+// # Parallel runs
+//
+// The Go heap is shared by the whole process, so the watchdog cannot see
+// which run allocated what. A private governor (the default) compares the
+// process heap with the heap at the start of its own run: exact for one run
+// at a time, over-strict when runs overlap (another run's allocations count
+// against it). Hosts that run scripts in parallel should create one
+// [Governor] and pass it in [Options.Governor]: it then kills only when the
+// process heap exceeds the heap at the start plus the sum of the limits of
+// all active runs, and kills the run that allocated most through the
+// size-checked builtins, or the youngest run when those are equal. One run
+// may therefore use more than its own limit while others use less; the
+// process as a whole stays within its budget.
+//
+// # Pattern matching
+//
+// string.find, match, gmatch and gsub use a port of the PUC-Lua 5.1
+// matcher instead of gopher-lua's: its recursion is bounded by the pattern
+// ("pattern too complex" past 200 levels) rather than the subject, gmatch
+// is lazy, gsub builds its result in one buffer (linear time; gopher-lua's
+// rebuilds the string per match and took minutes on 2 MB), and all of them
+// check the context. Backtracking patterns can still be polynomial in the
+// subject size; the timeout bounds them.
+//
+// # Known limits
+//
+//   - A single VM instruction can allocate a lot before the watchdog sees
+//     it: t[60000000] = 1 grows the array part of t to 60 million slots
+//     (about 1 GB) in one step, because gopher-lua stores integer keys below
+//     lua.MaxArrayIndex (64 Mi) densely. Lowering lua.MaxArrayIndex in the
+//     host bounds this.
+//   - Go code the host registers (e.g. HTTP calls) is not interrupted by the
+//     VM; it must use L().Context().
+//   - Error objects are returned as they were raised; calling tostring with
+//     metamethods on them after the run runs script code.
+package sandbox

@@ -1,0 +1,262 @@
+package sandbox
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of [GovernorOptions].
+const (
+	DefaultWatchInterval = time.Millisecond
+	DefaultMinGCInterval = 20 * time.Millisecond
+	killGrace            = 200 * time.Millisecond
+)
+
+// runtime/metrics names the governor reads.
+const (
+	metricHeapObjects = "/memory/classes/heap/objects:bytes"
+	metricGCCycles    = "/gc/cycles/total:gc-cycles"
+)
+
+// GovernorOptions configure a [Governor]. The zero value (or nil) gives the
+// defaults.
+type GovernorOptions struct {
+	// Interval between heap samples while runs are active. 0 means
+	// DefaultWatchInterval (1 ms).
+	Interval time.Duration
+	// MinGCInterval is the shortest time between two garbage collections
+	// the governor forces to tell live memory from garbage before it kills
+	// a run. 0 means DefaultMinGCInterval (20 ms).
+	MinGCInterval time.Duration
+}
+
+// Governor is the memory watchdog. One Governor should be shared by all
+// sandboxes of a process that may run in parallel (pass it in
+// [Options.Governor]); a sandbox without one gets a private Governor.
+//
+// While at least one run is active, a single goroutine samples the Go heap
+// (runtime/metrics, live and not yet swept objects) every Interval. The
+// budget is the heap at the time the first active run started plus the sum
+// of the memory limits of the active runs (plus the limits of runs that
+// ended since the last GC, whose garbage may still be on the heap). When
+// the heap exceeds the budget, the governor forces a GC (at most every
+// MinGCInterval) so garbage does not count, and if the heap is still over
+// budget it ends one run with memory_limit: the run that allocated the most
+// bytes through size-checked builtins, or, when those tallies are equal,
+// the most recently started run. It then waits until that run has ended
+// and a GC has completed (or 200 ms) before it kills again.
+//
+// The heap metric is process-wide: allocations of the host count too, and
+// with parallel runs one run may exceed its own limit while the others are
+// under theirs. The goroutine exits when no run is active.
+type Governor struct {
+	interval time.Duration
+	minGC    time.Duration
+
+	mu         sync.Mutex
+	runs       map[*govRun]struct{}
+	base       int64
+	pending    int64
+	lastCycles uint64
+	lastForced time.Time
+	running    bool
+	seq        uint64
+	victim     *govRun
+	graceUntil time.Time
+	graceCycle uint64
+}
+
+// NewGovernor returns a Governor; it starts no goroutine until a sandbox
+// registers.
+func NewGovernor(opts *GovernorOptions) *Governor {
+	g := &Governor{interval: DefaultWatchInterval, minGC: DefaultMinGCInterval, runs: map[*govRun]struct{}{}}
+	if opts != nil {
+		if opts.Interval > 0 {
+			g.interval = opts.Interval
+		}
+		if opts.MinGCInterval > 0 {
+			g.minGC = opts.MinGCInterval
+		}
+	}
+	return g
+}
+
+// govRun is the governor's view of one sandbox run.
+type govRun struct {
+	s     *Sandbox
+	limit int64
+	start int64
+	seq   uint64
+	peak  atomic.Int64
+	tally atomic.Int64
+	ended atomic.Bool
+}
+
+// used returns the peak observed growth, sampling now if the run is live.
+func (r *govRun) used() int64 {
+	if !r.ended.Load() {
+		h, _ := readHeap(newSamples())
+		r.observe(h)
+	}
+	return r.peak.Load()
+}
+
+func (r *govRun) observe(heap int64) {
+	g := heap - r.start
+	for {
+		p := r.peak.Load()
+		if g <= p || r.peak.CompareAndSwap(p, g) {
+			return
+		}
+	}
+}
+
+func newSamples() []metrics.Sample {
+	return []metrics.Sample{{Name: metricHeapObjects}, {Name: metricGCCycles}}
+}
+
+func readHeap(s []metrics.Sample) (heap int64, cycles uint64) {
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		heap = int64(s[0].Value.Uint64())
+	}
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		cycles = s[1].Value.Uint64()
+	}
+	return heap, cycles
+}
+
+func (g *Governor) register(s *Sandbox) *govRun {
+	heap, cycles := readHeap(newSamples())
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seq++
+	r := &govRun{s: s, limit: s.memLimit, start: heap, seq: g.seq}
+	if len(g.runs) == 0 {
+		g.base = heap
+		g.pending = 0
+		g.lastCycles = cycles
+	}
+	g.runs[r] = struct{}{}
+	if !g.running {
+		g.running = true
+		go g.loop()
+	}
+	return r
+}
+
+func (g *Governor) deregister(r *govRun) {
+	if r == nil {
+		return
+	}
+	r.ended.Store(true)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.runs[r]; !ok {
+		return
+	}
+	delete(g.runs, r)
+	g.pending += r.limit
+}
+
+// budget returns the heap size above which runs are over their limits.
+// Callers hold g.mu.
+func (g *Governor) budget() int64 {
+	b := g.base + g.pending
+	for r := range g.runs {
+		b += r.limit
+	}
+	return b
+}
+
+// inGrace reports whether a recent kill is still being absorbed. Callers
+// hold g.mu.
+func (g *Governor) inGrace(now time.Time, cycles uint64) bool {
+	if g.victim == nil {
+		return false
+	}
+	_, alive := g.runs[g.victim]
+	if now.After(g.graceUntil) || (!alive && cycles > g.graceCycle) {
+		g.victim = nil
+		return false
+	}
+	return true
+}
+
+// pickVictim chooses the run to end. Callers hold g.mu.
+func (g *Governor) pickVictim() *govRun {
+	var best *govRun
+	for r := range g.runs {
+		if r.ended.Load() {
+			continue
+		}
+		if best == nil {
+			best = r
+			continue
+		}
+		rt, bt := r.tally.Load(), best.tally.Load()
+		if rt > bt || (rt == bt && r.seq > best.seq) {
+			best = r
+		}
+	}
+	return best
+}
+
+func (g *Governor) loop() {
+	t := time.NewTicker(g.interval)
+	defer t.Stop()
+	samples := newSamples()
+	for range t.C {
+		heap, cycles := readHeap(samples)
+		now := time.Now()
+		g.mu.Lock()
+		if len(g.runs) == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		if cycles != g.lastCycles {
+			g.lastCycles = cycles
+			g.pending = 0
+		}
+		if heap < g.base {
+			g.base = heap
+		}
+		for r := range g.runs {
+			r.observe(heap)
+		}
+		over := heap > g.budget() && !g.inGrace(now, cycles)
+		forceGC := over && now.Sub(g.lastForced) >= g.minGC
+		if forceGC {
+			g.lastForced = now
+		}
+		g.mu.Unlock()
+		if !forceGC {
+			continue
+		}
+		// Over budget: collect garbage, then judge live memory.
+		runtime.GC()
+		heap, cycles = readHeap(samples)
+		g.mu.Lock()
+		g.lastCycles = cycles
+		g.pending = 0
+		var victim *govRun
+		if heap > g.budget() {
+			victim = g.pickVictim()
+			if victim != nil {
+				g.victim = victim
+				g.graceUntil = time.Now().Add(killGrace)
+				g.graceCycle = cycles
+			}
+		}
+		g.mu.Unlock()
+		if victim != nil {
+			victim.s.Abort(&LimitError{Kind: KindMemoryLimit, Message: fmt.Sprintf(
+				"the script used more than its memory limit of %d bytes; keep fewer or smaller values (select the fields you need, process pages one at a time)", victim.limit)})
+		}
+	}
+}

@@ -1,0 +1,388 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+)
+
+// Removed from the base library (see doc.go for why).
+var removedBase = []string{
+	"dofile", "loadfile", "load", "loadstring", "module", "getfenv", "setfenv",
+	"_printregs", "newproxy", "collectgarbage",
+}
+
+// osAllowed are the os functions kept.
+var osAllowed = []string{"time", "clock", "date", "difftime"}
+
+const lockedMT = "locked"
+
+// openLibs opens the allowed libraries and installs the sandbox versions of
+// the functions that need it.
+func (s *Sandbox) openLibs(seed int64) (err error) {
+	L := s.l
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sandbox: opening libraries: %v", r)
+		}
+	}()
+	for _, lib := range []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{lua.LoadLibName, lua.OpenPackage},
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		L.Push(L.NewFunction(lib.fn))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	g := L.G.Global
+	for _, name := range removedBase {
+		g.RawSetString(name, lua.LNil)
+	}
+	s.proxies = map[*lua.LTable]string{}
+
+	// base: print, pcall, xpcall, rawset.
+	g.RawSetString("print", L.NewFunction(s.basePrint))
+	g.RawSetString("pcall", L.NewFunction(s.basePCall))
+	g.RawSetString("xpcall", L.NewFunction(s.baseXPCall))
+	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		if name, locked := s.proxies[t]; locked {
+			L.RaiseError("cannot modify read-only table %s; copy what you need into a local table", name)
+		}
+		L.RawSet(t, L.CheckAny(2), L.CheckAny(3))
+		L.SetTop(1)
+		return 1
+	}))
+
+	// string: size-checked and interruptible replacements.
+	str := g.RawGetString("string").(*lua.LTable)
+	str.RawSetString("__index", lua.LNil)
+	str.RawSetString("dump", lua.LNil)
+	str.RawSetString("gfind", lua.LNil)
+	str.RawSetString("rep", L.NewFunction(s.strRep))
+	str.RawSetString("format", L.NewFunction(s.strFormat))
+	str.RawSetString("find", L.NewFunction(s.strFind))
+	str.RawSetString("match", L.NewFunction(s.strMatch))
+	str.RawSetString("gmatch", L.NewFunction(s.strGmatch))
+	str.RawSetString("gsub", L.NewFunction(s.strGsub))
+
+	// table: concat and sort check sizes and the context.
+	tbl := g.RawGetString("table").(*lua.LTable)
+	tbl.RawSetString("concat", L.NewFunction(s.tableConcat))
+	tbl.RawSetString("sort", L.NewFunction(s.tableSort))
+
+	// math: a per-run generator instead of the process-wide one.
+	mth := g.RawGetString("math").(*lua.LTable)
+	pcg := rand.NewPCG(uint64(seed), uint64(seed)>>32^0x9e3779b97f4a7c15)
+	rng := rand.New(pcg)
+	mth.RawSetString("random", L.NewFunction(func(L *lua.LState) int { return mathRandom(L, rng) }))
+	mth.RawSetString("randomseed", L.NewFunction(func(L *lua.LState) int {
+		n := int64(L.CheckNumber(1))
+		pcg.Seed(uint64(n), uint64(n)>>32^0x9e3779b97f4a7c15)
+		return 0
+	}))
+
+	// coroutine: counted creation; resume re-raises limit errors.
+	co := g.RawGetString("coroutine").(*lua.LTable)
+	s.wrapCoroutine(L, co)
+
+	// os: a fresh table with the harmless functions only.
+	fullOS := g.RawGetString("os").(*lua.LTable)
+	osT := L.CreateTable(0, len(osAllowed))
+	for _, name := range osAllowed {
+		osT.RawSetString(name, fullOS.RawGetString(name))
+	}
+
+	// json.
+	js := luajson.NewModule(L)
+	js.RawSetString("encode", L.NewFunction(s.jsonEncode))
+
+	// package and require: only preloaded modules.
+	pkgFull := g.RawGetString("package").(*lua.LTable)
+	reg := L.G.Registry
+	loaded, _ := reg.RawGetString("_LOADED").(*lua.LTable)
+	loaders, _ := reg.RawGetString("_LOADERS").(*lua.LTable)
+	if loaded == nil || loaders == nil {
+		return errors.New("sandbox: package library has no _LOADED/_LOADERS")
+	}
+	preloader := loaders.RawGetInt(1)
+	onlyPreload := L.CreateTable(1, 0)
+	onlyPreload.RawSetInt(1, preloader)
+	reg.RawSetString("_LOADERS", onlyPreload)
+	pkg := L.CreateTable(0, 5)
+	pkg.RawSetString("preload", pkgFull.RawGetString("preload"))
+	pkg.RawSetString("loaded", loaded)
+	pkg.RawSetString("loaders", onlyPreload)
+	pkg.RawSetString("path", lua.LString(""))
+	pkg.RawSetString("cpath", lua.LString(""))
+
+	// Read-only proxies for every library table, also in package.loaded.
+	libs := map[string]*lua.LTable{
+		"string": str, "table": tbl, "math": mth, "coroutine": co,
+		"os": osT, "json": js, "package": pkg,
+	}
+	for k := range collectKeys(loaded) {
+		loaded.RawSetString(k, lua.LNil)
+	}
+	loaded.RawSetString("_G", g)
+	for name, real := range libs {
+		p := s.readOnly(L, name, real)
+		g.RawSetString(name, p)
+		loaded.RawSetString(name, p)
+	}
+	jsonProxy := g.RawGetString("json")
+	L.PreloadModule("json", func(L *lua.LState) int {
+		L.Push(jsonProxy)
+		return 1
+	})
+
+	// The string metatable: methods index the real table directly (fast);
+	// getmetatable("") gives a read-only table whose __index is the
+	// read-only string proxy, so nothing shared can be changed.
+	strProxy := g.RawGetString("string")
+	visible := L.CreateTable(0, 1)
+	visible.RawSetString("__index", strProxy)
+	smt := L.CreateTable(0, 2)
+	smt.RawSetString("__index", str)
+	smt.RawSetString("__metatable", s.readOnly(L, "getmetatable(\"\")", visible))
+	L.SetMetatable(lua.LString(""), smt)
+	s.stringMT = smt
+	return nil
+}
+
+func collectKeys(t *lua.LTable) map[string]struct{} {
+	out := map[string]struct{}{}
+	t.ForEach(func(k, _ lua.LValue) {
+		if ks, ok := k.(lua.LString); ok {
+			out[string(ks)] = struct{}{}
+		}
+	})
+	return out
+}
+
+// readOnly returns an empty proxy table that reads through to real and
+// refuses writes; its metatable is hidden.
+func (s *Sandbox) readOnly(L *lua.LState, name string, real *lua.LTable) *lua.LTable {
+	p := L.CreateTable(0, 0)
+	mt := L.CreateTable(0, 3)
+	mt.RawSetString("__index", real)
+	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("cannot set %s.%s: library tables are read-only; use a local variable or your own table", name, L.Get(2).String())
+		return 0
+	}))
+	mt.RawSetString("__metatable", lua.LString(lockedMT))
+	p.Metatable = mt
+	s.proxies[p] = name
+	return p
+}
+
+// basePrint captures print output: arguments are converted with tostring
+// (tables without __tostring as compact JSON when possible) and joined by
+// tabs.
+func (s *Sandbox) basePrint(L *lua.LState) int {
+	top := L.GetTop()
+	var b strings.Builder
+	for i := 1; i <= top; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		v := L.Get(i)
+		if t, ok := v.(*lua.LTable); ok && L.GetMetaField(t, "__tostring") == lua.LNil {
+			room := s.maxLog - s.LogBytes() - b.Len()
+			if room > 0 {
+				if js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room}); err == nil {
+					b.Write(js)
+					continue
+				}
+			}
+		}
+		str := L.ToStringMeta(v).String()
+		if b.Len()+len(str) > s.maxLog {
+			s.raise(L, s.outputError())
+		}
+		b.WriteString(str)
+	}
+	s.addLog(L, b.String())
+	return 0
+}
+
+func (s *Sandbox) outputError() *LimitError {
+	return &LimitError{Kind: KindOutputLimit, Message: fmt.Sprintf("print output exceeded %d bytes; print less (summaries or counts instead of whole values)", s.maxLog)}
+}
+
+// addLog appends one captured line (counting a newline) or ends the run
+// with output_limit.
+func (s *Sandbox) addLog(L *lua.LState, line string) {
+	s.logMu.Lock()
+	over := s.logBytes+len(line)+1 > s.maxLog
+	if !over {
+		s.logs = append(s.logs, line)
+		s.logBytes += len(line) + 1
+	}
+	s.logMu.Unlock()
+	if over {
+		s.raise(L, s.outputError())
+	}
+}
+
+// afterProtectedCall turns a caught error into a re-raise when the run is
+// over or the error is a stack overflow, so pcall cannot swallow limits.
+func (s *Sandbox) afterProtectedCall(L *lua.LState, err error) {
+	if s.ctx.Err() != nil {
+		s.raiseAborted(L)
+	}
+	if isStackOverflow(err.Error()) {
+		s.raise(L, stackOverflowError())
+	}
+}
+
+func errorValue(err error) lua.LValue {
+	var aerr *lua.ApiError
+	if errors.As(err, &aerr) {
+		return aerr.Object
+	}
+	return lua.LString(err.Error())
+}
+
+// basePCall is pcall that re-raises limit errors.
+func (s *Sandbox) basePCall(L *lua.LState) int {
+	L.CheckAny(1)
+	v := L.Get(1)
+	if v.Type() != lua.LTFunction && L.GetMetaField(v, "__call").Type() != lua.LTFunction {
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a " + v.Type().String() + " value"))
+		return 2
+	}
+	nargs := L.GetTop() - 1
+	if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
+		s.afterProtectedCall(L, err)
+		L.Push(lua.LFalse)
+		L.Push(errorValue(err))
+		return 2
+	}
+	L.Insert(lua.LTrue, 1)
+	return L.GetTop()
+}
+
+// baseXPCall is xpcall that re-raises limit errors.
+func (s *Sandbox) baseXPCall(L *lua.LState) int {
+	fn := L.CheckFunction(1)
+	errfunc := L.CheckFunction(2)
+	top := L.GetTop()
+	L.Push(fn)
+	if err := L.PCall(0, lua.MultRet, errfunc); err != nil {
+		s.afterProtectedCall(L, err)
+		L.Push(lua.LFalse)
+		L.Push(errorValue(err))
+		return 2
+	}
+	L.Insert(lua.LTrue, top+1)
+	return L.GetTop() - top
+}
+
+// wrapCoroutine counts coroutine creation and makes resume re-raise limit
+// errors.
+func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable) {
+	count := func(L *lua.LState) {
+		s.coroutines++
+		if s.coroutines > s.maxCoroutines {
+			s.raise(L, &LimitError{Kind: KindMemoryLimit, Message: fmt.Sprintf("more than %d coroutines created; reuse coroutines or use plain loops", s.maxCoroutines)})
+		}
+	}
+	for _, name := range []string{"create", "wrap"} {
+		orig := co.RawGetString(name).(*lua.LFunction)
+		co.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			count(L)
+			return callThrough(L, orig)
+		}))
+	}
+	resume := co.RawGetString("resume").(*lua.LFunction)
+	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
+		n := callThrough(L, resume)
+		if n >= 1 && L.Get(-n) == lua.LFalse {
+			if s.ctx.Err() != nil {
+				s.raiseAborted(L)
+			}
+			if n >= 2 && isStackOverflow(L.Get(-n+1).String()) {
+				s.raise(L, stackOverflowError())
+			}
+		}
+		return n
+	}))
+}
+
+// callThrough calls fn with the current arguments and returns all results.
+func callThrough(L *lua.LState, fn *lua.LFunction) int {
+	nargs := L.GetTop()
+	L.Insert(fn, 1)
+	L.Call(nargs, lua.MultRet)
+	return L.GetTop()
+}
+
+func mathRandom(L *lua.LState, rng *rand.Rand) int {
+	switch L.GetTop() {
+	case 0:
+		L.Push(lua.LNumber(rng.Float64()))
+	case 1:
+		n := int64(L.CheckNumber(1))
+		if n < 1 {
+			L.ArgError(1, "interval is empty")
+		}
+		L.Push(lua.LNumber(rng.Int64N(n) + 1))
+	default:
+		lo, hi := int64(L.CheckNumber(1)), int64(L.CheckNumber(2))
+		if lo > hi {
+			L.ArgError(2, "interval is empty")
+		}
+		L.Push(lua.LNumber(lo + rng.Int64N(hi-lo+1)))
+	}
+	return 1
+}
+
+// jsonEncode is json.encode with the sandbox's string cap: a result larger
+// than MaxStringBytes ends the run with memory_limit.
+func (s *Sandbox) jsonEncode(L *lua.LState) int {
+	v := L.CheckAny(1)
+	opts := luajson.EncodeOptions{MaxBytes: s.maxString}
+	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
+		switch o := L.Get(2).(type) {
+		case *lua.LTable:
+			switch ind := o.RawGetString("indent").(type) {
+			case lua.LString:
+				opts.Indent = string(ind)
+			case lua.LNumber:
+				if ind > 0 && ind <= 16 {
+					opts.Indent = strings.Repeat(" ", int(ind))
+				}
+			}
+		case lua.LString:
+			opts.Indent = string(o)
+		default:
+			L.ArgError(2, "options must be a table like {indent = \"  \"}")
+		}
+	}
+	b, err := luajson.Encode(v, &opts)
+	if err != nil {
+		var se *luajson.SizeError
+		if errors.As(err, &se) {
+			s.raise(L, s.memoryError("json.encode", float64(se.Limit)+1))
+		}
+		L.RaiseError("%s", err.Error())
+	}
+	s.checkSize(L, "json.encode", float64(len(b)))
+	L.Push(lua.LString(b))
+	return 1
+}
