@@ -87,7 +87,7 @@ func (ms *matchState) classEnd(p int) int {
 	}
 }
 
-func isalpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isalpha(c byte) bool  { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isdigitb(c byte) bool { return c >= '0' && c <= '9' }
 
 func matchClass(c, cl byte) bool {
@@ -875,4 +875,3 @@ func (s *Sandbox) tableSort(L *lua.LState) int {
 	}
 	return 0
 }
-
