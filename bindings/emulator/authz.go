@@ -696,8 +696,14 @@ func (c *call) resourcesForMembership() any {
 		}
 		parentID = str(p["id"])
 	}
+	if parentID == "" {
+		return badRequest("bad_request", "Pass parent_resource_id, or parent_resource_external_id with parent_resource_type_slug (the organization id selects top-level resources).")
+	}
+	if parentID == org {
+		parentID = ""
+	}
 	items := c.st.filter("authorization_resources", func(r Object) bool {
-		if str(r["organization_id"]) != org || (parentID != "" && str(r["parent_resource_id"]) != parentID) {
+		if str(r["organization_id"]) != org || str(r["parent_resource_id"]) != parentID {
 			return false
 		}
 		return contains(c.effectivePerms(m, r), perm)

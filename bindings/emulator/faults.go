@@ -52,6 +52,12 @@ type Hook struct {
 	Body any `json:"body,omitempty"`
 	// Headers are extra response headers (e.g. {"Retry-After": "1"}).
 	Headers map[string]string `json:"headers,omitempty"`
+	// Fault, instead of Status and Body, injects a transport fault: "reset" drops
+	// the connection without serving the request; "reset_after" serves it (state
+	// changes) and then drops the connection before answering, as when a response
+	// is lost; "truncate" serves it and sends half the body; "malformed" serves it
+	// and sends a body that is not JSON.
+	Fault string `json:"fault,omitempty"`
 	// Times limits how many requests the hook answers (0: every request until deleted).
 	Times int `json:"times,omitempty"`
 	// Hits counts the requests the hook has answered.
@@ -91,6 +97,7 @@ const (
 	faultReset
 	faultTruncate
 	faultMalformed
+	faultResetAfter
 )
 
 // draw decides the random fault for one request.
@@ -208,8 +215,10 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"reset": true})
 	case p == "/_emulate/hooks" && r.Method == http.MethodPost:
 		var h Hook
-		if err := json.NewDecoder(r.Body).Decode(&h); err != nil || h.Path == "" || h.Status < 100 || h.Status > 599 {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "emulator: a hook needs {method, path, status, body}: path non-empty, status 100-599", "code": "invalid_request_parameters"})
+		err := json.NewDecoder(r.Body).Decode(&h)
+		validFault := h.Fault == "" || h.Fault == "reset" || h.Fault == "reset_after" || h.Fault == "truncate" || h.Fault == "malformed"
+		if err != nil || h.Path == "" || !validFault || (h.Fault == "" && (h.Status < 100 || h.Status > 599)) {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "emulator: a hook needs {method, path, status, body} (path non-empty, status 100-599) or {method, path, fault} with fault reset, reset_after, truncate or malformed", "code": "invalid_request_parameters"})
 			return
 		}
 		writeJSON(w, http.StatusCreated, e.faults.addHook(&h))

@@ -92,7 +92,19 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 			return 499, "canceled"
 		}
 	}
-	if h := f.matchHook(r.Method, r.URL.Path); h != nil {
+	fault := faultNone
+	h := f.matchHook(r.Method, r.URL.Path)
+	switch {
+	case h == nil:
+	case h.Fault == "reset":
+		panic(http.ErrAbortHandler)
+	case h.Fault == "reset_after":
+		fault = faultResetAfter
+	case h.Fault == "truncate":
+		fault = faultTruncate
+	case h.Fault == "malformed":
+		fault = faultMalformed
+	default:
 		body := h.Body
 		if body == nil {
 			body = defaultErrorBody(h.Status)
@@ -109,7 +121,9 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 		writeJSON(w, http.StatusTooManyRequests, defaultErrorBody(http.StatusTooManyRequests))
 		return 429, "rate limit"
 	}
-	fault := f.draw()
+	if fault == faultNone {
+		fault = f.draw()
+	}
 	switch fault {
 	case faultFail:
 		writeJSON(w, f.f.FailureStatus, defaultErrorBody(f.f.FailureStatus))
@@ -125,6 +139,8 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 		w.Header().Set("Content-Type", ctype)
 	}
 	switch fault {
+	case faultResetAfter:
+		panic(http.ErrAbortHandler)
 	case faultMalformed:
 		data = append([]byte(`{"object":`), bytes.TrimPrefix(data, []byte("{"))...)
 		data = append(data[:len(data)/2], []byte("<html>502 Bad Gateway")...)

@@ -344,6 +344,9 @@ func TestValidationWalk(t *testing.T) {
 					q.Set(p.Name, v)
 				}
 			}
+			if op.Name == "authorization_list_resources_for_membership" {
+				q.Set("parent_resource_id", engID)
+			}
 			if op.Name == "userland_user_organization_memberships_list" {
 				q.Set("organization_id", acmeID)
 			}
