@@ -1,0 +1,74 @@
+package sandbox
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileOutcomes are the outcomes a corpus script may expect.
+var hostileOutcomes = map[string]bool{
+	"error": true, "timeout": true, "memory_limit": true, "output_limit": true,
+	"stack_overflow": true, "completed": true,
+}
+
+// readExpect returns the outcome named by the first line of a corpus
+// script: "-- expect: <outcome>".
+func readExpect(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		t.Fatalf("%s is empty", path)
+	}
+	want, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "-- expect:")
+	want = strings.TrimSpace(want)
+	if !ok || !hostileOutcomes[want] {
+		t.Fatalf("%s: first line %q must be \"-- expect: <outcome>\" with a known outcome", path, sc.Text())
+	}
+	return want
+}
+
+// TestHostileCorpus runs every testdata/hostile/*.lua script with a 1 s
+// timeout and a 32 MiB memory limit, checks its outcome class and that it
+// ends within the timeout + 1 s, and that a trivial script still works
+// afterwards (nothing leaked or was poisoned).
+func TestHostileCorpus(t *testing.T) {
+	const timeout = time.Second
+	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.lua"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 40 {
+		t.Fatalf("corpus has %d scripts, want at least 40", len(files))
+	}
+	opts := &Options{MemoryLimit: 32 << 20, MaxLogBytes: 64 << 10}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".lua")
+		t.Run(name, func(t *testing.T) {
+			want := readExpect(t, path)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := runScript(t, string(src), timeout, opts)
+			if got := limitKind(r.err); got != want {
+				t.Errorf("outcome = %s (%v), want %s", got, r.err, want)
+			}
+			if r.dur > timeout+time.Second {
+				t.Errorf("ran %v, want at most the timeout + 1s", r.dur)
+			}
+			check := runScript(t, `return ("abc"):upper() .. string.rep("x", 2) .. json.encode({1}) .. string.format("%d", 3) .. tostring(print ~= nil)`, timeout, opts)
+			if check.err != nil || check.ret != "ABCxx[1]3true" {
+				t.Errorf("trivial script after %s: ret %q err %v", name, check.ret, check.err)
+			}
+		})
+	}
+}

@@ -1,0 +1,2 @@
+-- expect: memory_limit
+error(string.rep("e", 2^40))

@@ -1,0 +1,2 @@
+-- expect: error
+error({status = 500, code = "boom"})

@@ -1,0 +1,2 @@
+-- expect: error
+return io.open("/etc/passwd"):read("*a")

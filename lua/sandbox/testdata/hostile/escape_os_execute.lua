@@ -1,0 +1,2 @@
+-- expect: error
+return os.execute("cat /etc/passwd")

@@ -1,0 +1,2 @@
+-- expect: error
+os.exit(0)

@@ -1,0 +1,2 @@
+-- expect: error
+return os.getenv("WORKOS_API_KEY")

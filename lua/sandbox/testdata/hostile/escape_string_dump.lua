@@ -1,0 +1,2 @@
+-- expect: error
+return string.dump(function() return 1 end)

@@ -1,0 +1,3 @@
+-- expect: memory_limit
+local s = string.rep("x", 1e5)
+return #s:gsub("x", s)

@@ -1,0 +1,2 @@
+-- expect: memory_limit
+return #("xy"):rep(1e12)

@@ -1,0 +1,3 @@
+-- expect: memory_limit
+local t = {}
+for i = 1, 1e9 do t[i] = {i, i, i} end

@@ -1,0 +1,2 @@
+-- expect: output_limit
+print(string.rep("x", 10e6))

@@ -1,0 +1,2 @@
+-- expect: output_limit
+while true do print("spam", 1, 2, 3) end

@@ -1,0 +1,2 @@
+-- expect: error
+rawset(string, "rep", function() return "PWNED" end)

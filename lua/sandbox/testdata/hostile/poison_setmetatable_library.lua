@@ -1,0 +1,2 @@
+-- expect: error
+setmetatable(json, {__index = function() return "PWNED" end})

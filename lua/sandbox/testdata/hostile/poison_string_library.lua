@@ -1,0 +1,2 @@
+-- expect: error
+string.format = function() return "PWNED" end

@@ -1,0 +1,3 @@
+-- expect: stack_overflow
+local function f(n) return f(n + 1) + 1 end
+return f(1)
