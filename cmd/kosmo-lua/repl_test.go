@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/google/go-cmp/cmp"
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
+)
+
+// luaSession is a test session over one plain gopher-lua state, with a fake
+// workos module whose functions echo their name and arguments.
+type luaSession struct {
+	L    *lua.LState
+	logs []string
+}
+
+func newLuaSession(t *testing.T) *luaSession {
+	s := &luaSession{}
+	s.reset()
+	t.Cleanup(func() { s.L.Close() })
+	return s
+}
+
+func (s *luaSession) reset() {
+	if s.L != nil {
+		s.L.Close()
+	}
+	L := lua.NewState()
+	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
+		var parts []string
+		for i := 1; i <= L.GetTop(); i++ {
+			parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+		}
+		s.logs = append(s.logs, strings.Join(parts, "\t"))
+		return 0
+	}))
+	wk := L.NewTable()
+	mt := L.NewTable()
+	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(2)
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			res := L.NewTable()
+			L.SetField(res, "function", lua.LString(name))
+			if a, ok := L.Get(1).(*lua.LTable); ok {
+				L.SetField(res, "args", a)
+			}
+			L.Push(res)
+			return 1
+		}))
+		return 1
+	}))
+	L.SetMetatable(wk, mt)
+	L.SetGlobal("workos", wk)
+	s.L = L
+}
+
+func (s *luaSession) Reset() { s.reset() }
+
+func (s *luaSession) Eval(ctx context.Context, src string) (*runtime.Result, error) {
+	s.logs = nil
+	fail := func(kind, msg string) *runtime.Result {
+		return &runtime.Result{Outcome: runtime.OutcomeError, Logs: s.logs, Error: &runtime.ErrorInfo{Kind: kind, Message: msg}}
+	}
+	fn, err := s.L.LoadString(src)
+	if err != nil {
+		return fail(runtime.KindSyntax, err.Error()), nil
+	}
+	top := s.L.GetTop()
+	s.L.Push(fn)
+	if err := s.L.PCall(0, lua.MultRet, nil); err != nil {
+		return fail(runtime.KindRuntime, err.Error()), nil
+	}
+	n := s.L.GetTop() - top
+	res := &runtime.Result{OK: true, Outcome: runtime.OutcomeCompleted, Logs: s.logs}
+	var vals []json.RawMessage
+	for i := 1; i <= n; i++ {
+		b, err := luajson.Encode(s.L.Get(top+i), nil)
+		if err != nil {
+			return fail(runtime.KindRuntime, err.Error()), nil
+		}
+		vals = append(vals, b)
+	}
+	s.L.SetTop(top)
+	switch n {
+	case 0:
+	case 1:
+		res.Result = vals[0]
+	default:
+		res.Result, _ = json.Marshal(vals)
+	}
+	return res, nil
+}
+
+func TestReplChunk(t *testing.T) {
+	tests := []struct {
+		in       string
+		want     string
+		complete bool
+	}{
+		{"1 + 1", "return 1 + 1", true},
+		{"x = 1", "x = 1", true},
+		{"workos.organizations_list{limit = 1}", "return workos.organizations_list{limit = 1}", true},
+		{"for i = 1, 3 do", "", false},
+		{"t = {", "", false},
+		{"local s = [[abc", "", false},
+		{"f(", "", false},
+		{"function f()\n  return 1\nend", "function f()\n  return 1\nend", true},
+		{"x = 'abc", "x = 'abc", true}, // an unfinished short string is an error, not a continuation
+		{"end", "end", true},           // a syntax error is run and reported
+	}
+	for _, tt := range tests {
+		got, complete := replChunk(tt.in)
+		if got != tt.want || complete != tt.complete {
+			t.Errorf("replChunk(%q) = %q, %v; want %q, %v", tt.in, got, complete, tt.want, tt.complete)
+		}
+	}
+}
+
+func TestCompleteLua(t *testing.T) {
+	cat := catalog.Default()
+	tests := []struct {
+		name    string
+		pending string
+		before  string
+		want    []string
+		wantLen int
+	}{
+		{"function names", "", "return workos.organizations_li", []string{"st"}, len("organizations_li")},
+		{"module name", "", "x = wor", []string{"kos."}, 3},
+		{"argument keys", "", "workos.organizations_list{li", []string{"mit = "}, 2},
+		{"argument keys after others", "", `workos.organizations_list{limit = 1, ord`, []string{"er = "}, 3},
+		{"argument keys with paren", "", `local r = workos.organizations_list({ se`, []string{"arch = "}, 2},
+		{"argument keys on a continuation line", "local r = workos.organizations_list{\n", "  li", []string{"mit = "}, 2},
+		{"closed table: no keys", "", "workos.organizations_list{limit = 1} li", nil, 0},
+		{"brace in a string is ignored", "", `workos.organizations_list{search = "{", li`, []string{"mit = "}, 2},
+		{"commands", "", ":q", []string{"uit"}, 2},
+		{"doc names", "", ":doc organizations_li", []string{"st"}, len("organizations_li")},
+		{"unknown field", "", "foo.ba", nil, 0},
+	}
+	for _, tt := range tests {
+		got, n := completeLua(cat, tt.pending, tt.before)
+		if diff := cmp.Diff(tt.want, got); diff != "" || n != tt.wantLen {
+			t.Errorf("%s: completeLua(%q) len %d (want %d) mismatch (-want +got):\n%s", tt.name, tt.before, n, tt.wantLen, diff)
+		}
+	}
+}
+
+// TestREPLInputStream drives the REPL through its input stream (stdin not a
+// terminal): state across lines, multi-line input, commands, errors.
+func TestREPLInputStream(t *testing.T) {
+	var out, errb bytes.Buffer
+	r := &repl{sess: newLuaSession(t), cat: catalog.Default(), out: &out, errOut: &errb}
+	input := strings.Join([]string{
+		"x = 20",
+		"x + 1",
+		"for i = 1, 2 do",
+		"  x = x + i",
+		"end",
+		"x",
+		"print('hi')",
+		"t = {",
+		"  a = 1,",
+		"}",
+		"t",
+		"error('boom')",
+		"workos.organizations_list{limit = 2}",
+		":doc organizations_list",
+		":reset",
+		"x",
+		":quit",
+		"never = 1",
+	}, "\n")
+	if err := r.loopPlain(context.Background(), strings.NewReader(input)); err != nil {
+		t.Fatal(err)
+	}
+	want := "21\n23\n{\"a\":1}\n{\"args\":{\"limit\":2},\"function\":\"organizations_list\"}\n"
+	got := out.String()
+	docAt := strings.Index(got, "# workos.organizations_list")
+	if docAt < 0 {
+		t.Fatalf(":doc printed nothing; stdout %q", got)
+	}
+	if diff := cmp.Diff(want, got[:docAt]); diff != "" {
+		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.HasSuffix(got, "\n") || strings.Contains(got[docAt:], "never") {
+		t.Errorf("output after :doc: %q", got[docAt:])
+	}
+	for _, w := range []string{"hi\n", "error: runtime_error", "boom", "state cleared"} {
+		if !strings.Contains(errb.String(), w) {
+			t.Errorf("stderr %q lacks %q", errb.String(), w)
+		}
+	}
+	// After :reset, x is nil: "null" is the last value printed.
+	if !strings.HasSuffix(strings.TrimSpace(got), "null") {
+		t.Errorf("after :reset want null, got tail %q", got[len(got)-20:])
+	}
+}
+
+func TestREPLIncompleteAtEOF(t *testing.T) {
+	var out, errb bytes.Buffer
+	r := &repl{sess: newLuaSession(t), cat: catalog.Default(), out: &out, errOut: &errb}
+	err := r.loopPlain(context.Background(), strings.NewReader("for i = 1, 2 do\n"))
+	if code := reportError(&errb, "kosmo-lua repl", err); code != exitError {
+		t.Errorf("exit = %d, want %d", code, exitError)
+	}
+}
+
+// ptyOutput collects everything the REPL writes to the terminal.
+type ptyOutput struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *ptyOutput) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+func (p *ptyOutput) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+// expect waits until the output after from contains want and returns the end offset.
+func (p *ptyOutput) expect(t *testing.T, from int, want string) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		s := p.String()
+		if i := strings.Index(s[from:], want); i >= 0 {
+			return from + i + len(want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %q; terminal shows:\n%s", want, p.String()[from:])
+	return 0
+}
+
+// TestREPLPseudoTerminal drives the readline REPL through a pseudo-terminal:
+// tab completion of names and argument keys, the continuation prompt of
+// multi-line input, and state across lines.
+func TestREPLPseudoTerminal(t *testing.T) {
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
+		t.Fatal(err)
+	}
+	out := &ptyOutput{}
+	go func() { _, _ = io.Copy(out, ptm) }()
+
+	ios := &IOStreams{In: tty, Out: tty, ErrOut: tty, stdinTTY: true, stdoutTTY: true, stderrTTY: true}
+	hist := t.TempDir() + "/state/repl_history"
+	opts := &REPLOptions{IO: ios, Catalog: catalog.Default(), HistoryPath: func() (string, error) { return hist, nil }}
+	r := &repl{sess: newLuaSession(t), cat: opts.Catalog, out: tty, errOut: tty, pretty: true}
+	done := make(chan error, 1)
+	go func() { done <- r.loopReadline(context.Background(), opts) }()
+
+	at := out.expect(t, 0, replPrompt)
+	type step struct{ send, want string }
+	steps := []step{
+		{"y = 5\r", replPrompt},
+		{"y * 2\r", "10"},
+		{"for i = 1, 2 do\r", replContPrompt},
+		{"y = y + i\r", replContPrompt},
+		{"end\r", replPrompt},
+		{"y\r", "8"},
+		// Tab completes the function name, then an argument key.
+		{"workos.organizations_li\t", "workos.organizations_list"},
+		{"{lim\t", "{limit = "},
+		{"3}\r", `"limit": 3`},
+	}
+	for _, s := range steps {
+		if _, err := ptm.Write([]byte(s.send)); err != nil {
+			t.Fatal(err)
+		}
+		at = out.expect(t, at, s.want)
+	}
+	if _, err := ptm.Write([]byte(":quit\r")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("REPL did not quit")
+	}
+	b, err := os.ReadFile(hist)
+	if err != nil || !strings.Contains(string(b), "y * 2") {
+		t.Errorf("history file: %v %q", err, b)
+	}
+}
