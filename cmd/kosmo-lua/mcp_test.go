@@ -77,10 +77,7 @@ func TestMCPConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			te := newTestEnv(t)
-			cmd := newCmdMCPConfig(te.f, nil)
-			var opts *MCPConfigOptions
-			cmd = newCmdMCPConfig(te.f, func(o *MCPConfigOptions) error {
-				opts = o
+			cmd := newCmdMCPConfig(te.f, func(o *MCPConfigOptions) error {
 				o.Executable = func() (string, error) { return exe, nil }
 				cfg, err := o.config()
 				if err != nil {
@@ -92,7 +89,6 @@ func TestMCPConfig(t *testing.T) {
 			if err := cmd.Execute(); err != nil {
 				t.Fatal(err)
 			}
-			_ = opts
 			var got, want any
 			if err := json.Unmarshal(te.out.Bytes(), &got); err != nil {
 				t.Fatalf("output is not JSON: %v\n%s", err, te.out.String())

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// buildBinary builds kosmo-lua into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "kosmo-lua")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer goroutine and a test reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// skipIfNotReady skips while --emulate or runtime.Run is not built yet.
+func skipIfNotReady(t *testing.T, text string) {
+	t.Helper()
+	for _, s := range []string{"not built yet", "not wired yet"} {
+		if strings.Contains(text, s) {
+			t.Skipf("not ready: %s", s)
+		}
+	}
+}
+
+const countScript = `local page = workos.organizations_list{limit = 2}
+return {object = page.object, at_most_two = #page.data <= 2, echo = args.echo}`
+
+// TestMCPStdioSubprocess runs the built binary as an MCP server over stdio
+// against the in-process emulator.
+func TestMCPStdioSubprocess(t *testing.T) {
+	bin := buildBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		cmd.Wait()
+	}()
+	// Give --emulate a moment to fail if the emulator is not built yet.
+	time.Sleep(200 * time.Millisecond)
+	skipIfNotReady(t, stderr.String())
+
+	c := newRPCConn(stdin, stdout)
+	c.initialize(t)
+	if diff := cmp.Diff([]string{"execute_lua", "lua_list_docs", "lua_read_doc", "lua_search_docs"}, toolNames(c.call(t, "tools/list", map[string]any{}))); diff != "" {
+		t.Errorf("tools mismatch (-want +got):\n%s", diff)
+	}
+	res := c.call(t, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": countScript, "args": map[string]any{"echo": "hi"}}})
+	skipIfNotReady(t, toolText(res))
+	want := map[string]any{"object": "list", "at_most_two": true, "echo": "hi"}
+	env, _ := res["structuredContent"].(map[string]any)
+	if diff := cmp.Diff(want, env["result"]); diff != "" || res["isError"] == true {
+		t.Errorf("execute_lua result mismatch (-want +got):\n%s\n%s", diff, toolText(res))
+	}
+	// The default policy refuses writes inside scripts.
+	res = c.call(t, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": `return workos.organizations_create{name = "x"}`}})
+	if env, _ := res["structuredContent"].(map[string]any); env["outcome"] != "denied" || res["isError"] != true {
+		t.Errorf("write under the default policy: %s", toolText(res))
+	}
+	stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit: %v\nstderr: %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not exit after stdin closed")
+	}
+}
+
+// TestMCPHTTPSubprocess runs the built binary over streamable HTTP.
+func TestMCPHTTPSubprocess(t *testing.T) {
+	bin := buildBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate", "--http", "127.0.0.1:0", "--tools", "all")
+	stderrPipe, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	urlRe := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/mcp)`)
+	var url string
+	sc := bufio.NewScanner(stderrPipe)
+	var seen strings.Builder
+	for sc.Scan() {
+		seen.WriteString(sc.Text() + "\n")
+		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+			break
+		}
+	}
+	skipIfNotReady(t, seen.String())
+	if url == "" {
+		t.Fatalf("no listening line on stderr:\n%s", seen.String())
+	}
+	go io.Copy(io.Discard, stderrPipe)
+
+	h := &httpRPC{url: url}
+	h.call(t, "initialize", map[string]any{
+		"protocolVersion": "2025-06-18", "capabilities": map[string]any{},
+		"clientInfo": map[string]any{"name": "kosmo-lua-test", "version": "1"},
+	})
+	h.notify(t, "notifications/initialized")
+	names := toolNames(h.call(t, "tools/list", map[string]any{}))
+	if len(names) < 50 || !mcpHasName(names, "execute_lua") || !mcpHasName(names, "workos_organizations_list") || mcpHasName(names, "workos_organizations_create") {
+		t.Errorf("tools/list in --tools all with write deny: %d tools %v", len(names), names[:min(len(names), 8)])
+	}
+	res := h.call(t, "tools/call", map[string]any{"name": "workos_organizations_list", "arguments": map[string]any{"limit": 1}})
+	skipIfNotReady(t, toolText(res))
+	if sc, _ := res["structuredContent"].(map[string]any); sc["object"] != "list" || res["isError"] == true {
+		t.Errorf("workos_organizations_list over HTTP: %s", toolText(res))
+	}
+	res = h.call(t, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": countScript}})
+	if env, _ := res["structuredContent"].(map[string]any); env["ok"] != true {
+		t.Errorf("execute_lua over HTTP: %s", toolText(res))
+	}
+}
+
+func mcpHasName(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// httpRPC is a minimal streamable-HTTP MCP client: it POSTs JSON-RPC messages
+// and reads JSON or server-sent-event answers.
+type httpRPC struct {
+	url     string
+	session string
+	next    int
+}
+
+func (h *httpRPC) post(t *testing.T, msg map[string]any) *http.Response {
+	t.Helper()
+	b, _ := json.Marshal(msg)
+	req, _ := http.NewRequest(http.MethodPost, h.url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if h.session != "" {
+		req.Header.Set("Mcp-Session-Id", h.session)
+		req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
+		h.session = id
+	}
+	return resp
+}
+
+func (h *httpRPC) notify(t *testing.T, method string) {
+	t.Helper()
+	resp := h.post(t, map[string]any{"jsonrpc": "2.0", "method": method})
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s: HTTP %d", method, resp.StatusCode)
+	}
+}
+
+func (h *httpRPC) call(t *testing.T, method string, params any) map[string]any {
+	t.Helper()
+	h.next++
+	resp := h.post(t, map[string]any{"jsonrpc": "2.0", "id": h.next, "method": method, "params": params})
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("%s: HTTP %d: %s", method, resp.StatusCode, body)
+	}
+	var payloads [][]byte
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				payloads = append(payloads, []byte(data))
+			}
+		}
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		payloads = append(payloads, b)
+	}
+	for _, p := range payloads {
+		var msg struct {
+			ID     *int            `json:"id"`
+			Result map[string]any  `json:"result"`
+			Error  json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(p, &msg) != nil || msg.ID == nil || *msg.ID != h.next {
+			continue
+		}
+		if msg.Error != nil {
+			t.Fatalf("%s: error %s", method, msg.Error)
+		}
+		return msg.Result
+	}
+	t.Fatalf("%s: no response in %d messages", method, len(payloads))
+	return nil
+}
