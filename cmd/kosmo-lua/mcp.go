@@ -131,6 +131,9 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	mux.Handle("/mcp", h)
 	mux.Handle("/", h)
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		logger.Warn("kosmo-lua mcp: listening on a non-loopback address without authentication; anyone who can reach it can use the server's WorkOS credentials", "addr", ln.Addr().String())
+	}
 	logger.Info("kosmo-lua mcp: listening", "url", "http://"+ln.Addr().String()+"/mcp", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
