@@ -285,10 +285,11 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 	for k, v := range req.Header {
 		header[k] = v
 	}
-	header.Set("User-Agent", c.opts.UserAgent)
-	header.Set("Accept", "application/json")
+	// Canonical keys set directly: Header.Set would canonicalise on every call.
+	header["User-Agent"] = []string{c.opts.UserAgent}
+	header["Accept"] = []string{"application/json"}
 	if req.Body != nil {
-		header.Set("Content-Type", "application/json")
+		header["Content-Type"] = []string{"application/json"}
 	}
 	auth := catalog.AuthAPIKey
 	if op != nil && op.Auth != "" {
@@ -302,7 +303,7 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 		secret = req.AccessToken
 	}
 	if secret != "" {
-		header.Set("Authorization", "Bearer "+secret)
+		header["Authorization"] = []string{"Bearer " + secret}
 	}
 	red := redactor{c.opts.APIKey, req.AccessToken}
 
@@ -311,7 +312,7 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 		idemKey = c.newKey()
 	}
 	if idemKey != "" {
-		header.Set("Idempotency-Key", idemKey)
+		header["Idempotency-Key"] = []string{idemKey}
 	}
 	res := &Result{Function: req.Function, IdempotencyKey: idemKey}
 
@@ -341,12 +342,20 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 		return res, nil
 	}
 
-	var body any
-	if req.Body != nil {
-		body = req.Body
-	}
 	st := &attemptState{retryable: retryableMethod(req.Method, idemKey)}
-	rreq, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptKey{}, st), req.Method, fullURL, body)
+	actx := context.WithValue(ctx, attemptKey{}, st)
+	var rreq *retryablehttp.Request
+	var err error
+	if req.Body != nil {
+		rreq, err = retryablehttp.NewRequestWithContext(actx, req.Method, fullURL, req.Body)
+	} else {
+		// Without a body there is nothing to rewind between attempts; skip the
+		// body-reader plumbing.
+		var hreq *http.Request
+		if hreq, err = http.NewRequestWithContext(actx, req.Method, fullURL, nil); err == nil {
+			rreq = &retryablehttp.Request{Request: hreq}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("workos: %s: build request: %s", req.Function, red.str(err.Error()))
 	}
@@ -373,7 +382,7 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 	res.Header = resp.Header
 	res.RequestID = requestID(resp.Header)
 
-	data, err := readLimited(resp.Body, c.opts.MaxResponseBytes)
+	data, err := readLimited(resp.Body, resp.ContentLength, c.opts.MaxResponseBytes)
 	if err != nil {
 		res.Duration = time.Since(start)
 		if errors.Is(err, errTooLarge) {
@@ -394,7 +403,7 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 			data = []byte(red.str(string(data)))
 		}
 		e := parseAPIError(resp.StatusCode, resp.Header, data)
-		e.Function, e.Method, e.Path = req.Function, req.Method, req.Path
+		e.Function, e.Method, e.Path, e.Retries = req.Function, req.Method, req.Path, res.Retries
 		e.RetryAfter = max(parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), 0)
 		c.logDone(req, resp.StatusCode, res.RequestID, res.Retries, res.Duration, e)
 		return nil, e
@@ -532,18 +541,27 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 
 var errTooLarge = errors.New("response too large")
 
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	if limit < 0 {
-		return io.ReadAll(r)
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+// readLimited reads a body of at most limit bytes (negative: no limit), sized by
+// the declared length when there is one.
+func readLimited(r io.Reader, length, limit int64) ([]byte, error) {
+	if limit >= 0 && length > limit {
 		return nil, errTooLarge
 	}
-	return data, nil
+	if length < 0 || length > 1<<20 {
+		length = 512
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, length+1))
+	lr := r
+	if limit >= 0 {
+		lr = io.LimitReader(r, limit+1)
+	}
+	if _, err := buf.ReadFrom(lr); err != nil {
+		return nil, err
+	}
+	if limit >= 0 && int64(buf.Len()) > limit {
+		return nil, errTooLarge
+	}
+	return buf.Bytes(), nil
 }
 
 // redactor removes secrets from text.

@@ -327,8 +327,8 @@ func TestRetries(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Status != 500 {
 			t.Fatalf("error = %v, want a 500 APIError", err)
 		}
-		if n := len(srv.requests()); n != 4 {
-			t.Errorf("requests = %d, want 4 (1 + 3 retries)", n)
+		if n := len(srv.requests()); n != 4 || ae.Retries != 3 {
+			t.Errorf("requests = %d, retries = %d; want 4 (1 + 3 retries)", n, ae.Retries)
 		}
 	})
 	t.Run("no retry on 4xx other than 408 and 429", func(t *testing.T) {

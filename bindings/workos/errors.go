@@ -97,6 +97,8 @@ type APIError struct {
 	Function, Method, Path string
 	// Raw is the response body (up to 64 KiB), with the API key redacted.
 	Raw []byte
+	// Retries counts the retried attempts before this answer.
+	Retries int
 }
 
 // Kind returns [KindAPI].

@@ -312,8 +312,11 @@ func (s *state) call(ctx context.Context, op *catalog.Operation, args map[string
 		rec.DryRun = res.DryRun != nil
 	}
 	var ae *APIError
+	var ne *NetworkError
 	if errors.As(err, &ae) {
-		rec.Status, rec.RequestID = ae.Status, ae.RequestID
+		rec.Status, rec.RequestID, rec.Retries = ae.Status, ae.RequestID, ae.Retries
+	} else if errors.As(err, &ne) {
+		rec.Retries = ne.Attempts - 1
 	}
 	rec.Err = err
 	rec.Duration = time.Since(start)
@@ -451,6 +454,9 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 		setStr("function", ae.Function)
 		setStr("method", ae.Method)
 		setStr("path", ae.Path)
+		if ae.Retries > 0 {
+			set("retries", lua.LNumber(ae.Retries))
+		}
 		if ae.RetryAfter > 0 {
 			set("retry_after", lua.LNumber(ae.RetryAfter.Seconds()))
 		}

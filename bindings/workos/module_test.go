@@ -278,7 +278,7 @@ func pagedServer(t testing.TB) *recorder {
 func TestPagination(t *testing.T) {
 	tests := []struct {
 		name, script, want string
-		requests          int
+		requests           int
 	}{
 		{"paginate follows after", `
 			local ids = {}

@@ -128,8 +128,8 @@ func (p *preparer) fail(param, problem, hint string) error {
 func (p *preparer) run() (*Request, error) {
 	op := p.op
 	req := &Request{Op: op, Function: op.Name, Method: op.Method}
-	params := map[string]any{}   // by Param.Key
-	bodyTop := map[string]any{}  // body fields given at the top level
+	params := make(map[string]any, len(p.args)) // by Param.Key
+	var bodyTop map[string]any                  // body fields given at the top level
 	var bodyTable map[string]any // body = {...}
 	bodyGiven := false
 
@@ -138,7 +138,9 @@ func (p *preparer) run() (*Request, error) {
 	for k := range p.args {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	if len(keys) > 1 {
+		sort.Strings(keys)
+	}
 	for _, k := range keys {
 		val := p.args[k]
 		if val == nil {
@@ -184,6 +186,9 @@ func (p *preparer) run() (*Request, error) {
 		}
 		if op.Body != nil {
 			if _, ok := op.Body.Field(k); ok || len(op.Body.Fields) == 0 {
+				if bodyTop == nil {
+					bodyTop = map[string]any{}
+				}
 				bodyTop[k] = val
 				continue
 			}
