@@ -184,3 +184,26 @@ func TestCallCompletion(t *testing.T) {
 		t.Errorf("key completion (-want +got):\n%s", diff)
 	}
 }
+
+// TestShellCompletion exercises cobra's hidden __complete entry point that the
+// generated shell scripts call.
+func TestShellCompletion(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "call", "organizations_l"}, "organizations_list"},
+		{[]string{"__complete", "call", "organizations_list", "--li"}, "--limit\tinteger"},
+		{[]string{"__complete", "describe", "organization_domains_g"}, "organization_domains_get"},
+		{[]string{"__complete", "run", "--wr"}, "--write"},
+	}
+	for _, tt := range tests {
+		te := newTestEnv(t)
+		if code := te.run(tt.args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, te.errb.String())
+		}
+		if !strings.Contains(te.out.String(), tt.want) {
+			t.Errorf("%v: completions %q lack %q", tt.args, te.out.String(), tt.want)
+		}
+	}
+}

@@ -87,7 +87,7 @@ func TestHelpHasExamples(t *testing.T) {
 	te := newTestEnv(t)
 	root := newCmdRoot(te.f)
 	for _, c := range allCommands(root) {
-		if c.Hidden || c.Name() == "help" || c.Name() == "completion" || c.Parent() != nil && c.Parent().Name() == "completion" {
+		if c.Hidden || c.Name() == "help" || c.Parent() != nil && c.Parent().Name() == "completion" {
 			continue
 		}
 		if c.Example == "" {

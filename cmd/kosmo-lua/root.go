@@ -57,6 +57,20 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		root.AddCommand(c)
 	}
 	root.AddCommand(newCmdVersion(f))
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  # bash (current shell, then permanently)
+  source <(kosmo-lua completion bash)
+  kosmo-lua completion bash > /etc/bash_completion.d/kosmo-lua
+
+  # zsh
+  kosmo-lua completion zsh > "${fpath[1]}/_kosmo-lua"
+
+  # fish
+  kosmo-lua completion fish > ~/.config/fish/completions/kosmo-lua.fish`
+		}
+	}
 	return root
 }
 
