@@ -271,7 +271,7 @@ func (r *repl) command(t string) bool {
 	case ":q", ":quit", ":exit":
 		return true
 	case ":help", ":h", ":?":
-		fmt.Fprint(r.out, replHelp)
+		r.text(replHelp)
 	case ":doc":
 		if arg == "" {
 			fmt.Fprintln(r.errOut, "usage: :doc NAME (e.g. :doc organizations_list)")
@@ -282,15 +282,17 @@ func (r *repl) command(t string) bool {
 			fmt.Fprintf(r.errOut, "error: %v\n", err)
 			return false
 		}
-		fmt.Fprint(r.out, op.Reference())
+		r.text(op.Reference())
 	case ":search":
 		if arg == "" {
 			fmt.Fprintln(r.errOut, "usage: :search QUERY")
 			return false
 		}
+		var b strings.Builder
 		for _, h := range r.cat.Search(arg, 10) {
-			fmt.Fprintf(r.out, "%-45s %-11s %s\n", h.Op.Name, h.Op.Access, h.Op.Summary)
+			fmt.Fprintf(&b, "%-45s %-11s %s\n", h.Op.Name, h.Op.Access, h.Op.Summary)
 		}
+		r.text(b.String())
 	case ":reset":
 		r.sess.Reset()
 		fmt.Fprintln(r.errOut, "state cleared")
@@ -298,6 +300,16 @@ func (r *repl) command(t string) bool {
 		fmt.Fprintf(r.errOut, "unknown command %s; :help lists commands\n", name)
 	}
 	return false
+}
+
+// text prints command output: as is on a terminal, otherwise as one JSON
+// string so stdout stays JSON.
+func (r *repl) text(s string) {
+	if r.pretty {
+		fmt.Fprint(r.out, s)
+		return
+	}
+	_ = writeJSON(r.out, s, false)
 }
 
 // replCommands are the ":" commands offered by completion.

@@ -188,15 +188,20 @@ func TestREPLInputStream(t *testing.T) {
 	}
 	want := "21\n23\n{\"a\":1}\n{\"args\":{\"limit\":2},\"function\":\"organizations_list\"}\n"
 	got := out.String()
-	docAt := strings.Index(got, "# workos.organizations_list")
+	docAt := strings.Index(got, `"# workos.organizations_list`)
 	if docAt < 0 {
 		t.Fatalf(":doc printed nothing; stdout %q", got)
 	}
 	if diff := cmp.Diff(want, got[:docAt]); diff != "" {
 		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
 	}
-	if !strings.HasSuffix(got, "\n") || strings.Contains(got[docAt:], "never") {
-		t.Errorf("output after :doc: %q", got[docAt:])
+	for i, line := range strings.Split(strings.TrimSpace(got), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("stdout line %d is not JSON: %q", i+1, line)
+		}
+	}
+	if strings.Contains(got[docAt:], "never") {
+		t.Errorf("output after :quit: %q", got[docAt:])
 	}
 	for _, w := range []string{"hi\n", "error: runtime_error", "boom", "state cleared"} {
 		if !strings.Contains(errb.String(), w) {
