@@ -134,6 +134,7 @@ func (e *Emulator) seededStore() (*store, error) {
 	if err := e.applySeed(st, e.seed); err != nil {
 		return nil, err
 	}
+	delete(st.Collections, "events") // the seed is the starting point, not a history of mutations
 	return st, nil
 }
 

@@ -148,10 +148,19 @@ func jsonType(v any) string {
 
 // pick chooses the oneOf variant that best fits v.
 func pick(variants []schema, v any) schema {
+	s, _ := pickScored(variants, v)
+	return s
+}
+
+// pickScored is pick that also reports whether some variant is compatible at all
+// (no const or type conflict).
+func pickScored(variants []schema, v any) (schema, bool) {
 	best, bestScore := variants[0], math.MinInt
+	anyFits := false
 	vt := jsonType(v)
 	for _, raw := range variants {
 		sc := 0
+		conflict := false
 		f := raw
 		if len(subschemas(raw, "allOf")) > 0 {
 			f = flatten(raw, v)
@@ -161,10 +170,12 @@ func pick(variants []schema, v any) schema {
 				sc += 100
 			} else {
 				sc -= 1000
+				conflict = true
 			}
 		}
 		if !allows(types(f), vt) {
 			sc -= 1000
+			conflict = true
 		}
 		if m, ok := v.(map[string]any); ok {
 			ps := props(f)
@@ -176,6 +187,7 @@ func pick(variants []schema, v any) schema {
 							sc += 100
 						} else {
 							sc -= 1000
+							conflict = true
 						}
 					}
 				}
@@ -189,11 +201,14 @@ func pick(variants []schema, v any) schema {
 				}
 			}
 		}
+		if !conflict {
+			anyFits = true
+		}
 		if sc > bestScore {
 			best, bestScore = raw, sc
 		}
 	}
-	return best
+	return best, anyFits
 }
 
 // synth builds a realistic value from a schema: const, example, enum, default, then
@@ -304,11 +319,23 @@ func conform(s schema, v any, now time.Time) any {
 	if c, ok := s["const"]; ok {
 		return clone(c)
 	}
-	if len(subschemas(s, "allOf")) > 0 {
+	if parts := subschemas(s, "allOf"); len(parts) > 0 {
+		for _, p := range parts {
+			if one := subschemas(p, "oneOf"); len(one) > 0 && jsonType(v) == "object" {
+				if _, ok := pickScored(one, v); !ok {
+					return stripPrivate(clone(v)) // no documented variant fits
+				}
+			}
+		}
 		return conform(flatten(s, v), v, now)
 	}
 	if one := subschemas(s, "oneOf"); len(one) > 0 {
-		return conform(pick(one, v), v, now)
+		variant, ok := pickScored(one, v)
+		if !ok && jsonType(v) == "object" {
+			// No documented variant fits (an emulator-only event type): send it as stored.
+			return stripPrivate(clone(v))
+		}
+		return conform(variant, v, now)
 	}
 	tys := types(s)
 	if v == nil {
