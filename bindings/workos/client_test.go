@@ -99,6 +99,13 @@ func TestRequestShape(t *testing.T) {
 			wantHeader: map[string]string{"Authorization": ""},
 		},
 		{
+			name:       "body fields shadowed by query parameters take their values (sso_token)",
+			op:         "sso_token",
+			args:       map[string]any{"client_id": "client_1", "code": "c 1"},
+			want:       recorded{Method: "POST", Path: "/sso/token", Query: "client_id=client_1&code=c+1", Body: `{"client_id":"client_1","code":"c 1"}`},
+			wantHeader: map[string]string{"Authorization": ""},
+		},
+		{
 			name: "numbers given for string parameters are sent as text",
 			op:   "organizations_find",
 			args: map[string]any{"id": int64(123)},

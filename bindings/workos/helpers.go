@@ -262,11 +262,22 @@ func (s *state) luaBatch(L *lua.LState) int {
 		if it.err != nil {
 			continue
 		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			it.err = ctx.Err()
+			continue
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer func() {
+				// A panicking hook must not take the process down with it.
+				if r := recover(); r != nil {
+					it.res, it.err = nil, fmt.Errorf("workos: %s: internal error in batch call: %v", it.op.Name, r)
+				}
+			}()
 			it.res, it.err = s.call(ctx, it.op, it.args, true)
 		}()
 	}

@@ -130,7 +130,7 @@ func (p *preparer) run() (*Request, error) {
 	req := &Request{Op: op, Function: op.Name, Method: op.Method}
 	params := make(map[string]any, len(p.args)) // by Param.Key
 	var bodyTop map[string]any                  // body fields given at the top level
-	var bodyTable map[string]any // body = {...}
+	var bodyTable map[string]any                // body = {...}
 	bodyGiven := false
 
 	// Sort keys so the first reported problem is deterministic.
@@ -232,6 +232,27 @@ func (p *preparer) run() (*Request, error) {
 			body[k] = v
 		}
 		bodyGiven = true
+	}
+
+	// A body field shadowed by a query parameter takes the parameter's value when
+	// it is not given under body: the specification then wants the same value in
+	// both places (sso_token). Path parameters are never copied (the slug of a
+	// role is not the slug of a permission).
+	if op.Body != nil {
+		for _, name := range op.ShadowedBodyFields() {
+			prm, _ := op.Param(name)
+			v, given := params[prm.Key]
+			if prm.In != catalog.InQuery || !given {
+				continue
+			}
+			if _, ok := body[name]; !ok {
+				if body == nil {
+					body = map[string]any{}
+				}
+				body[name] = v
+				bodyGiven = true
+			}
+		}
 	}
 
 	if err := p.checkRequired(params, body, bodyGiven); err != nil {

@@ -104,6 +104,11 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 			Params: []catalog.Param{{Name: "clientId", Key: "client_id", In: catalog.InPath, Type: "string", Required: true}}},
 		{Name: "authorization_check", Method: "POST", Path: "/authorization/check", Summary: "Check", Access: catalog.Read, Auth: catalog.AuthAPIKey,
 			Body: &catalog.Body{Required: true, Schema: json.RawMessage(`{"type":"object"}`), Fields: []catalog.Field{{Name: "permission_slug", Type: "string"}}}},
+		{Name: "sso_token", Method: "POST", Path: "/sso/token", Summary: "Get a token", Access: catalog.Write, Auth: catalog.AuthNone,
+			Params: []catalog.Param{{Name: "client_id", Key: "client_id", In: catalog.InQuery, Type: "string", Required: true},
+				{Name: "code", Key: "code", In: catalog.InQuery, Type: "string", Required: true}},
+			Body: &catalog.Body{Required: true, Schema: json.RawMessage(`{"type":"object","required":["client_id","code"],"properties":{"client_id":{"type":"string"},"code":{"type":"string"}}}`),
+				Fields: []catalog.Field{{Name: "client_id", Type: "string", Required: true}, {Name: "code", Type: "string", Required: true}}}},
 		{Name: "list_groups_a", TitleAlias: "list_groups", Method: "GET", Path: "/groups", Summary: "List groups", Access: catalog.Read, Auth: catalog.AuthAPIKey},
 		{Name: "list_groups_b", TitleAlias: "list_groups", Method: "GET", Path: "/membership_groups", Summary: "List groups", Access: catalog.Read, Auth: catalog.AuthAPIKey},
 	}
