@@ -109,7 +109,8 @@ type state struct {
 	cache   *lua.LTable
 	byFn    map[*lua.LFunction]*catalog.Operation
 	fnByOp  map[*catalog.Operation]*lua.LFunction
-	errMeta *lua.LTable
+	// errFns are the metamethods shared by every error table's metatable.
+	errTostring, errConcat, errIndex *lua.LFunction
 }
 
 // NewTable builds the module table for L without registering it anywhere.
@@ -147,16 +148,44 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 	proxyMT.RawSetString("__metatable", lua.LString("workos: the module's metatable is protected"))
 	s.proxy.Metatable = proxyMT
 
-	s.errMeta = L.CreateTable(0, 2)
-	s.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+	s.errTostring = L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(t.RawGetString("text"))
 		return 1
-	}))
-	s.errMeta.RawSetString("__concat", L.NewFunction(func(L *lua.LState) int {
+	})
+	s.errConcat = L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LString(L.ToStringMeta(L.Get(1)).String() + L.ToStringMeta(L.Get(2)).String()))
 		return 1
-	}))
+	})
+	// String methods on the error (err:match("404"), err:find(...)) apply to its
+	// text, so scripts written for KosmoKrator's string errors keep working.
+	s.errIndex = L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		k := L.CheckString(2)
+		strlib, ok := L.GetGlobal("string").(*lua.LTable)
+		if !ok {
+			return 0
+		}
+		f, ok := strlib.RawGetString(k).(*lua.LFunction)
+		if !ok {
+			return 0
+		}
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			top := L.GetTop()
+			args := make([]lua.LValue, 0, top)
+			args = append(args, t.RawGetString("text"))
+			for i := 2; i <= top; i++ {
+				args = append(args, L.Get(i))
+			}
+			L.Push(f)
+			for _, a := range args {
+				L.Push(a)
+			}
+			L.Call(len(args), lua.MultRet)
+			return L.GetTop() - top
+		}))
+		return 1
+	})
 	return s.proxy
 }
 
@@ -517,8 +546,50 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 	if line > 0 {
 		set("line", lua.LNumber(line))
 	}
-	t.Metatable = s.errMeta
+	mt := L.CreateTable(0, 5)
+	mt.RawSetString("__tostring", s.errTostring)
+	mt.RawSetString("__concat", s.errConcat)
+	mt.RawSetString("__index", s.errIndex)
+	mt.RawSetString("__metatable", lua.LString("workos error"))
+	ud := L.NewUserData()
+	ud.Value = err
+	mt.RawSetString(goErrorKey, ud)
+	t.Metatable = mt
 	return t
+}
+
+// goErrorKey is the metatable field holding the Go error behind an error table.
+const goErrorKey = "__workos_go_error"
+
+// ErrorFromLua returns the Go error behind a workos error: err may be the
+// *lua.ApiError that an uncaught workos error produces (from DoString, PCall,
+// ...), and v an error table itself (e.g. from a batch result). The result is
+// the original *APIError, *ValidationError, *NetworkError, ... (use errors.As);
+// ok is false when the value is not a workos error table.
+func ErrorFromLua(err error) (error, bool) {
+	var ae *lua.ApiError
+	if !errors.As(err, &ae) {
+		return nil, false
+	}
+	return ErrorFromValue(ae.Object)
+}
+
+// ErrorFromValue is [ErrorFromLua] for a Lua value (an error table).
+func ErrorFromValue(v lua.LValue) (error, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	mt, ok := t.Metatable.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	ud, ok := mt.RawGetString(goErrorKey).(*lua.LUserData)
+	if !ok {
+		return nil, false
+	}
+	e, ok := ud.Value.(error)
+	return e, ok
 }
 
 // scriptLine is the line of the innermost Lua function on the call stack (the

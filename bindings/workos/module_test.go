@@ -114,6 +114,10 @@ func TestModuleErrors(t *testing.T) {
 			`{"err":"<string>:2: workos: the workos module is read-only (tried to set \"organizations_find\"); keep your own values in a local table","ok":false}`},
 		{"metatable is protected", `return getmetatable(workos)`,
 			`"workos: the module's metatable is protected"`},
+		{"string methods apply to the message (KosmoKrator scripts matched strings)", `
+			local ok, err = pcall(workos.organizations_find, "org_x")
+			return {err:match("404"), err:find("not_found", 1, true), err:upper():sub(1, 6)}`,
+			`["404",13,"WORKOS"]`},
 		{"too many positional arguments", `
 			local ok, err = pcall(workos.organizations_find, "a", "b")
 			return err.problem`,
@@ -153,6 +157,11 @@ func TestErrorTableReachesGo(t *testing.T) {
 		"text":   "workos: 422: Validation failed. [name: required] (request_id: req_9)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error table mismatch (-want +got):\n%s", diff)
+	}
+	goErr, ok := ErrorFromLua(err)
+	var apiErr *APIError
+	if !ok || !errors.As(goErr, &apiErr) || apiErr.Status != 422 || apiErr.RequestID != "req_9" {
+		t.Errorf("ErrorFromLua = %v, %v; want the *APIError", goErr, ok)
 	}
 }
 
