@@ -103,12 +103,12 @@ func Preload(L *lua.LState, m *Module) { m.Preload(L) }
 
 // state is the module's per-LState data.
 type state struct {
-	m       *Module
-	cat     *catalog.Catalog
-	proxy   *lua.LTable
-	cache   *lua.LTable
-	byFn    map[*lua.LFunction]*catalog.Operation
-	fnByOp  map[*catalog.Operation]*lua.LFunction
+	m      *Module
+	cat    *catalog.Catalog
+	proxy  *lua.LTable
+	cache  *lua.LTable
+	byFn   map[*lua.LFunction]*catalog.Operation
+	fnByOp map[*catalog.Operation]*lua.LFunction
 	// errFns are the metamethods shared by every error table's metatable.
 	errTostring, errConcat, errIndex *lua.LFunction
 }
