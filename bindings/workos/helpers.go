@@ -338,6 +338,10 @@ func Describe(cat *catalog.Catalog, op *catalog.Operation) map[string]any {
 		}
 		if len(p.Enum) > 0 {
 			m["enum"] = toAnySlice(p.Enum)
+		} else if p.Type == "array" {
+			if e := schemaItemEnum(p.Schema); len(e) > 0 {
+				m["item_enum"] = toAnySlice(e)
+			}
 		}
 		if p.Default != nil {
 			m["default"] = p.Default

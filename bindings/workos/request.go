@@ -55,24 +55,39 @@ type Request struct {
 	AccessToken string
 }
 
-// Validator validates arguments and builds requests. It caches each operation's
-// compiled body schema (compiled on first use). The zero value is not usable;
-// use [NewValidator]. It is safe for concurrent use.
+// Validator validates arguments and builds requests. It caches, per operation,
+// the compiled body schema and the item enums of array parameters (both built on
+// first use). The zero value is not usable; use [NewValidator]. It is safe for
+// concurrent use.
 type Validator struct {
 	mu      sync.Mutex
-	schemas map[*catalog.Operation]*compiledSchema
+	ops     map[*catalog.Operation]*opCache
 	printer *message.Printer
 }
 
-type compiledSchema struct {
-	once sync.Once
-	sch  *jsonschema.Schema
-	err  error
+type opCache struct {
+	schemaOnce sync.Once
+	sch        *jsonschema.Schema
+	err        error
+
+	paramOnce sync.Once
+	itemEnum  map[string][]string // array parameter key -> allowed item values
 }
 
-// NewValidator returns a validator with an empty schema cache.
+// NewValidator returns a validator with an empty cache.
 func NewValidator() *Validator {
-	return &Validator{schemas: map[*catalog.Operation]*compiledSchema{}, printer: message.NewPrinter(language.English)}
+	return &Validator{ops: map[*catalog.Operation]*opCache{}, printer: message.NewPrinter(language.English)}
+}
+
+func (v *Validator) cache(op *catalog.Operation) *opCache {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	c, ok := v.ops[op]
+	if !ok {
+		c = &opCache{}
+		v.ops[op] = c
+	}
+	return c
 }
 
 // schema returns the compiled body schema of op (nil when it has none).
@@ -80,14 +95,8 @@ func (v *Validator) schema(op *catalog.Operation) (*jsonschema.Schema, error) {
 	if op.Body == nil || len(op.Body.Schema) == 0 {
 		return nil, nil
 	}
-	v.mu.Lock()
-	cs, ok := v.schemas[op]
-	if !ok {
-		cs = &compiledSchema{}
-		v.schemas[op] = cs
-	}
-	v.mu.Unlock()
-	cs.once.Do(func() {
+	cs := v.cache(op)
+	cs.schemaOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(op.Body.Schema))
 		if err != nil {
 			cs.err = err
@@ -102,6 +111,51 @@ func (v *Validator) schema(op *catalog.Operation) (*jsonschema.Schema, error) {
 		cs.sch, cs.err = c.Compile(loc)
 	})
 	return cs.sch, cs.err
+}
+
+// itemEnum returns the allowed items of an array parameter: Param.Enum, or the
+// items.enum of its schema.
+func (v *Validator) itemEnum(op *catalog.Operation, prm catalog.Param) []string {
+	if len(prm.Enum) > 0 {
+		return prm.Enum
+	}
+	cs := v.cache(op)
+	cs.paramOnce.Do(func() {
+		for _, p := range op.Params {
+			if p.Type != "array" {
+				continue
+			}
+			if e := schemaItemEnum(p.Schema); len(e) > 0 {
+				if cs.itemEnum == nil {
+					cs.itemEnum = map[string][]string{}
+				}
+				cs.itemEnum[p.Key] = e
+			}
+		}
+	})
+	return cs.itemEnum[prm.Key]
+}
+
+// schemaItemEnum returns the string items.enum of an array schema.
+func schemaItemEnum(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var sch struct {
+		Items struct {
+			Enum []any `json:"enum"`
+		} `json:"items"`
+	}
+	if json.Unmarshal(raw, &sch) != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range sch.Items.Enum {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Prepare validates args for op and builds the request. args is one flat map:
@@ -650,7 +704,7 @@ func (p *preparer) paramStrings(prm catalog.Param, val any) ([]string, error) {
 		}
 		out := make([]string, 0, len(arr))
 		for i, it := range arr {
-			s, err := p.scalarString(fmt.Sprintf("%s[%d]", prm.Key, i+1), prm.ItemType, prm.Enum, nil, nil, it)
+			s, err := p.scalarString(fmt.Sprintf("%s[%d]", prm.Key, i+1), prm.ItemType, p.v.itemEnum(p.op, prm), nil, nil, it)
 			if err != nil {
 				return nil, err
 			}

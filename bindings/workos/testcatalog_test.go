@@ -25,7 +25,8 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 		{Name: "limit", Key: "limit", In: catalog.InQuery, Type: "integer", Minimum: f64(1), Maximum: f64(100)},
 		{Name: "order", Key: "order", In: catalog.InQuery, Type: "string", Enum: []string{"normal", "desc", "asc"}},
 		{Name: "domains", Key: "domains", In: catalog.InQuery, Type: "array", ItemType: "string"},
-		{Name: "statuses", Key: "statuses", In: catalog.InQuery, Type: "array", ItemType: "string", Explode: true, Enum: []string{"active", "inactive", "pending"}},
+		{Name: "statuses", Key: "statuses", In: catalog.InQuery, Type: "array", ItemType: "string", Explode: true,
+			Schema: json.RawMessage(`{"type":"array","items":{"type":"string","enum":["active","inactive","pending"]}}`)},
 		{Name: "include_deleted", Key: "include_deleted", In: catalog.InQuery, Type: "boolean"},
 	}
 	ops := []*catalog.Operation{
