@@ -12,6 +12,7 @@ func buildHandlers() map[string]handler {
 		groupFlagHandlers(),
 		miscHandlers(),
 		authHandlers(),
+		vaultHandlers(),
 	} {
 		for k, v := range group {
 			out[k] = v

@@ -81,6 +81,8 @@ func fixtures(t *testing.T, e *Emulator) map[string]string {
 	fx["group_role_assignment"] = str(gra["id"])
 	post("email change", "/user_management/users/"+aliceID+"/email_change/send", `{"new_email":"alice.changed@acme.com"}`)
 	post("verification", "/user_management/users/"+aliceID+"/email_verification/send", `{}`)
+	kv := post("vault object", "/vault/v1/kv", `{"name":"stripe-key","value":"sk_live_123","key_context":{"organization_id":"`+acmeID+`"}}`)
+	fx["vault"] = str(kv["id"])
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for _, v := range e.st.all("email_verifications") {
@@ -126,6 +128,8 @@ func idFor(op *catalog.Operation, name string, fx map[string]string) string {
 		return fx["role_assignment"]
 	case "actionName":
 		return "user.signed_in"
+	case "name":
+		return "stripe-key"
 	case "auditLogExportId":
 		return fx["export"]
 	case "resourceId":
@@ -182,6 +186,7 @@ func idFor(op *catalog.Operation, name string, fx map[string]string) string {
 			"/user_management/email_verification/":       fx["email_verification"],
 			"/user_management/magic_auth/":               fx["magic_auth"],
 			"/user_management/password_reset/":           fx["password_reset"],
+			"/vault/v1/kv/":                              fx["vault"],
 		} {
 			if strings.HasPrefix(p, prefix) {
 				if v == "" {

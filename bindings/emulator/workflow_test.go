@@ -157,7 +157,9 @@ func TestWorkflowOnboarding(t *testing.T) {
 		local ra = workos.authorization_role_assignments_assign_role{organization_membership_id = DEV_OM, role_slug = "workspace-editor", resource_id = ws.id}
 		assert(ra.role.slug == "workspace-editor" and ra.resource.id == ws.id)
 		return ra.id`)
-	ra := one(t, e, "role_assignments", func(o Object) bool { return str(o["_role_slug"]) == "workspace-editor" && strings.HasPrefix(str(o["_resource_id"]), "authz_resource_") && str(o["_organization_id"]) == orgID })
+	ra := one(t, e, "role_assignments", func(o Object) bool {
+		return str(o["_role_slug"]) == "workspace-editor" && strings.HasPrefix(str(o["_resource_id"]), "authz_resource_") && str(o["_organization_id"]) == orgID
+	})
 	if ra["organization_membership_id"] == nil {
 		t.Errorf("role assignment %v", ra)
 	}

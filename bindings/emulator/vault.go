@@ -1,0 +1,148 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Vault key-value objects: create, read (by id or name), describe, update with
+// versions and an optional version check, list (search, updatedAfter) and delete.
+// Values are stored as given: the emulator does not encrypt.
+func vaultHandlers() map[string]handler {
+	return map[string]handler{
+		"vault_kv_create":        (*call).kvCreate,
+		"vault_kv_get":           func(c *call) any { return c.kvValue(c.kvByID()) },
+		"vault_kv_get_by_name":   func(c *call) any { return c.kvValue(c.kvByName()) },
+		"vault_kv_describe":      func(c *call) any { return c.kvRender(c.kvByID()) },
+		"vault_kv_update":        (*call).kvUpdate,
+		"vault_kv_delete":        (*call).kvDelete,
+		"vault_kv_list":          (*call).kvList,
+		"vault_kv_list_versions": (*call).kvVersions,
+	}
+}
+
+func (c *call) kvByID() (Object, *apiError) {
+	o := c.st.get("vault_objects", c.p("id"))
+	if o == nil {
+		return nil, notFound("Vault object", c.p("id"))
+	}
+	return o, nil
+}
+
+func (c *call) kvByName() (Object, *apiError) {
+	o := c.st.find("vault_objects", where("name", c.p("name")))
+	if o == nil {
+		return nil, notFound("Vault object named", c.p("name"))
+	}
+	return o, nil
+}
+
+func (c *call) kvMeta(o Object) map[string]any {
+	return map[string]any{"id": o["id"], "environment_id": "environment_emulator", "key_id": "key_emulator",
+		"context": clone(o["_context"]), "updated_at": o["updated_at"], "version_id": o["_version_id"],
+		"updated_by": map[string]any{"id": "api_key_emulator", "name": "emulator"}}
+}
+
+func (c *call) kvRender(o Object, err *apiError) any {
+	if err != nil {
+		return err
+	}
+	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o)}
+}
+
+func (c *call) kvValue(o Object, err *apiError) any {
+	if err != nil {
+		return err
+	}
+	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o), "value": o["_value"]}
+}
+
+func (c *call) kvVersion(o Object) {
+	vid := c.st.newID("version_", c.now)
+	sum := sha256.Sum256([]byte(str(o["_value"])))
+	versions, _ := o["_versions"].([]any)
+	for _, v := range versions {
+		v.(map[string]any)["current_version"] = false
+	}
+	o["_versions"] = append(versions, map[string]any{"id": vid, "created_at": ts(c.now), "current_version": true,
+		"size": len(str(o["_value"])), "etag": hex.EncodeToString(sum[:16])})
+	o["_version_id"] = vid
+}
+
+func (c *call) kvCreate() any {
+	name := c.s("name")
+	if c.st.find("vault_objects", where("name", name)) != nil {
+		return conflict("object_already_exists", fmt.Sprintf("A vault object named '%s' already exists; update it with vault_kv_update.", name))
+	}
+	o := c.newObj("vault_object", "")
+	o["id"] = strings.ToLower(o["id"].(string))
+	o["name"], o["_value"], o["_context"] = name, c.s("value"), clone(c.body["key_context"])
+	c.kvVersion(o)
+	c.st.put("vault_objects", o)
+	c.emit("vault.data.created", Object{"name": name, "id": o["id"]}, "")
+	return c.kvMeta(o)
+}
+
+func (c *call) kvUpdate() any {
+	o, err := c.kvByID()
+	if err != nil {
+		return err
+	}
+	if vc := c.s("version_check"); vc != "" && vc != str(o["_version_id"]) {
+		return conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
+	}
+	o["_value"] = c.s("value")
+	c.touch(o)
+	c.kvVersion(o)
+	c.emit("vault.data.updated", Object{"name": o["name"], "id": o["id"]}, "")
+	c.status = 201
+	return c.kvRender(o, nil)
+}
+
+func (c *call) kvDelete() any {
+	o, err := c.kvByID()
+	if err != nil {
+		return err
+	}
+	if vc := c.q.Get("version_check"); vc != "" && vc != str(o["_version_id"]) {
+		return conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
+	}
+	c.st.del("vault_objects", str(o["id"]))
+	c.emit("vault.data.deleted", Object{"name": o["name"], "id": o["id"]}, "")
+	return map[string]any{"success": true, "name": o["name"]}
+}
+
+func (c *call) kvList() any {
+	search := strings.ToLower(c.q.Get("search"))
+	var after time.Time
+	if s := c.q.Get("updatedAfter"); s != "" {
+		after, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	items := c.st.filter("vault_objects", func(o Object) bool {
+		at, _ := time.Parse(time.RFC3339Nano, str(o["updated_at"]))
+		return (search == "" || strings.Contains(strings.ToLower(str(o["name"])), search)) && (after.IsZero() || at.After(after))
+	})
+	out, err := c.page(items, func(o Object) any {
+		return map[string]any{"id": o["id"], "name": o["name"], "updated_at": o["updated_at"]}
+	})
+	if err != nil {
+		return err
+	}
+	return out
+}
+
+func (c *call) kvVersions() any {
+	o, err := c.kvByID()
+	if err != nil {
+		return err
+	}
+	versions, _ := o["_versions"].([]any)
+	data := make([]any, 0, len(versions))
+	for i := len(versions) - 1; i >= 0; i-- {
+		data = append(data, clone(versions[i]))
+	}
+	return map[string]any{"data": data, "list_metadata": map[string]any{"before": nil, "after": nil}}
+}
