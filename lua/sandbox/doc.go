@@ -83,17 +83,24 @@
 //
 // # Parallel runs
 //
-// The Go heap is shared by the whole process, so the watchdog cannot see
+// The Go heap is shared by the whole process, so the heap metric cannot say
 // which run allocated what. A private governor (the default) compares the
 // process heap with the heap at the start of its own run: exact for one run
 // at a time, over-strict when runs overlap (another run's allocations count
 // against it). Hosts that run scripts in parallel should create one
-// [Governor] and pass it in [Options.Governor]: it then kills only when the
+// [Governor] and pass it in [Options.Governor]. It kills only when the
 // process heap exceeds the heap at the start plus the sum of the limits of
-// all active runs, and kills the run that allocated most through the
-// size-checked builtins, or the youngest run when those are equal. One run
-// may therefore use more than its own limit while others use less; the
-// process as a whole stays within its budget.
+// the active runs, so one run may use more than its own limit while others
+// use less, but the process as a whole stays within its budget. To choose
+// the victim it asks every run to estimate its own reachable Lua data; the
+// estimate runs on the run's own goroutine from a hook that gopher-lua
+// calls through the state's context before VM instructions (the hook costs
+// one atomic add per instruction, about 15% on call-heavy code). A run
+// answers only while it executes Lua code that was started with
+// [Sandbox.DoString] or [Sandbox.PCall] (which record its goroutine); runs
+// blocked in host calls or started with L().PCall keep their previous
+// estimate, and ties go to the run with more bytes through size-checked
+// builtins, then to the youngest run.
 //
 // # Pattern matching
 //

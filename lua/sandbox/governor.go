@@ -44,11 +44,15 @@ type GovernorOptions struct {
 // of the memory limits of the active runs (plus the limits of runs that
 // ended since the last GC, whose garbage may still be on the heap). When
 // the heap exceeds the budget, the governor forces a GC (at most every
-// MinGCInterval) so garbage does not count, and if the heap is still over
-// budget it ends one run with memory_limit: the run that allocated the most
-// bytes through size-checked builtins, or, when those tallies are equal,
-// the most recently started run. It then waits until that run has ended
-// and a GC has completed (or 200 ms) before it kills again.
+// MinGCInterval) so garbage does not count. If the heap is still over budget
+// it ends one run with memory_limit. With one active run that is the run.
+// With several, it first asks each run to estimate its own Lua data: the
+// run's goroutine walks its globals, registry and stack frames at its next
+// VM hook (every 16Ki instructions; large arrays are sampled), and the
+// governor waits up to 50 ms for the answers. It kills the run with the
+// largest estimate, then the run that allocated most through the
+// size-checked builtins, then the youngest run. It then waits until that
+// run has ended and a GC has completed (or 200 ms) before it kills again.
 //
 // The heap metric is process-wide: allocations of the host count too, and
 // with parallel runs one run may exceed its own limit while the others are
@@ -68,7 +72,12 @@ type Governor struct {
 	victim     *govRun
 	graceUntil time.Time
 	graceCycle uint64
+	measureGen uint64
 }
+
+// measureWait bounds how long the governor waits for runs to measure
+// themselves before it picks a victim.
+const measureWait = 50 * time.Millisecond
 
 // NewGovernor returns a Governor; it starts no goroutine until a sandbox
 // registers.
@@ -94,6 +103,13 @@ type govRun struct {
 	peak  atomic.Int64
 	tally atomic.Int64
 	ended atomic.Bool
+
+	// measureReq is the generation of the governor's latest measurement
+	// request; the run's hook answers it by storing measured and
+	// measuredGen.
+	measureReq  atomic.Uint64
+	measuredGen atomic.Uint64
+	measured    atomic.Int64
 }
 
 // used returns the peak observed growth, sampling now if the run is live.
@@ -187,23 +203,60 @@ func (g *Governor) inGrace(now time.Time, cycles uint64) bool {
 	return true
 }
 
-// pickVictim chooses the run to end. Callers hold g.mu.
+// pickVictim chooses the run to end: the largest measured state, then the
+// most bytes through size-checked builtins, then the youngest run. Callers
+// hold g.mu.
 func (g *Governor) pickVictim() *govRun {
 	var best *govRun
 	for r := range g.runs {
 		if r.ended.Load() {
 			continue
 		}
-		if best == nil {
-			best = r
-			continue
-		}
-		rt, bt := r.tally.Load(), best.tally.Load()
-		if rt > bt || (rt == bt && r.seq > best.seq) {
+		if best == nil || r.beats(best) {
 			best = r
 		}
 	}
 	return best
+}
+
+func (r *govRun) beats(o *govRun) bool {
+	if rm, om := r.measured.Load(), o.measured.Load(); rm != om {
+		return rm > om
+	}
+	if rt, ot := r.tally.Load(), o.tally.Load(); rt != ot {
+		return rt > ot
+	}
+	return r.seq > o.seq
+}
+
+// measureRuns asks every active run to estimate its own Lua data (on its
+// own goroutine, through the hook) and waits up to measureWait for the
+// answers. Runs that do not answer in time (blocked in Go code, or run
+// with L().PCall instead of Sandbox.PCall) keep their previous estimate.
+func (g *Governor) measureRuns() {
+	g.mu.Lock()
+	g.measureGen++
+	gen := g.measureGen
+	runs := make([]*govRun, 0, len(g.runs))
+	for r := range g.runs {
+		r.measureReq.Store(gen)
+		runs = append(runs, r)
+	}
+	g.mu.Unlock()
+	deadline := time.Now().Add(measureWait)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond / 2)
+		done := true
+		for _, r := range runs {
+			if !r.ended.Load() && r.measuredGen.Load() != gen {
+				done = false
+				break
+			}
+		}
+		if done {
+			return
+		}
+	}
 }
 
 func (g *Governor) loop() {
@@ -242,6 +295,12 @@ func (g *Governor) loop() {
 		runtime.GC()
 		heap, cycles = readHeap(samples)
 		g.mu.Lock()
+		if heap > g.budget() && len(g.runs) > 1 {
+			// Several runs share the heap: let each measure its own data.
+			g.mu.Unlock()
+			g.measureRuns()
+			g.mu.Lock()
+		}
 		g.lastCycles = cycles
 		g.pending = 0
 		var victim *govRun

@@ -107,6 +107,8 @@ type Sandbox struct {
 	run      *govRun
 	closed   bool
 	proxies  map[*lua.LTable]string
+
+	luaGoroutine atomic.Uint64
 	stringMT *lua.LTable
 }
 
@@ -163,12 +165,12 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 		s.cancel(nil)
 		return nil, err
 	}
-	L.SetContext(s.ctx)
 	if s.gov == nil {
 		s.gov = NewGovernor(nil)
 		s.ownGov = true
 	}
 	s.run = s.gov.register(s)
+	L.SetContext(&hookContext{Context: s.ctx, s: s})
 	return s, nil
 }
 
@@ -277,7 +279,16 @@ func (s *Sandbox) DoString(src string) error {
 		return err
 	}
 	s.l.Push(fn)
-	return s.Classify(s.l.PCall(0, lua.MultRet, nil))
+	return s.PCall(0, lua.MultRet)
+}
+
+// PCall is L().PCall(nargs, nret, nil) followed by [Sandbox.Classify]. Prefer
+// it (or DoString) to calling L().PCall directly: it also tells the memory
+// governor which goroutine runs the script, so that with parallel runs the
+// governor can measure this run's own data (see the package documentation).
+func (s *Sandbox) PCall(nargs, nret int) error {
+	s.luaGoroutine.Store(goroutineID())
+	return s.Classify(s.l.PCall(nargs, nret, nil))
 }
 
 // Close ends the run and releases the state. If the run hit its memory

@@ -1,0 +1,207 @@
+package sandbox
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// hookMask sets how often (in VM instructions) the hook looks for work.
+const hookMask = 1<<14 - 1
+
+// hookContext is the context the Lua state sees. gopher-lua calls Done
+// before every VM instruction, which gives the sandbox a cheap periodic hook
+// on the goroutine that runs the script. Done may also be called from other
+// goroutines (for example by net/http with L.Context()), so the hook only
+// does work after checking that it runs on the script's goroutine.
+type hookContext struct {
+	context.Context
+	s *Sandbox
+	n atomic.Uint32
+}
+
+func (c *hookContext) Done() <-chan struct{} {
+	if c.n.Add(1)&hookMask == 0 {
+		c.s.hook()
+	}
+	return c.Context.Done()
+}
+
+// hook serves a pending measurement request of the governor.
+func (s *Sandbox) hook() {
+	r := s.run
+	if r == nil {
+		return
+	}
+	gen := r.measureReq.Load()
+	if gen == 0 || gen == r.measuredGen.Load() {
+		return
+	}
+	if g := s.luaGoroutine.Load(); g == 0 || g != goroutineID() {
+		return
+	}
+	r.measured.Store(estimateState(s.l, 2*s.memLimit))
+	r.measuredGen.Store(gen)
+}
+
+// goroutineID returns the id of the calling goroutine (from its stack
+// header "goroutine N [...]"). It costs about a microsecond and is used
+// only when the governor asks for a measurement.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	const prefix = "goroutine "
+	if len(b) <= len(prefix) {
+		return 0
+	}
+	var id uint64
+	for _, c := range b[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
+}
+
+// Rough sizes of gopher-lua objects, for estimates only.
+const (
+	sizeValue    = 16
+	sizeTable    = 96
+	sizeEntry    = 64
+	sizeFunction = 80
+	sizeUpvalue  = 48
+	sizeThread   = 4096
+	sizeUserData = 48
+)
+
+// Arrays longer than sampleAbove are estimated from sampleCount elements.
+const (
+	sampleAbove = 1024
+	sampleCount = 256
+)
+
+// shallowSize estimates one value without following its references.
+func shallowSize(v lua.LValue) int64 {
+	switch o := v.(type) {
+	case lua.LString:
+		return int64(len(o)) + sizeValue
+	case *lua.LTable:
+		return sizeTable + int64(o.Len())*sizeValue
+	case *lua.LFunction:
+		return sizeFunction + int64(len(o.Upvalues))*sizeUpvalue
+	case *lua.LUserData:
+		return sizeUserData
+	case *lua.LState:
+		return sizeThread
+	default:
+		return sizeValue
+	}
+}
+
+// estimateState walks the values reachable from L (globals, registry and
+// the locals and temporaries of every active frame) and returns an
+// estimate of their size in bytes, stopping early once it passes stopAt.
+// It must run on the goroutine that runs L.
+func estimateState(L *lua.LState, stopAt int64) int64 {
+	var total int64
+	seen := map[any]struct{}{L: {}}
+	stack := []lua.LValue{L.G.Global, L.G.Registry}
+	frames := func(th *lua.LState) {
+		for level := 0; ; level++ {
+			dbg, ok := th.GetStack(level)
+			if !ok {
+				break
+			}
+			for n := 1; ; n++ {
+				name, v := th.GetLocal(dbg, n)
+				if name == "" {
+					break
+				}
+				stack = append(stack, v)
+			}
+		}
+	}
+	frames(L)
+	push := func(v lua.LValue) {
+		switch v.(type) {
+		case *lua.LTable, *lua.LFunction, *lua.LUserData, *lua.LState:
+			stack = append(stack, v)
+		case lua.LString:
+			total += int64(len(v.(lua.LString))) + sizeValue
+		default:
+			total += sizeValue
+		}
+	}
+	for len(stack) > 0 && total <= stopAt {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch o := v.(type) {
+		case lua.LString:
+			total += int64(len(o)) + sizeValue
+		case *lua.LTable:
+			if _, dup := seen[o]; dup {
+				continue
+			}
+			seen[o] = struct{}{}
+			push(o.Metatable)
+			n := o.Len()
+			total += sizeTable + int64(n)*sizeValue
+			if n <= sampleAbove {
+				for i := 1; i <= n; i++ {
+					push(o.RawGetInt(i))
+				}
+			} else {
+				// Large arrays: extrapolate from evenly spaced samples.
+				step := n / sampleCount
+				var sum int64
+				for i := 1; i <= n; i += step {
+					sum += shallowSize(o.RawGetInt(i))
+				}
+				total += sum * int64(step)
+			}
+			var k, val lua.LValue
+			if n == 0 {
+				k, val = o.Next(lua.LNil)
+			} else {
+				k, val = o.Next(lua.LNumber(n))
+			}
+			for k != lua.LNil && total <= stopAt {
+				total += sizeEntry
+				push(k)
+				push(val)
+				k, val = o.Next(k)
+			}
+		case *lua.LFunction:
+			if _, dup := seen[o]; dup {
+				continue
+			}
+			seen[o] = struct{}{}
+			total += sizeFunction + int64(len(o.Upvalues))*sizeUpvalue
+			for _, uv := range o.Upvalues {
+				if uv != nil {
+					push(uv.Value())
+				}
+			}
+		case *lua.LUserData:
+			if _, dup := seen[o]; dup {
+				continue
+			}
+			seen[o] = struct{}{}
+			total += sizeUserData
+			push(o.Metatable)
+		case *lua.LState:
+			if _, dup := seen[o]; dup {
+				continue
+			}
+			seen[o] = struct{}{}
+			total += sizeThread
+			frames(o) // a suspended coroutine: its frames are not running
+		default:
+			total += sizeValue
+		}
+	}
+	return total
+}
