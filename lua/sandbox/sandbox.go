@@ -102,14 +102,14 @@ type Sandbox struct {
 	logs     []string
 	logBytes int
 
-	gov      *Governor
-	ownGov   bool
-	run      *govRun
-	closed   bool
-	proxies  map[*lua.LTable]string
+	gov     *Governor
+	ownGov  bool
+	run     *govRun
+	closed  bool
+	proxies map[*lua.LTable]string
 
 	luaGoroutine atomic.Uint64
-	stringMT *lua.LTable
+	stringMT     *lua.LTable
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
