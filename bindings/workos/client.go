@@ -182,6 +182,26 @@ func (c *Client) Options() Options {
 	return o
 }
 
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return fmt.Sprintf("workos.Client{BaseURL: %s, DryRun: %t}", c.opts.BaseURL, c.opts.DryRun)
+}
+
+// GoString is String, so %#v does not print the API key either.
+func (c *Client) GoString() string { return c.String() }
+
+// String prints the options with the API key redacted.
+func (o Options) String() string {
+	if o.APIKey != "" {
+		o.APIKey = redacted
+	}
+	type plain Options // no methods: avoids recursion
+	return fmt.Sprintf("%+v", plain(o))
+}
+
+// GoString is String, so %#v does not print the API key either.
+func (o Options) GoString() string { return o.String() }
+
 // DryRun reports whether the client records writes instead of sending them.
 func (c *Client) DryRun() bool { return c.opts.DryRun }
 

@@ -558,6 +558,12 @@ func TestDryRunAndRedaction(t *testing.T) {
 	if o := c.Options(); o.APIKey == testKey {
 		t.Error("Options() exposes the key")
 	}
+	opts := Options{APIKey: testKey}
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v", c, c, c), fmt.Sprintf("%v %+v %#v", opts, opts, opts), fmt.Sprintf("%+v", &opts)} {
+		if strings.Contains(s, testKey) {
+			t.Errorf("printing leaks the key: %s", s)
+		}
+	}
 }
 
 func TestKeyNeverInErrors(t *testing.T) {

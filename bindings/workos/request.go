@@ -534,11 +534,22 @@ func (p *preparer) checkGroup(g catalog.Group, given func(string) bool, key func
 	describe := func(alts []catalog.GroupAlternative) string {
 		parts := make([]string, 0, len(alts))
 		for _, a := range alts {
-			ks := make([]string, 0, len(a.Fields))
-			for _, f := range a.Fields {
-				ks = append(ks, key(f))
+			opt := map[string]bool{}
+			for _, f := range a.OptionalFields {
+				opt[f] = true
 			}
-			parts = append(parts, strings.Join(ks, " + "))
+			var b strings.Builder
+			for i, f := range a.Fields {
+				switch {
+				case opt[f]:
+					b.WriteString(" [+ " + key(f) + "]")
+				case i > 0:
+					b.WriteString(" + " + key(f))
+				default:
+					b.WriteString(key(f))
+				}
+			}
+			parts = append(parts, b.String())
 		}
 		return strings.Join(parts, " | ")
 	}
