@@ -165,6 +165,53 @@ func TestErrorTableReachesGo(t *testing.T) {
 	}
 }
 
+func TestModuleNetworkAndCancel(t *testing.T) {
+	L := newLua(t, &Module{Client: newTestClient(t, "http://127.0.0.1:1", func(o *Options) { o.MaxRetries = 1 })})
+	got := run(t, L, `
+		local ok, err = pcall(workos.organizations_find, "o")
+		return {err.kind, err.attempts, err.path, err.status == nil}`)
+	if diff := cmp.Diff(`["network_error",2,"/organizations/o",true]`, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
+	L2 := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil)})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	L2.SetContext(ctx)
+	err := L2.DoString(`workos.organizations_find("o")`)
+	goErr, ok := ErrorFromLua(err)
+	if !ok || !errors.Is(goErr, context.DeadlineExceeded) {
+		t.Fatalf("error %v (go error %v), want the deadline", err, goErr)
+	}
+	var ae *lua.ApiError
+	errors.As(err, &ae)
+	if tbl, ok := ae.Object.(*lua.LTable); !ok || tbl.RawGetString("kind").String() != KindCanceled {
+		t.Errorf("error object %v, want kind %q", ae.Object, KindCanceled)
+	}
+}
+
+func TestPositionalArguments(t *testing.T) {
+	srv := jsonServer(t, `{}`)
+	L := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil)})
+	run(t, L, `
+		workos.organizations_update("org_1", {name = "Acme"})              -- path param, then the body
+		workos.role_permissions_add("admin", {slug = "posts:read"})         -- a shadowed field in the body
+		workos.organizations_list(nil, nil, 5)                              -- before, after, limit
+		return true`)
+	want := []recorded{
+		{Method: "PUT", Path: "/organizations/org_1", Body: `{"name":"Acme"}`},
+		{Method: "POST", Path: "/authorization/roles/admin/permissions", Body: `{"slug":"posts:read"}`},
+		{Method: "GET", Path: "/organizations", Query: "limit=5"},
+	}
+	got := srv.requests()
+	for i := range got {
+		got[i].Header = nil
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("requests mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestModuleResults(t *testing.T) {
 	var body atomic.Value
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -425,6 +472,10 @@ func TestFullCatalogSmoke(t *testing.T) {
 		for _, name in ipairs(workos.functions()) do
 			assert(type(workos[name]) == "function", name)
 			n = n + 1
+		end
+		for _, name in ipairs(workos.functions()) do
+			local d = workos.describe(name)
+			assert(d.name == name and d.example:find("workos." .. name, 1, true), name)
 		end
 		local org = workos.organizations_find({id = "org_01"})
 		local same = workos.workos_organizations_find == workos.organizations_find
