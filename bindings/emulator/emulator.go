@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -51,18 +52,19 @@ type Options struct {
 // Emulator is a local, stateful WorkOS API. It implements http.Handler and is safe
 // for concurrent use.
 type Emulator struct {
-	opts      Options
-	keys      map[string]bool
-	clock     func() time.Time
-	log       *slog.Logger
-	cat       *catalog.Catalog
-	router    *router
-	schemas   *schemaSet
-	seed      *Seed
-	handlers  map[string]handler
-	eventOnce sync.Once
-	events    map[string]bool
-	faults    *faultState
+	opts       Options
+	keys       map[string]bool
+	clock      func() time.Time
+	log        *slog.Logger
+	cat        *catalog.Catalog
+	router     *router
+	schemas    *schemaSet
+	seed       *Seed
+	handlers   map[string]handler
+	eventOnce  sync.Once
+	reqCounter atomic.Uint64
+	events     map[string]bool
+	faults     *faultState
 
 	mu    sync.RWMutex // guards st
 	st    *store

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -62,10 +61,8 @@ func (c *call) b(name string) bool {
 	return false
 }
 
-var reqCounter atomic.Uint64 // request-id counter; ids only need to be unique per process
-
 func (e *Emulator) requestID() string {
-	n := reqCounter.Add(1)
+	n := e.reqCounter.Add(1)
 	return fmt.Sprintf("req_%s%06d", strings.ToUpper(strconv.FormatInt(e.clock().UnixMilli(), 36)), n%1000000)
 }
 
@@ -195,7 +192,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		return errorOut4(aerr)
 	}
 	idemKey := r.Header.Get("Idempotency-Key")
-	write := r.Method != http.MethodGet
+	write := r.Method != http.MethodGet || mutatesOnGet(op.Name)
 	if write {
 		e.mu.Lock()
 	} else {
@@ -222,9 +219,10 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		e.st.Idempotency[idemID] = rec
 		e.st.dirty = true
 	}
-	dirty := e.st.dirty
-	e.st.dirty = false
+	dirty := false
 	if write {
+		dirty = e.st.dirty
+		e.st.dirty = false
 		e.mu.Unlock()
 	} else {
 		e.mu.RUnlock()
@@ -235,6 +233,16 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		}
 	}
 	return status, ctype, data, c.header
+}
+
+// mutatesOnGet reports the GET operations that change state: the browser
+// endpoints that issue codes or end sessions.
+func mutatesOnGet(name string) bool {
+	switch name {
+	case "sso_authorize", "userland_sso_authorize", "userland_sessions_logout":
+		return true
+	}
+	return false
 }
 
 // run dispatches to the operation's handler (or synthesises a response) and renders it.
