@@ -68,6 +68,7 @@ type Governor struct {
 	lastCycles uint64
 	lastForced time.Time
 	running    bool
+	timer      *time.Timer
 	seq        uint64
 	victim     *govRun
 	graceUntil time.Time
@@ -159,8 +160,10 @@ func (g *Governor) register(s *Sandbox) *govRun {
 	}
 	g.runs[r] = struct{}{}
 	if !g.running {
+		// Start watching after one interval, so runs shorter than that
+		// cost no goroutine at all.
 		g.running = true
-		go g.loop()
+		g.timer = time.AfterFunc(g.interval, g.loop)
 	}
 	return r
 }
@@ -177,6 +180,9 @@ func (g *Governor) deregister(r *govRun) {
 	}
 	delete(g.runs, r)
 	g.pending += r.limit
+	if len(g.runs) == 0 && g.timer != nil && g.timer.Stop() {
+		g.running = false // the loop never started
+	}
 }
 
 // budget returns the heap size above which runs are over their limits.

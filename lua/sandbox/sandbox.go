@@ -167,7 +167,6 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 	}
 	if s.gov == nil {
 		s.gov = NewGovernor(nil)
-		s.ownGov = true
 	}
 	s.run = s.gov.register(s)
 	L.SetContext(&hookContext{Context: s.ctx, s: s})
@@ -301,6 +300,7 @@ func (s *Sandbox) Close() {
 	s.closed = true
 	s.cancel(errClosed)
 	s.l.Close()
+	s.run.used() // a last sample, so short runs report their memory too
 	s.gov.deregister(s.run)
 	s.l = nil
 	s.proxies = nil
@@ -310,7 +310,7 @@ func (s *Sandbox) Close() {
 }
 
 func stackOverflowError() *LimitError {
-	return &LimitError{Kind: KindStackOverflow, Message: "call stack overflow (recursion too deep); use a loop or limit the recursion depth"}
+	return &LimitError{Kind: KindStackOverflow, Message: "stack overflow: recursion too deep, or too many values on the stack (e.g. unpack of a huge table); use a loop or smaller batches"}
 }
 
 func isStackOverflow(msg string) bool {
