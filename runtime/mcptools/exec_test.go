@@ -229,6 +229,9 @@ func TestProgressAndLogging(t *testing.T) {
 	}
 	params := &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": "while true do end", "timeout_ms": 400}}
 	params.SetProgressToken("tok-1")
+	// From protocol 2026-07-28 on, the log level travels with each request.
+	params.Meta[mcp.MetaKeyLogLevel] = "info"
+	t.Logf("protocol %s", cs.InitializeResult().ProtocolVersion)
 	if _, err := cs.CallTool(context.Background(), params); err != nil {
 		t.Fatal(err)
 	}
