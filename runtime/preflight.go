@@ -35,6 +35,11 @@ func preflight(cat *catalog.Catalog, name, src string) *ErrorInfo {
 			if perr.Token != "" {
 				info.Message += " near '" + perr.Token + "'"
 			}
+			if info.Line < 1 {
+				// The parser reports end of input as line -1.
+				info.Line, info.Column = strings.Count(src, "\n")+1, 0
+				info.Message = "unexpected end of script (an unclosed block, table, string or parenthesis?): " + info.Message
+			}
 		}
 		return info
 	}

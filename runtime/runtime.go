@@ -1,19 +1,24 @@
 package runtime
 
 import (
-	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
 // Runtime runs scripts and calls. Create it with [New]; it is safe for concurrent use.
 type Runtime struct {
-	opts Options
-	cat  *catalog.Catalog
-	log  *slog.Logger
+	opts   Options
+	cat    *catalog.Catalog
+	log    *slog.Logger
+	client *workos.Client
+	// gov is the memory governor shared by this runtime's parallel runs.
+	gov *sandbox.Governor
 }
 
 // New returns a Runtime. A nil opts means all defaults. New copies opts.
@@ -58,7 +63,27 @@ func New(opts *Options) (*Runtime, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Runtime{opts: o, cat: cat, log: log}, nil
+	client, err := workos.NewClient(&workos.Options{
+		APIKey:     o.APIKey,
+		BaseURL:    o.BaseURL,
+		HTTPClient: o.HTTPClient,
+		DryRun:     o.DryRun,
+		Logger:     log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	return &Runtime{opts: o, cat: cat, log: log, client: client, gov: sandbox.NewGovernor(nil)}, nil
+}
+
+// Options returns the effective options with defaults filled in; APIKey is
+// replaced by "[REDACTED]" when set, so the result is safe to print.
+func (r *Runtime) Options() Options {
+	o := r.opts
+	if o.APIKey != "" {
+		o.APIKey = "[REDACTED]"
+	}
+	return o
 }
 
 // Catalog returns the runtime's operation catalog.
@@ -80,16 +105,4 @@ func (r *Runtime) Functions() []*catalog.Operation {
 // Describe returns the operation a name (canonical, seed or title alias) resolves to.
 func (r *Runtime) Describe(name string) (*catalog.Operation, error) {
 	return r.cat.Lookup(name)
-}
-
-// Run runs a script. Every outcome of the script, including limits and API
-// errors, is reported in the Result; the error is non-nil only when the run could
-// not be attempted (nil ctx or a broken runtime).
-func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
-	return nil, errors.New("runtime: Run is not wired yet")
-}
-
-// Call runs one catalog function with JSON-compatible arguments, without Lua.
-func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*CallResult, error) {
-	return nil, errors.New("runtime: Call is not wired yet")
 }

@@ -1,0 +1,113 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+)
+
+// Call runs one catalog function with JSON-compatible arguments, without Lua:
+// the same validation, write policy, retries and dry-run as a script's call. The
+// name may be canonical, a seed name or an unambiguous title alias. Failures are
+// reported in the CallResult (Success false); the error is non-nil only for a
+// nil context.
+func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*CallResult, error) {
+	if ctx == nil {
+		return nil, errors.New("runtime: Call needs a non-nil context")
+	}
+	start := time.Now()
+	res := &CallResult{Function: name, Data: json.RawMessage("null"), Meta: CallMeta{DryRun: r.opts.DryRun, Account: r.opts.Account}}
+	done := func(info *ErrorInfo) (*CallResult, error) {
+		res.DurationMS = ms(time.Since(start))
+		if info != nil {
+			if info.Hint == "" {
+				info.Hint = hintFor(info.Kind)
+			}
+			res.Error = info
+			res.Success = false
+			res.Data = json.RawMessage("null")
+		} else {
+			res.Success = true
+		}
+		return res, nil
+	}
+	op, err := r.cat.Lookup(name)
+	if err != nil {
+		return done(&ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Function: name,
+			Hint: "list functions with `kosmo-lua functions` or search with `kosmo-lua search`"})
+	}
+	res.Function = op.Name
+	res.Meta.Access = string(op.Access)
+	res.Meta.Operation = "write"
+	if op.Access == catalog.Read {
+		res.Meta.Operation = "read"
+	}
+	if perr := r.policyError(op); perr != nil {
+		return done(r.goError(perr))
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	defer cancel()
+	if args == nil {
+		args = map[string]any{}
+	}
+	out, err := r.client.Do(ctx, op, args)
+	if err != nil {
+		var api *workos.APIError
+		if errors.As(err, &api) {
+			st := api.Status
+			res.Meta.Status = &st
+			res.Meta.RequestID = api.RequestID
+		}
+		info := r.goError(err)
+		if info.Function == "" {
+			info.Function = op.Name
+		}
+		return done(info)
+	}
+	if out.Status != 0 {
+		st := out.Status
+		res.Meta.Status = &st
+	}
+	res.Meta.RequestID = out.RequestID
+	res.Data = resultData(out)
+	return done(nil)
+}
+
+// goError describes an error from the workos client or the policy.
+func (r *Runtime) goError(err error) *ErrorInfo {
+	return r.workosError(err, nil)
+}
+
+// resultData renders a call's answer the way the Lua module returns it: the JSON
+// body; {success, status} for an empty body or a redirect (with location);
+// {body, status} for a body that is not JSON; {dry_run, function, request} for
+// a recorded write.
+func resultData(res *workos.Result) json.RawMessage {
+	var v any
+	switch {
+	case res.DryRun != nil:
+		v = map[string]any{"dry_run": true, "function": res.Function, "request": res.DryRun}
+	case res.Status >= 300 && res.Status < 400:
+		m := map[string]any{"success": true, "status": res.Status}
+		if loc := res.Header.Get("Location"); loc != "" {
+			m["location"] = loc
+		}
+		v = m
+	default:
+		body := bytes.TrimSpace(res.Body)
+		if len(body) == 0 {
+			v = map[string]any{"success": true, "status": res.Status}
+		} else if json.Valid(body) {
+			return json.RawMessage(body)
+		} else {
+			v = map[string]any{"body": string(res.Body), "status": res.Status}
+		}
+	}
+	data, _ := json.Marshal(v)
+	return data
+}
