@@ -108,6 +108,7 @@ func (c *call) authenticate() any {
 		if org == "" {
 			org = str(s["organization_id"])
 		}
+		c.emit("session.refreshed", s, org)
 		return c.issueTokens(u, s, org, str(s["_method"]))
 	case "urn:workos:oauth:grant-type:email-verification:code":
 		v := c.st.find("email_verifications", where("code", c.s("code")))
@@ -262,7 +263,8 @@ func (c *call) ssoToken() any {
 	delete(c.st.Singletons, "sso_code_"+code)
 	at := "sso_at_" + token(c.st.newID("sso_at_", c.now))
 	c.st.Singletons["sso_token_"+at] = p
-	c.st.dirty = true
+	c.emit("authentication.sso_succeeded", Object{"type": "sso", "status": "succeeded", "email": p["email"], "user_id": nil,
+		"ip_address": nil, "user_agent": nil, "sso": map[string]any{"connection_id": p["connection_id"], "organization_id": p["organization_id"]}}, str(p["organization_id"]))
 	return map[string]any{"token_type": "Bearer", "access_token": at, "expires_in": 600, "profile": p}
 }
 
@@ -375,6 +377,7 @@ func (c *call) newChallenge(f Object) Object {
 		ch["code"] = code6(str(ch["id"]))
 	}
 	c.st.put("authentication_challenges", ch)
+	c.emit("authentication_challenge.created", ch, "")
 	return ch
 }
 
@@ -405,6 +408,15 @@ func (c *call) challengeVerify() any {
 		valid = true
 	}
 	c.status = http.StatusCreated
+	ev := "authentication.mfa_failed"
+	if valid {
+		ev = "authentication.mfa_succeeded"
+	}
+	userID := any(nil)
+	if f != nil && f["user_id"] != nil {
+		userID = f["user_id"]
+	}
+	c.emit(ev, Object{"type": "mfa", "status": strings.TrimPrefix(ev, "authentication.mfa_"), "user_id": userID, "ip_address": nil, "user_agent": nil}, "")
 	return map[string]any{"challenge": public(ch), "valid": valid}
 }
 
@@ -481,5 +493,6 @@ func (c *call) widgetToken() any {
 		}
 		claims["sub"] = uid
 	}
+	c.emit("widget_session_token.issued", Object{"organization_id": claims["org_id"], "user_id": claims["sub"]}, str(c.s("organization_id")))
 	return map[string]any{"token": jwt(claims)}
 }

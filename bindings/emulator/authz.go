@@ -856,6 +856,7 @@ func (c *call) graRemoveByCriteria() any {
 		return notFound("Group Role Assignment", str(role["slug"]))
 	}
 	c.st.del("group_role_assignments", str(ga["id"]))
+	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(g["organization_id"]))
 	return nil
 }
 
@@ -873,6 +874,7 @@ func (c *call) graRemoveByID() any {
 		return notFound("Group Role Assignment", c.p("role_assignment_id"))
 	}
 	c.st.del("group_role_assignments", str(ga["id"]))
+	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(ga["_organization_id"]))
 	c.status = http.StatusNoContent
 	return nil
 }

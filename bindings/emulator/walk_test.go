@@ -384,8 +384,12 @@ func TestValidationWalk(t *testing.T) {
 			if body != "" {
 				req.Header.Set("Content-Type", "application/json")
 			}
+			eventsBefore := len(objs(e, "events", nil))
 			w = httptest.NewRecorder()
 			e.ServeHTTP(w, req)
+			if op.Access != catalog.Read && e.handlerFor(op.Name) != nil && w.Code < 300 && len(objs(e, "events", nil)) == eventsBefore {
+				t.Errorf("mutation %s emitted no event", op.Name)
+			}
 			if w.Header().Get("X-Request-ID") == "" {
 				t.Error("no X-Request-ID")
 			}
