@@ -561,27 +561,32 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 
 var errTooLarge = errors.New("response too large")
 
-// readLimited reads a body of at most limit bytes (negative: no limit), sized by
-// the declared length when there is one.
+// readLimited reads a body of at most limit bytes (negative: no limit). With a
+// declared length it reads exactly that much into one allocation (net/http
+// guarantees a body never exceeds its Content-Length).
 func readLimited(r io.Reader, length, limit int64) ([]byte, error) {
 	if limit >= 0 && length > limit {
 		return nil, errTooLarge
 	}
-	if length < 0 || length > 1<<20 {
-		length = 512
+	if length >= 0 {
+		buf := make([]byte, length)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, length+1))
 	lr := r
 	if limit >= 0 {
 		lr = io.LimitReader(r, limit+1)
 	}
-	if _, err := buf.ReadFrom(lr); err != nil {
+	data, err := io.ReadAll(lr)
+	if err != nil {
 		return nil, err
 	}
-	if limit >= 0 && int64(buf.Len()) > limit {
+	if limit >= 0 && int64(len(data)) > limit {
 		return nil, errTooLarge
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // redactor removes secrets from text.
