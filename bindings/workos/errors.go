@@ -41,6 +41,7 @@ type FieldError struct {
 	Constraints map[string]string `json:"constraints,omitempty"`
 }
 
+// String formats the item as "field: code, message".
 func (f FieldError) String() string {
 	name := f.Field
 	if name == "" {
@@ -168,6 +169,7 @@ type NetworkError struct {
 // Kind returns [KindNetwork].
 func (e *NetworkError) Kind() string { return KindNetwork }
 
+// Error names the call, the attempts and the cause.
 func (e *NetworkError) Error() string {
 	return fmt.Sprintf("workos: network error calling %s (%s %s) after %d attempt(s): %v; check the network and the base URL",
 		e.Function, e.Method, e.Path, e.Attempts, e.Err)
@@ -189,6 +191,7 @@ type ResponseTooLargeError struct {
 // Kind returns [KindResponseTooLarge].
 func (e *ResponseTooLargeError) Kind() string { return KindResponseTooLarge }
 
+// Error names the call and the limit, and how to stay under it.
 func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("workos: %s (%s %s): response body exceeds %d bytes; ask for less (a smaller limit, a filter) or raise Options.MaxResponseBytes",
 		e.Function, e.Method, e.Path, e.Limit)
@@ -212,6 +215,7 @@ type ValidationError struct {
 // Kind returns [KindValidation].
 func (e *ValidationError) Kind() string { return KindValidation }
 
+// Error reads "workos: <function>: <param>: <problem>; <hint>".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("workos: ")
