@@ -614,3 +614,26 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse shares one client (and its schema cache) between goroutines;
+// run with -race.
+func TestConcurrentUse(t *testing.T) {
+	cat := testCatalog(t)
+	srv := newRecorder(t, nil)
+	c := newTestClient(t, srv.URL, nil)
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		go func() {
+			_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a", "seats": int64(i)})
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(srv.requests()); n != 8 {
+		t.Errorf("requests = %d, want 8", n)
+	}
+}
