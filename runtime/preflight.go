@@ -23,7 +23,9 @@ var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "de
 // app.integrations.workos.X reference (and the literal function names given to
 // workos.paginate, list_all and describe) against the catalog, so a typo fails with
 // line:column and the closest match before any call is made.
-func preflight(cat *catalog.Catalog, name, src string) *ErrorInfo {
+//
+// It returns the parsed chunk so the run compiles it without parsing again.
+func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) {
 	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
 		info := &ErrorInfo{Kind: KindSyntax, Message: err.Error(),
@@ -41,7 +43,7 @@ func preflight(cat *catalog.Catalog, name, src string) *ErrorInfo {
 				info.Message = "unexpected end of script (an unclosed block, table, string or parenthesis?): " + info.Message
 			}
 		}
-		return info
+		return nil, info
 	}
 	lines := strings.Split(src, "\n")
 	var found *ErrorInfo
@@ -73,7 +75,7 @@ func preflight(cat *catalog.Catalog, name, src string) *ErrorInfo {
 			}
 		}
 	})
-	return found
+	return chunk, found
 }
 
 // workosMember reports the member name of workos.X, app.integrations.workos.X

@@ -31,7 +31,7 @@ func TestPreflight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := preflight(cat, "script", tt.src)
+			_, got := preflight(cat, "script", tt.src)
 			if tt.want == nil {
 				if got != nil {
 					t.Fatalf("preflight = %+v, want pass", got)
@@ -53,11 +53,11 @@ func TestPreflight(t *testing.T) {
 			}
 		})
 	}
-	got := preflight(cat, "script", "return workos.organisations_list{}")
+	_, got := preflight(cat, "script", "return workos.organisations_list{}")
 	if !strings.Contains(got.Message, "did you mean organizations_list") {
 		t.Errorf("message %q lacks the closest match", got.Message)
 	}
-	got = preflight(cat, "script", "return workos.list_groups{}")
+	_, got = preflight(cat, "script", "return workos.list_groups{}")
 	if !strings.Contains(got.Message, "ambiguous") {
 		t.Errorf("message %q does not explain the ambiguity", got.Message)
 	}

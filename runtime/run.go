@@ -113,8 +113,13 @@ func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
 		name = "script"
 	}
 	res := &Result{Result: json.RawMessage("null"), Logs: []string{}, Calls: []CallInfo{}}
-	if info := preflight(r.cat, name, s.Source); info != nil {
+	chunk, info := preflight(r.cat, name, s.Source)
+	if info != nil {
 		return r.finish(res, start, nil, info), nil
+	}
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return r.finish(res, start, nil, &ErrorInfo{Kind: KindSyntax, Message: err.Error(), Line: lineOf(err.Error(), name)}), nil
 	}
 	limits := r.effectiveLimits(s.Limits)
 	runCtx, cancel := context.WithTimeout(ctx, limits.Timeout)
@@ -135,11 +140,7 @@ func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
 	if info := setArgs(L, s.Args); info != nil {
 		return r.finish(res, start, st, info), nil
 	}
-	fn, err := L.Load(strings.NewReader(s.Source), name)
-	if err != nil {
-		return r.finish(res, start, st, &ErrorInfo{Kind: KindSyntax, Message: err.Error(), Line: lineOf(err.Error(), name)}), nil
-	}
-	L.Push(fn)
+	L.Push(L.NewFunctionFromProto(proto))
 	err = sb.PCall(0, lua.MultRet)
 	if logs := sb.Logs(); logs != nil {
 		res.Logs = logs
