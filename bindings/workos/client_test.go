@@ -621,10 +621,11 @@ func TestConcurrentUse(t *testing.T) {
 	cat := testCatalog(t)
 	srv := newRecorder(t, nil)
 	c := newTestClient(t, srv.URL, nil)
+	op := mustOp(t, cat, "organizations_create")
 	done := make(chan error)
 	for i := 0; i < 8; i++ {
 		go func() {
-			_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a", "seats": int64(i)})
+			_, err := c.Do(context.Background(), op, map[string]any{"name": "a", "seats": int64(i)})
 			done <- err
 		}()
 	}
