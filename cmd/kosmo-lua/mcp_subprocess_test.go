@@ -25,10 +25,12 @@ func buildBinary(t *testing.T) string {
 		t.Skip("builds the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "kosmo-lua")
+	start := time.Now()
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	t.Logf("built %s in %v", bin, time.Since(start).Round(time.Millisecond))
 	return bin
 }
 
@@ -161,7 +163,7 @@ func TestMCPHTTPSubprocess(t *testing.T) {
 	if sc, _ := res["structuredContent"].(map[string]any); sc["object"] != "list" || res["isError"] == true {
 		t.Errorf("workos_organizations_list over HTTP: %s", toolText(res))
 	}
-	res = h.call(t, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": countScript}})
+	res = h.call(t, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": countScript, "args": map[string]any{"echo": "http"}}})
 	if env, _ := res["structuredContent"].(map[string]any); env["ok"] != true {
 		t.Errorf("execute_lua over HTTP: %s", toolText(res))
 	}
