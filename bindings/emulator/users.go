@@ -301,13 +301,18 @@ func (c *call) passwordResetConfirm() any {
 
 func (c *call) magicAuthSend() any {
 	email := strings.ToLower(c.s("email"))
-	u := c.userByEmail(email)
-	ma := c.newObj("magic_auth", "magic_auth_")
-	if u != nil {
-		ma["user_id"] = u["id"]
-	} else {
-		ma["user_id"] = nil
+	if !strings.Contains(email, "@") {
+		return invalid("email", "invalid", fmt.Sprintf("'%s' is not a valid email address.", email))
 	}
+	u := c.userByEmail(email)
+	if u == nil {
+		// WorkOS signs unknown emails up: the user exists from the first code on.
+		u = c.newUser(email)
+		c.st.put("users", u)
+		c.emit("user.created", u, "")
+	}
+	ma := c.newObj("magic_auth", "magic_auth_")
+	ma["user_id"] = u["id"]
 	ma["email"] = email
 	ma["code"] = code6(str(ma["id"]))
 	ma["expires_at"] = ts(c.now.Add(10 * time.Minute))
