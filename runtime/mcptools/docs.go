@@ -32,11 +32,11 @@ type docs struct {
 	allowed  map[string]bool // canonical names the policy allows
 	hidden   int             // catalog functions the policy refuses
 	readOnly bool            // every write and destructive function is refused
-	maxBytes int
+	limits   map[string]string // guide placeholders: the server's limits
 }
 
-func newDocs(cat *catalog.Catalog, allowedOps []*catalog.Operation, maxBytes int) *docs {
-	d := &docs{cat: cat, allowed: map[string]bool{}, maxBytes: maxBytes, readOnly: true}
+func newDocs(cat *catalog.Catalog, allowedOps []*catalog.Operation, limits map[string]string) *docs {
+	d := &docs{cat: cat, allowed: map[string]bool{}, limits: limits, readOnly: true}
 	for _, op := range allowedOps {
 		d.allowed[op.Name] = true
 		if op.Access != catalog.Read {
@@ -65,8 +65,10 @@ func (d *docs) guide(name string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	s := strings.ReplaceAll(string(b), "{{max_result_bytes}}", fmt.Sprint(d.maxBytes))
-	s = strings.ReplaceAll(s, "{{policy}}", d.policyNote())
+	s := strings.ReplaceAll(string(b), "{{policy}}", d.policyNote())
+	for k, v := range d.limits {
+		s = strings.ReplaceAll(s, "{{"+k+"}}", v)
+	}
 	return strings.TrimRight(s, "\n") + "\n", true
 }
 

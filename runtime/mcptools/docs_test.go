@@ -53,7 +53,7 @@ func TestDocsTools(t *testing.T) {
 		{"guide", false, "lua_read_doc", map[string]any{"page": "pagination"}, false,
 			[]string{"# pagination", "workos.paginate"}, nil},
 		{"limits guide shows the cap", false, "lua_read_doc", map[string]any{"page": "limits"}, false,
-			[]string{"this server: 50000 bytes", "read-only"}, []string{"{{"}},
+			[]string{"| 50000 bytes |", "| 30s |", "| 64 MiB |", "| 100 |", "read-only"}, []string{"{{"}},
 		{"overview", false, "lua_read_doc", map[string]any{"page": "overview"}, false,
 			[]string{"# overview", "workos.organizations_list{limit = 10}"}, []string{"{{"}},
 		{"unknown page", false, "lua_read_doc", map[string]any{"page": "organisations_lst"}, true,

@@ -67,11 +67,22 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	allowed := rt.Functions()
+	ro := rt.Options()
+	// The result cap only tightens the runtime's own.
+	if ro.MaxOutputBytes > 0 && ro.MaxOutputBytes < o.MaxResultBytes {
+		o.MaxResultBytes = ro.MaxOutputBytes
+	}
 	s := &server{
-		rt:    rt,
-		opts:  o,
-		log:   log,
-		docs:  newDocs(rt.Catalog(), allowed, o.MaxResultBytes),
+		rt:   rt,
+		opts: o,
+		log:  log,
+		docs: newDocs(rt.Catalog(), allowed, map[string]string{
+			"timeout":          ro.Timeout.String(),
+			"memory":           fmt.Sprintf("%d MiB", ro.MemoryLimit>>20),
+			"max_calls":        fmt.Sprint(ro.MaxCalls),
+			"max_result_bytes": fmt.Sprint(o.MaxResultBytes),
+			"max_log_bytes":    fmt.Sprint(ro.MaxLogBytes),
+		}),
 		tools: map[string]*catalog.Operation{},
 	}
 	if o.MaxConcurrent > 0 {
