@@ -29,9 +29,9 @@ var guideNames = []string{"overview", "errors", "pagination", "batch", "json", "
 // only the functions its runtime's policy allows are listed.
 type docs struct {
 	cat      *catalog.Catalog
-	allowed  map[string]bool // canonical names the policy allows
-	hidden   int             // catalog functions the policy refuses
-	readOnly bool            // every write and destructive function is refused
+	allowed  map[string]bool   // canonical names the policy allows
+	hidden   int               // catalog functions the policy refuses
+	readOnly bool              // every write and destructive function is refused
 	limits   map[string]string // guide placeholders: the server's limits
 }
 
