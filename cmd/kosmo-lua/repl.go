@@ -516,7 +516,16 @@ func (s *runSession) Eval(ctx context.Context, src string) (*runtime.Result, err
 			out.Result = json.RawMessage("null")
 		}
 	default:
-		out.Result = rep.Values
+		// Trailing nils vanish from a Lua table: pad to n values with null.
+		var vals []json.RawMessage
+		if err := json.Unmarshal(rep.Values, &vals); err == nil {
+			for len(vals) < rep.N {
+				vals = append(vals, json.RawMessage("null"))
+			}
+			out.Result, _ = json.Marshal(vals)
+		} else {
+			out.Result = rep.Values
+		}
 	}
 	if len(rep.Dropped) > 0 {
 		out.Logs = append(out.Logs, fmt.Sprintf("note: %s not kept for the next input (only data globals persist until the runtime has sessions)", strings.Join(rep.Dropped, ", ")))

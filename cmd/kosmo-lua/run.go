@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -166,6 +167,10 @@ func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope b
 	return &ExitError{Code: code}
 }
 
+// locationPrefix matches the "chunk:line: " gopher-lua puts before messages;
+// formatError prints the location itself.
+var locationPrefix = regexp.MustCompile(`^[\w.<>\[\]" -]+:\d+: `)
+
 // formatError renders an error envelope for people: kind and location, the
 // message, API details and the hint, each on its own line.
 func formatError(info *runtime.ErrorInfo, name string) string {
@@ -183,7 +188,7 @@ func formatError(info *runtime.ErrorInfo, name string) string {
 	if info.Function != "" {
 		fmt.Fprintf(&b, " in workos.%s", info.Function)
 	}
-	b.WriteString(": " + info.Message + "\n")
+	b.WriteString(": " + locationPrefix.ReplaceAllString(info.Message, "") + "\n")
 	var api []string
 	if info.Status != 0 {
 		api = append(api, fmt.Sprintf("status %d", info.Status))
