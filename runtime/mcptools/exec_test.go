@@ -315,3 +315,32 @@ return {name = got.name, sum = sum}`
 		t.Error(err)
 	}
 }
+
+// TestFunctionToolWrite: with writes allowed, a write tool takes body fields at
+// the top level or under body, and the result is the created object.
+func TestFunctionToolWrite(t *testing.T) {
+	rt := emulated(t, runtime.Options{WritePolicy: runtime.WriteAllow})
+	cs := connect(t, rt, &Options{Tools: ModeFunctions}, nil)
+	for _, args := range []map[string]any{
+		{"name": "Acme Top Level"},
+		{"body": map[string]any{"name": "Acme In Body"}},
+	} {
+		text, res := callText(t, cs, "workos_organizations_create", args)
+		if res.IsError {
+			t.Fatalf("workos_organizations_create(%v): %s", args, text)
+		}
+		m, _ := res.StructuredContent.(map[string]any)
+		want := args["name"]
+		if want == nil {
+			want = args["body"].(map[string]any)["name"]
+		}
+		if m["name"] != want || !strings.HasPrefix(fmt.Sprint(m["id"]), "org_") {
+			t.Errorf("created %v, want an organization named %v", m, want)
+		}
+	}
+	// A validation error (missing required name) is a tool error.
+	text, res := callText(t, cs, "workos_organizations_create", map[string]any{})
+	if !res.IsError || !strings.Contains(text, "name") {
+		t.Errorf("missing name: isError %v, text %q", res.IsError, text)
+	}
+}
