@@ -225,7 +225,13 @@ func renderEnvelope(r *runtime.Result) string {
 	}
 	if !r.OK && len(r.Calls) > 0 {
 		b.WriteString("calls:\n")
-		for _, c := range r.Calls {
+		calls := r.Calls
+		if len(calls) > maxTextCalls {
+			// The last calls explain a failure best.
+			fmt.Fprintf(&b, "- ... %d earlier calls (all in structuredContent.calls)\n", len(calls)-maxTextCalls)
+			calls = calls[len(calls)-maxTextCalls:]
+		}
+		for _, c := range calls {
 			status := "not sent"
 			if c.Status != nil {
 				status = fmt.Sprint(*c.Status)
@@ -235,6 +241,9 @@ func renderEnvelope(r *runtime.Result) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// maxTextCalls is how many calls the text rendering of a failed run lists.
+const maxTextCalls = 10
 
 func fmtMS(ms float64) string {
 	if ms >= 1000 {
