@@ -60,9 +60,9 @@ take JSON. Kebab-case keys become snake_case (--organization-id). Use
 
 See the parameters with 'kosmo-lua describe NAME'.`,
 		Example: `  kosmo-lua call organizations_list --limit 5 --emulate
-  kosmo-lua call organizations_get --id org_01H... 
+  kosmo-lua call organization_domains_get --id org_domain_01H...
   kosmo-lua call organizations_create '{"name":"Acme","domains":["acme.com"]}' --dry-run
-  echo '{"limit": 1}' | kosmo-lua call users_list`,
+  echo '{"limit": 1}' | kosmo-lua call organizations_list --emulate`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			help, err := opts.parseArgs(cmd, args)

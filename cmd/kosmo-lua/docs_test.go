@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
 func TestDocsCommands(t *testing.T) {
@@ -92,6 +95,24 @@ func TestHelpHasExamples(t *testing.T) {
 		}
 		if c.Example == "" {
 			t.Errorf("%s has no examples in --help", c.CommandPath())
+		}
+	}
+}
+
+// TestExamplesUseRealFunctions checks that every function named after "call"
+// or "describe" in any --help text exists in the catalog.
+func TestExamplesUseRealFunctions(t *testing.T) {
+	te := newTestEnv(t)
+	cat := catalog.Default()
+	re := regexp.MustCompile(`kosmo-lua (?:call|describe) ([a-z][a-z0-9_]+)`)
+	for _, c := range allCommands(newCmdRoot(te.f)) {
+		for _, m := range re.FindAllStringSubmatch(c.Example+"\n"+c.Long, -1) {
+			if m[1] == "NAME" {
+				continue
+			}
+			if _, err := cat.Lookup(m[1]); err != nil {
+				t.Errorf("%s help names %q: %v", c.CommandPath(), m[1], err)
+			}
 		}
 	}
 }

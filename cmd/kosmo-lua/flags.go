@@ -42,16 +42,16 @@ type RuntimeFlags struct {
 // AddCredentialFlags registers --emulate, --api-key, --base-url and --account.
 func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials)")
-	fs.StringVar(&rf.APIKey, "api-key", "", "WorkOS API key (prefer WORKOS_API_KEY or `kosmo-lua auth set`)")
-	fs.StringVar(&rf.BaseURL, "base-url", "", "WorkOS API base URL (default $WORKOS_BASE_URL, the account's, or https://api.workos.com)")
-	fs.StringVar(&rf.Account, "account", "", "Named account from `kosmo-lua auth` (default: the default account)")
+	fs.StringVar(&rf.APIKey, "api-key", "", "WorkOS API `KEY` (visible to other processes: prefer WORKOS_API_KEY or 'kosmo-lua auth set')")
+	fs.StringVar(&rf.BaseURL, "base-url", "", "WorkOS API base `URL` (default $WORKOS_BASE_URL, the account's, or https://api.workos.com)")
+	fs.StringVar(&rf.Account, "account", "", "Use the saved account `NAME` (see 'kosmo-lua auth list'; default: the default account)")
 }
 
 // AddPolicyFlags registers --write, --allow, --deny and --dry-run.
 func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&rf.Write, "write", "", "Write policy: allow or deny (deny refuses write and destructive functions)")
-	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow these functions (name or glob like 'organizations_*'; repeatable)")
-	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow these functions (name or glob; repeatable; wins over --allow)")
+	fs.StringVar(&rf.Write, "write", "", "Write `POLICY`: allow or deny (deny refuses write and destructive functions)")
+	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
+	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow functions matching `GLOB` (repeatable; wins over --allow)")
 	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
 }
 

@@ -27,7 +27,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 
   # Find and read the documentation of a function
   kosmo-lua search "list users in an organization"
-  kosmo-lua describe organization_memberships_list
+  kosmo-lua describe organizations_create
 
   # One call without Lua, read-only
   kosmo-lua call organizations_list --limit 5 --write deny`,

@@ -71,8 +71,8 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 			return runRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua source to run instead of a file")
-	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "JSON value given to the script as the global `args`")
+	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua `CODE` to run instead of a file")
+	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
