@@ -110,6 +110,33 @@ func (c *call) authenticate() any {
 		}
 		c.emit("session.refreshed", s, org)
 		return c.issueTokens(u, s, org, str(s["_method"]))
+	case "authorization_code":
+		info := c.st.Singletons["sso_code_"+c.s("code")]
+		if info == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The code is invalid or was already used; start again at userland_sso_authorize.")
+		}
+		delete(c.st.Singletons, "sso_code_"+c.s("code"))
+		if hint := str(info["login_hint"]); hint != "" {
+			u = c.userByEmail(hint)
+		}
+		if o := str(info["organization"]); u == nil && o != "" {
+			if m := c.st.find("organization_memberships", where("organization_id", o, "status", "active")); m != nil {
+				u = c.st.get("users", str(m["user_id"]))
+				org = o
+			}
+		}
+		if u == nil {
+			if all := c.st.all("users"); len(all) > 0 {
+				u = all[0]
+			}
+		}
+		if u == nil {
+			return oauthError(http.StatusBadRequest, "invalid_grant", "The emulator has no user to sign in; seed one or pass login_hint to userland_sso_authorize.")
+		}
+		method = "Password"
+		if str(info["connection"]) != "" || str(info["organization"]) != "" {
+			method = "SSO"
+		}
 	case "urn:workos:oauth:grant-type:email-verification:code":
 		v := c.st.find("email_verifications", where("code", c.s("code")))
 		if v == nil {
@@ -123,7 +150,7 @@ func (c *call) authenticate() any {
 		c.st.del("email_verifications", str(v["id"]))
 		method = "Password"
 	default:
-		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use password, refresh_token or urn:workos:oauth:grant-type:magic-auth:code.", c.s("grant_type")))
+		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use authorization_code, password, refresh_token, urn:workos:oauth:grant-type:magic-auth:code or urn:workos:oauth:grant-type:email-verification:code.", c.s("grant_type")))
 	}
 	if tok := c.s("invitation_token"); tok != "" {
 		if i := c.st.find("invitations", where("token", tok, "state", "pending")); i != nil {
@@ -148,7 +175,7 @@ func (c *call) authenticate() any {
 	if org != "" {
 		s["organization_id"] = org
 	}
-	s["auth_method"] = map[string]string{"Password": "password", "MagicAuth": "magic_code"}[method]
+	s["auth_method"] = map[string]string{"Password": "password", "MagicAuth": "magic_code", "SSO": "sso"}[method]
 	s["ip_address"], s["user_agent"] = c.s("ip_address"), c.s("user_agent")
 	s["expires_at"], s["ended_at"], s["impersonator"] = ts(c.now.Add(30*24*time.Hour)), nil, nil
 	s["_method"] = method
@@ -216,7 +243,8 @@ func (c *call) redirectWithCode() any {
 	if st := c.q.Get("state"); st != "" {
 		p.Set("state", st)
 	}
-	c.st.Singletons["sso_code_"+code] = Object{"connection": c.q.Get("connection"), "organization": c.q.Get("organization")}
+	c.st.Singletons["sso_code_"+code] = Object{"connection": c.q.Get("connection") + c.q.Get("connection_id"),
+		"organization": c.q.Get("organization") + c.q.Get("organization_id"), "login_hint": c.q.Get("login_hint")}
 	return c.redirectTo(c.q.Get("redirect_uri"), p)
 }
 

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -521,5 +523,49 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	if n := len(objs(e, "users", nil)); n != 5+32 {
 		t.Errorf("%d users", n)
+	}
+}
+
+func TestAuthKitCodeFlowAndLogging(t *testing.T) {
+	var logs strings.Builder
+	e := newTest(t, &Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	req := httptest.NewRequest("GET", "/user_management/authorize?client_id=client_1&redirect_uri=https://app.test/cb&response_type=code&state=xyz&login_hint=bob@acme.com", nil)
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, req)
+	if w.Code != 302 {
+		t.Fatalf("authorize: %d", w.Code)
+	}
+	loc, err := url.Parse(w.Header().Get("Location"))
+	if err != nil || loc.Host != "app.test" || loc.Query().Get("state") != "xyz" || loc.Query().Get("code") == "" {
+		t.Fatalf("Location %q", w.Header().Get("Location"))
+	}
+	body := fmt.Sprintf(`{"client_id":"client_1","client_secret":%q,"grant_type":"authorization_code","code":%q}`, DefaultAPIKey, loc.Query().Get("code"))
+	code, out, _ := do(t, e, "POST", "/user_management/authenticate", body)
+	if code != 200 {
+		t.Fatalf("authenticate: %d %s", code, out)
+	}
+	m := decode(t, out)
+	if diff := cmp.Diff([]any{"bob@acme.com", acmeID}, []any{m["user"].(map[string]any)["email"], m["organization_id"]}); diff != "" {
+		t.Errorf("authenticate mismatch (-want +got):\n%s", diff)
+	}
+	// A code works once.
+	if code, out, _ := do(t, e, "POST", "/user_management/authenticate", body); code != 400 || decode(t, out)["error"] != "invalid_grant" {
+		t.Errorf("code reuse: %d %s", code, out)
+	}
+	if !strings.Contains(logs.String(), "request_id=req_") {
+		t.Errorf("no request log: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), DefaultAPIKey) {
+		t.Error("the API key appears in the log")
+	}
+}
+
+func TestSeedErrorsUseAPIMessages(t *testing.T) {
+	_, err := New(&Options{Seed: &Seed{
+		Organizations:           []Object{{"name": "A"}},
+		OrganizationMemberships: []Object{{"user_id": "user_missing", "organization_id": "org_missing"}},
+	}})
+	if err == nil || !strings.Contains(err.Error(), "emulator: seed organization_memberships[0]: User not found: 'user_missing'.") {
+		t.Errorf("error %v", err)
 	}
 }

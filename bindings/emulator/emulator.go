@@ -140,8 +140,8 @@ func (e *Emulator) seededStore() (*store, error) {
 	return st, nil
 }
 
-// Reset restores the seed (or, with a state file, the seed too: the file is rewritten),
-// dropping every change, hook and idempotency record. POST /_emulate/reset calls it.
+// Reset restores the seed, dropping every change, hook and idempotency record, and
+// rewrites the state file if one is configured. POST /_emulate/reset calls it.
 func (e *Emulator) Reset() error {
 	st, err := e.seededStore()
 	if err != nil {
