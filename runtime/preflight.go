@@ -13,11 +13,11 @@ import (
 
 // moduleHelpers are the workos module's own functions, which are not catalog operations.
 var moduleHelpers = map[string]bool{
-	"paginate": true, "list_all": true, "batch": true, "describe": true, "functions": true,
+	"paginate": true, "list_all": true, "batch": true, "call": true, "describe": true, "functions": true, "null": true,
 }
 
 // helpersTakingAName are helpers whose first argument is a function name, checked too.
-var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "describe": true}
+var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "call": true, "describe": true}
 
 // preflight parses the script and resolves every static workos.X and
 // app.integrations.workos.X reference (and the literal function names given to
