@@ -36,12 +36,13 @@ func readExpect(t *testing.T, path string) string {
 	return want
 }
 
-// TestHostileCorpus runs every testdata/hostile/*.lua script with a 1 s
-// timeout and a 32 MiB memory limit, checks its outcome class and that it
+// TestHostileCorpus runs every testdata/hostile/*.lua script with a 2 s
+// timeout (1 s is enough on an idle machine; the margin keeps memory bombs
+// classified as memory_limit when other processes load the CPU) and a 32 MiB memory limit, checks its outcome class and that it
 // ends within the timeout + 1 s, and that a trivial script still works
 // afterwards (nothing leaked or was poisoned).
 func TestHostileCorpus(t *testing.T) {
-	const timeout = time.Second
+	const timeout = 2 * time.Second
 	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.lua"))
 	if err != nil {
 		t.Fatal(err)

@@ -201,12 +201,15 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 		}
 		v := L.Get(i)
 		if t, ok := v.(*lua.LTable); ok && L.GetMetaField(t, "__tostring") == lua.LNil {
-			room := s.maxLog - s.LogBytes() - b.Len()
-			if room > 0 {
-				if js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room}); err == nil {
-					b.Write(js)
-					continue
-				}
+			room := max(s.maxLog-s.LogBytes()-b.Len(), 1)
+			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room})
+			if err == nil {
+				b.Write(js)
+				continue
+			}
+			var se *luajson.SizeError
+			if errors.As(err, &se) {
+				s.raise(L, s.outputError())
 			}
 		}
 		str := L.ToStringMeta(v).String()

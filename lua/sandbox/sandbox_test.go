@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -228,6 +229,30 @@ func TestLimits(t *testing.T) {
 				t.Errorf("took %v; limits must fire within the timeout + 2s", r.dur)
 			}
 		})
+	}
+}
+
+// TestHostSurvivesMemoryBombs checks that after memory bombs end and their
+// sandboxes close, the host heap is back near its size before.
+func TestHostSurvivesMemoryBombs(t *testing.T) {
+	heapNow := func() int64 {
+		runtime.GC()
+		h, _ := readHeap(newSamples())
+		return h
+	}
+	before := heapNow()
+	for _, src := range []string{
+		`local s = "x" while true do s = s .. s end`,
+		`local t = {} for i = 1, 1e9 do t[i] = {i} end`,
+		`local t = {} for i = 1, 1e9 do t["k" .. i] = function() return i end end`,
+	} {
+		r := runScript(t, src, 5*time.Second, &Options{MemoryLimit: 32 << 20})
+		if limitKind(r.err) != KindMemoryLimit {
+			t.Fatalf("%s: %v, want memory_limit", src, r.err)
+		}
+	}
+	if grown := heapNow() - before; grown > 16<<20 {
+		t.Errorf("host heap grew by %d bytes after the bombs, want < 16 MiB", grown)
 	}
 }
 
