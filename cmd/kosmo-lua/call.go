@@ -84,6 +84,8 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
+	var envelope bool
+	cmd.Flags().BoolVar(&envelope, "json", false, "Accepted for compatibility: call always prints the JSON envelope")
 	return cmd
 }
 

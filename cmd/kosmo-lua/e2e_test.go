@@ -292,3 +292,30 @@ func TestREPLWithRuntime(t *testing.T) {
 		}
 	}
 }
+
+func TestOutputOnTerminal(t *testing.T) {
+	te := emulatedEnv(t)
+	te.f.IOStreams.SetStdoutTTY(true)
+	code := te.run("run", "--emulate", "-e", "return {a = 1}")
+	skipUntilWired(t, te.errb.String())
+	if code != exitOK || te.out.String() != "{\n  \"a\": 1\n}\n" {
+		t.Errorf("exit %d, stdout %q; want indented JSON on a terminal", code, te.out.String())
+	}
+}
+
+func TestCallPayloadFromPipedStdin(t *testing.T) {
+	te := emulatedEnv(t)
+	te.f.IOStreams.SetStdinPiped(true)
+	te.in.WriteString(`{"limit": 1}`)
+	code := te.run("call", "organizations_list", "--emulate", "--json")
+	skipUntilWired(t, te.errb.String())
+	var env struct {
+		Success bool `json:"success"`
+		Data    struct {
+			Data []any `json:"data"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(te.out.Bytes(), &env); code != exitOK || err != nil || !env.Success || len(env.Data.Data) != 1 {
+		t.Errorf("exit %d, stdout %.300q (%v)", code, te.out.String(), err)
+	}
+}
