@@ -219,7 +219,7 @@ func luaEncode(L *lua.LState) int {
 // luaDecode implements json.decode(s).
 func luaDecode(L *lua.LState) int {
 	s := L.CheckString(1)
-	v, err := Decode(L, []byte(s))
+	v, err := DecodeString(L, s, nil)
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 		return 0

@@ -18,15 +18,20 @@ const hookMask = 1<<14 - 1
 // does work after checking that it runs on the script's goroutine.
 type hookContext struct {
 	context.Context
-	s *Sandbox
-	n atomic.Uint32
+	done <-chan struct{} // Context.Done(), fetched once (it never changes)
+	s    *Sandbox
+	n    atomic.Uint32
+}
+
+func newHookContext(ctx context.Context, s *Sandbox) *hookContext {
+	return &hookContext{Context: ctx, done: ctx.Done(), s: s}
 }
 
 func (c *hookContext) Done() <-chan struct{} {
 	if c.n.Add(1)&hookMask == 0 {
 		c.s.hook()
 	}
-	return c.Context.Done()
+	return c.done
 }
 
 // hook serves a pending measurement request of the governor.

@@ -169,7 +169,7 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 		s.gov = NewGovernor(nil)
 	}
 	s.run = s.gov.register(s)
-	L.SetContext(&hookContext{Context: s.ctx, s: s})
+	L.SetContext(newHookContext(s.ctx, s))
 	return s, nil
 }
 
