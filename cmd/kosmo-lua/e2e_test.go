@@ -254,6 +254,23 @@ return {count = #names, names = names}
 	if code != 0 || strings.TrimSpace(out) != "42" {
 		t.Errorf("repl from a pipe: %d %q", code, out)
 	}
+
+	// Every example script runs against the emulator from a copy in the temp dir.
+	examples, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.lua"))
+	for _, ex := range examples {
+		src, err := os.ReadFile(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(ex)
+		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := run("", "run", "--emulate", name)
+		if code != 0 || !json.Valid([]byte(out)) {
+			t.Errorf("kosmo-lua run --emulate %s: exit %d\nstdout %.300q\nstderr %.500s", name, code, out, errOut)
+		}
+	}
 }
 
 // TestREPLWithRuntime drives `kosmo-lua repl --emulate` through its input
