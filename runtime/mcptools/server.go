@@ -103,6 +103,10 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	}
 	if o.Tools == ModeFunctions || o.Tools == ModeAll {
 		s.addFunctionTools(srv, allowed)
+		if n := len(s.tools); n > ClientToolLimit {
+			log.Warn("many tools: clients may refuse or truncate the list; narrow it with Allow/Deny globs (--allow 'organizations_*') or use code mode",
+				"tools", n, "limit", ClientToolLimit)
+		}
 	}
 	return srv
 }
@@ -213,9 +217,19 @@ type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
 
+// ClientToolLimit is the largest tool list that common MCP clients accept in
+// full (VS Code and Claude Desktop: 128; Cursor warns from 80 and Windsurf stops
+// at 50). NewServer logs a warning above it.
+const ClientToolLimit = 128
+
+// HTTPSessionTimeout closes HTTP sessions idle for this long.
+const HTTPSessionTimeout = 30 * time.Minute
+
 // HTTPHandler serves srv over MCP's streamable HTTP transport, one session per
-// client. The SDK rejects requests whose Host header is not local when the
-// listener is on a loopback address (DNS-rebinding protection).
+// client; sessions idle for [HTTPSessionTimeout] are closed. The SDK rejects
+// requests whose Host header is not local when the listener is on a loopback
+// address (DNS-rebinding protection).
 func HTTPHandler(srv *mcp.Server) http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
+		&mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout})
 }
