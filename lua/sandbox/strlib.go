@@ -263,6 +263,9 @@ func (ms *matchState) checkCapture(l byte) int {
 func (ms *matchState) matchCapture(s int, l byte) int {
 	i := ms.checkCapture(l)
 	c := ms.capture[i]
+	if c.len < 0 {
+		return -1 // a position capture never matches as text (as in PUC-Lua)
+	}
 	if len(ms.src)-s >= c.len && ms.src[c.init:c.init+c.len] == ms.src[s:s+c.len] {
 		return s + c.len
 	}
