@@ -217,7 +217,7 @@ func TestIdempotency(t *testing.T) {
 
 func TestHooksAndReset(t *testing.T) {
 	e := newTest(t, nil)
-	code, body, _ := do(t, e, "POST", "/_emulate/hooks", `{"method":"GET","path":"/organizations/*","status":500,"body":{"message":"boom"}}`)
+	code, body, _ := do(t, e, "POST", "/_emulate/hooks", `{"method":"GET","path":"/organizations/org_*","status":500,"body":{"message":"boom"}}`)
 	if code != 201 {
 		t.Fatalf("add hook: %d %s", code, body)
 	}
@@ -238,7 +238,7 @@ func TestHooksAndReset(t *testing.T) {
 	if code, _, _ := do(t, e, "GET", "/organizations/"+acmeID, ""); code != 200 {
 		t.Errorf("after delete: %d", code)
 	}
-	if code, _, _ := do(t, e, "POST", "/_emulate/hooks", `{"path":"/x","status":42}`); code != 422 {
+	if code, _, _ := do(t, e, "POST", "/_emulate/hooks", `{"path":"/x","status":42}`); code != 400 {
 		t.Errorf("invalid hook accepted: %d", code)
 	}
 	// times: the hook answers twice, then goes away.
@@ -250,6 +250,22 @@ func TestHooksAndReset(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{503, 503, 200}, got); diff != "" {
 		t.Errorf("times mismatch (-want +got):\n%s", diff)
+	}
+	// workos/emulate's form: count, "*" and "/prefix/*" paths, rateLimit.
+	do(t, e, "POST", "/_emulate/hooks", `{"method":"*","path":"/user_management/*","status":500,"count":1}`)
+	if c, _, _ := do(t, e, "GET", "/user_management/users/"+aliceID, ""); c != 500 {
+		t.Errorf("prefix hook: %d", c)
+	}
+	do(t, e, "POST", "/_emulate/hooks", `{"method":"GET","path":"/connections","rateLimit":{"maxRequests":2,"windowMs":60000}}`)
+	got = nil
+	var retryAfter string
+	for range 3 {
+		c, _, h := do(t, e, "GET", "/connections", "")
+		got = append(got, c)
+		retryAfter = h.Get("Retry-After")
+	}
+	if diff := cmp.Diff([]int{200, 200, 429}, got); diff != "" || retryAfter == "" {
+		t.Errorf("rateLimit hook (-want +got):\n%s (Retry-After %q)", diff, retryAfter)
 	}
 	// Reset drops changes and hooks.
 	do(t, e, "DELETE", "/organizations/"+acmeID, "")
@@ -367,6 +383,8 @@ users:
 roles:
   - {slug: member, name: Member}
 organization_memberships: []
+errorHooks:
+  - {method: DELETE, path: /organizations/*, status: 403, body: {message: "deleting is off", code: forbidden}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -374,6 +392,9 @@ organization_memberships: []
 	e := newTest(t, &Options{SeedFile: seed, StateFile: state})
 	if code, _, _ := do(t, e, "GET", "/organizations/org_01TEST000000000000000000000", ""); code != 200 {
 		t.Fatalf("seeded org: %d", code)
+	}
+	if code, _, _ := do(t, e, "DELETE", "/organizations/org_01TEST000000000000000000000", ""); code != 403 {
+		t.Errorf("seeded error hook: %d", code)
 	}
 	_, body, _ := do(t, e, "POST", "/organizations", `{"name":"Persisted"}`)
 	id := str(decode(t, body)["id"])

@@ -37,10 +37,11 @@
 //     when asked for with events=<type>.
 //   - Faults ([Faults]): latency, a failure rate, connection resets, truncated or
 //     malformed bodies, and a per-key rate limit answering 429 with Retry-After.
-//   - Control endpoints (no key needed): POST /_emulate/reset; POST /_emulate/hooks
-//     {method, path, status, body, headers, times} or {method, path, fault} with
-//     fault reset, reset_after, truncate or malformed ([Hook]); GET /_emulate/hooks;
-//     DELETE /_emulate/hooks/{id}; DELETE /_emulate/hooks.
+//   - Control endpoints (no key needed), compatible with workos/emulate:
+//     POST /_emulate/reset; POST /_emulate/hooks {method, path, status, body, count,
+//     rateLimit, headers} or {method, path, fault} with fault reset, reset_after,
+//     truncate or malformed ([Hook]); GET /_emulate/hooks; DELETE
+//     /_emulate/hooks/{id}; DELETE /_emulate/hooks. Hooks can be seeded too.
 //   - Seed ([Seed], [DefaultSeed], [LoadSeed]) from JSON or YAML, and an optional
 //     state file ([Options.StateFile]) so a stopped emulator resumes.
 //

@@ -113,6 +113,7 @@ func New(opts *Options) (*Emulator, error) {
 		e.seed = DefaultSeed()
 	}
 	e.faults = newFaultState(o.Faults)
+	e.installSeedHooks()
 	if o.StateFile != "" {
 		st, err := loadStateFile(o.StateFile)
 		if err != nil {
@@ -151,7 +152,14 @@ func (e *Emulator) Reset() error {
 	e.st = st
 	e.mu.Unlock()
 	e.faults.resetHooks()
+	e.installSeedHooks()
 	return e.save()
+}
+
+func (e *Emulator) installSeedHooks() {
+	for _, h := range e.seed.ErrorHooks {
+		e.faults.addHook(&h)
+	}
 }
 
 // Close writes the state file, if one is configured.

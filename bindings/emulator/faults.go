@@ -37,17 +37,18 @@ type Faults struct {
 	Seed uint64
 }
 
-// Hook is an injected response, compatible with WorkOS's emulator: requests whose
-// method and path match get Status and Body instead of the real answer.
+// Hook is an injected response, compatible with WorkOS's emulator (workos/emulate):
+// requests whose method and path match get Status and Body instead of the real answer.
 type Hook struct {
 	// ID names the hook (assigned: "hook_...").
 	ID string `json:"id"`
-	// Method matches the request method; empty or "*" matches any.
-	Method string `json:"method,omitempty"`
-	// Path matches the request path exactly or as a path.Match glob ("/organizations/*").
+	// Method matches the request method; "*" (or empty) matches any.
+	Method string `json:"method"`
+	// Path matches the request path: exactly, "*" for every path, a "/prefix/*"
+	// for the prefix and everything under it, or any path.Match glob.
 	Path string `json:"path"`
 	// Status is the status to answer with.
-	Status int `json:"status"`
+	Status int `json:"status,omitempty"`
 	// Body is the JSON body to answer with (nil: a WorkOS-shaped error for Status).
 	Body any `json:"body,omitempty"`
 	// Headers are extra response headers (e.g. {"Retry-After": "1"}).
@@ -58,10 +59,25 @@ type Hook struct {
 	// is lost; "truncate" serves it and sends half the body; "malformed" serves it
 	// and sends a body that is not JSON.
 	Fault string `json:"fault,omitempty"`
-	// Times limits how many requests the hook answers (0: every request until deleted).
-	Times int `json:"times,omitempty"`
+	// Count limits how many requests the hook answers (0: every request until
+	// deleted). "times" is accepted as an alias when adding a hook.
+	Count int `json:"count,omitempty"`
+	// RateLimit, when set, lets MaxRequests matching requests through per WindowMs
+	// and answers the rest with the hook (429 and Retry-After by default).
+	RateLimit *HookRateLimit `json:"rateLimit,omitempty"`
 	// Hits counts the requests the hook has answered.
 	Hits int `json:"hits"`
+
+	windowStart time.Time
+	windowCount int
+}
+
+// HookRateLimit is a hook's request budget (workos/emulate's rateLimit).
+type HookRateLimit struct {
+	// MaxRequests is the number of requests let through per window.
+	MaxRequests int `json:"maxRequests"`
+	// WindowMs is the window length in milliseconds.
+	WindowMs int64 `json:"windowMs"`
 }
 
 type faultState struct {
@@ -147,6 +163,12 @@ func (fs *faultState) addHook(h *Hook) *Hook {
 	fs.hookSeq++
 	h.ID = fmt.Sprintf("hook_%d", fs.hookSeq)
 	h.Hits = 0
+	if h.Method == "" {
+		h.Method = "*"
+	}
+	if h.RateLimit != nil && h.Status == 0 {
+		h.Status = http.StatusTooManyRequests
+	}
 	fs.hooks = append(fs.hooks, h)
 	return h
 }
@@ -180,22 +202,47 @@ func (fs *faultState) resetHooks() {
 	fs.hooks = nil
 }
 
+// hookPathMatches implements workos/emulate's path patterns plus path.Match globs.
+func hookPathMatches(pattern, p string) bool {
+	switch {
+	case pattern == "*" || pattern == p:
+		return true
+	case strings.HasSuffix(pattern, "/*") && (p == strings.TrimSuffix(pattern, "/*") || strings.HasPrefix(p, strings.TrimSuffix(pattern, "*"))):
+		return true
+	}
+	ok, _ := path.Match(pattern, p)
+	return ok
+}
+
 // matchHook returns a copy of the first hook matching the request and counts the hit.
-func (fs *faultState) matchHook(method, p string) *Hook {
+func (fs *faultState) matchHook(method, p string, now time.Time) *Hook {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, h := range fs.hooks {
 		if h.Method != "" && h.Method != "*" && !strings.EqualFold(h.Method, method) {
 			continue
 		}
-		if h.Path != p {
-			if ok, _ := path.Match(h.Path, p); !ok {
+		if !hookPathMatches(h.Path, p) {
+			continue
+		}
+		c := *h
+		if rl := h.RateLimit; rl != nil {
+			window := time.Duration(rl.WindowMs) * time.Millisecond
+			if h.windowStart.IsZero() || now.Sub(h.windowStart) >= window {
+				h.windowStart, h.windowCount = now, 0
+			}
+			h.windowCount++
+			if h.windowCount <= rl.MaxRequests {
 				continue
+			}
+			if c.Headers == nil {
+				wait := max(1, int((window-now.Sub(h.windowStart)+time.Second-1)/time.Second))
+				c.Headers = map[string]string{"Retry-After": strconv.Itoa(wait)}
 			}
 		}
 		h.Hits++
-		c := *h
-		if h.Times > 0 && h.Hits >= h.Times {
+		c.Hits = h.Hits
+		if h.Count > 0 && h.Hits >= h.Count {
 			fs.hooks = append(fs.hooks[:i:i], fs.hooks[i+1:]...)
 		}
 		return &c
@@ -214,20 +261,28 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"reset": true})
 	case p == "/_emulate/hooks" && r.Method == http.MethodPost:
-		var h Hook
-		err := json.NewDecoder(r.Body).Decode(&h)
+		var in struct {
+			Hook
+			Times int `json:"times"`
+		}
+		err := json.NewDecoder(r.Body).Decode(&in)
+		h := in.Hook
+		if h.Count == 0 {
+			h.Count = in.Times
+		}
 		validFault := h.Fault == "" || h.Fault == "reset" || h.Fault == "reset_after" || h.Fault == "truncate" || h.Fault == "malformed"
-		if err != nil || h.Path == "" || !validFault || (h.Fault == "" && (h.Status < 100 || h.Status > 599)) {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "emulator: a hook needs {method, path, status, body} (path non-empty, status 100-599) or {method, path, fault} with fault reset, reset_after, truncate or malformed", "code": "invalid_request_parameters"})
+		statusOK := h.Fault != "" || h.RateLimit != nil || (h.Status >= 100 && h.Status <= 599)
+		if err != nil || h.Path == "" || !validFault || !statusOK || h.Count < 0 || (h.RateLimit != nil && h.RateLimit.WindowMs <= 0) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"message": "method, path, and status are required (status 100-599; or fault reset, reset_after, truncate or malformed; count >= 0; rateLimit {maxRequests, windowMs > 0})", "code": "bad_request"})
 			return
 		}
 		writeJSON(w, http.StatusCreated, e.faults.addHook(&h))
 	case p == "/_emulate/hooks" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": e.faults.listHooks()})
+		writeJSON(w, http.StatusOK, e.faults.listHooks())
 	case strings.HasPrefix(p, "/_emulate/hooks/") && r.Method == http.MethodDelete:
 		id := strings.TrimPrefix(p, "/_emulate/hooks/")
 		if !e.faults.deleteHook(id) {
-			writeJSON(w, http.StatusNotFound, notFound("Hook", id).body)
+			writeJSON(w, http.StatusNotFound, map[string]any{"message": "Hook not found", "code": "not_found"})
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -54,6 +54,9 @@ type Seed struct {
 	DirectoryGroups []Object `json:"directory_groups,omitempty"`
 	// Connections are SSO connections: name, organization_id, connection_type, state, domains.
 	Connections []Object `json:"connections,omitempty"`
+	// ErrorHooks are installed at start and after every reset (workos/emulate's
+	// seed key errorHooks).
+	ErrorHooks []Hook `json:"errorHooks,omitempty"`
 }
 
 //go:embed default_seed.yaml

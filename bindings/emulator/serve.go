@@ -90,7 +90,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string
 		}
 	}
 	fault := faultNone
-	h := f.matchHook(r.Method, r.URL.Path)
+	h := f.matchHook(r.Method, r.URL.Path, e.clock())
 	switch {
 	case h == nil:
 	case h.Fault == "reset":
