@@ -30,6 +30,8 @@ const (
 	exitAuth exitCode = 4
 	// exitDenied: refused by the write policy or the allow/deny lists.
 	exitDenied exitCode = 5
+	// exitCanceled: interrupted (Ctrl-C or SIGTERM), the shell's 128+SIGINT.
+	exitCanceled exitCode = 130
 )
 
 // FlagError is a usage error: main prints it with a pointer to --help and exits
@@ -91,8 +93,10 @@ func exitCodeFor(outcome runtime.Outcome, info *runtime.ErrorInfo) exitCode {
 		switch info.Kind {
 		case runtime.KindDenied:
 			return exitDenied
-		case runtime.KindTimeout, runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit:
+		case runtime.KindTimeout, runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit, runtime.KindStackOverflow:
 			return exitLimit
+		case runtime.KindCanceled:
+			return exitCanceled
 		case runtime.KindAPI:
 			if info.Status == 401 {
 				return exitAuth
@@ -113,7 +117,7 @@ func callOutcome(cr *runtime.CallResult) runtime.Outcome {
 			return runtime.OutcomeDenied
 		case runtime.KindTimeout:
 			return runtime.OutcomeTimeout
-		case runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit:
+		case runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit, runtime.KindStackOverflow:
 			return runtime.OutcomeLimitExceeded
 		}
 	}

@@ -33,6 +33,9 @@ func TestExitCodeFor(t *testing.T) {
 		{"denied", runtime.OutcomeDenied, &runtime.ErrorInfo{Kind: runtime.KindDenied}, exitDenied},
 		{"denied kind in error outcome", runtime.OutcomeError, &runtime.ErrorInfo{Kind: runtime.KindDenied}, exitDenied},
 		{"call limit kind in error outcome", runtime.OutcomeError, &runtime.ErrorInfo{Kind: runtime.KindCallLimit}, exitLimit},
+		{"stack overflow", runtime.OutcomeLimitExceeded, &runtime.ErrorInfo{Kind: runtime.KindStackOverflow}, exitLimit},
+		{"stack overflow kind in error outcome", runtime.OutcomeError, &runtime.ErrorInfo{Kind: runtime.KindStackOverflow}, exitLimit},
+		{"canceled", runtime.OutcomeError, &runtime.ErrorInfo{Kind: runtime.KindCanceled}, exitCanceled},
 		{"error without info", runtime.OutcomeError, nil, exitError},
 	}
 	for _, tt := range tests {

@@ -18,7 +18,7 @@ workos.<name>{...}) inside a sandbox with hard limits, and prints one JSON resul
 Stdout carries JSON only when it is not a terminal; logs and errors go to stderr.
 Exit codes: 0 success, 1 script or API error, 2 usage error, 3 limit exceeded
 (timeout, memory, calls, output), 4 no credentials or authentication failed,
-5 denied by the write policy.
+5 denied by the write policy, 130 interrupted.
 
 Credentials: --api-key, --account NAME, $WORKOS_API_KEY, then the default account
 saved with 'kosmo-lua auth set'. --emulate needs none.`,
