@@ -49,7 +49,7 @@ func (ms *matchState) step() {
 }
 
 func (ms *matchState) errorf(format string, args ...any) {
-	ms.L.RaiseError(format, args...)
+	ms.L.RaiseError("%s", fmt.Sprintf(format, args...))
 }
 
 func (ms *matchState) classEnd(p int) int {
@@ -685,7 +685,7 @@ func (s *Sandbox) strFormat(L *lua.LState) int {
 			digits()
 		}
 		if i >= len(fs) {
-			L.RaiseError("invalid option '%%' to 'format'")
+			L.RaiseError("%s", "invalid option '%' to 'format'")
 		}
 		spec := "%" + fs[start:i]
 		conv := fs[i]
