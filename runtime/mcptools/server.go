@@ -91,7 +91,8 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	srv := mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "kosmo-lua: WorkOS via Lua", Version: o.Version},
 		&mcp.ServerOptions{
 			Instructions: s.instructions(),
-			Logger:       log,
+			// The SDK logs every session start and end at info; keep warnings.
+			Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn}),
 			// Every tools/list is one page: the list never changes and clients
 			// should see all tools at once.
 			PageSize: len(allowed) + 16,
@@ -199,6 +200,24 @@ func (s *server) heartbeat(ctx context.Context, req *mcp.CallToolRequest, tool s
 		close(done)
 		<-finished
 	}
+}
+
+// minLevel drops records below a level.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
 
 // ServeStdio serves srv over newline-delimited JSON-RPC on in and out until in
