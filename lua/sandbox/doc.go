@@ -4,10 +4,11 @@
 //
 // # Model
 //
-// One [Sandbox] is one run: [New] builds a fresh *lua.LState (about 50-100
-// µs), the host adds its modules (L().PreloadModule("workos", ...)), runs the
-// script with [Sandbox.DoString] (or L().PCall plus [Sandbox.Classify]) and
-// calls [Sandbox.Close]. Nothing is shared between runs, so nothing a script
+// One [Sandbox] is one run: [New] builds a fresh *lua.LState (about 80-100
+// µs and 120 KB on a 2-core box), the host adds its modules
+// (L().PreloadModule("workos", ...)), runs the script with
+// [Sandbox.DoString] or [Sandbox.PCall] (which classify the outcome; after
+// a plain L().PCall use [Sandbox.Classify]) and calls [Sandbox.Close]. Nothing is shared between runs, so nothing a script
 // does can leak into another run. Use a sandbox from one goroutine;
 // [Sandbox.Abort], [Sandbox.Err] and [Sandbox.MemoryUsed] may be called from
 // any goroutine.
@@ -64,22 +65,22 @@
 //     of a huge table). gopher-lua raises a catchable "stack overflow"; the
 //     sandbox recognises it in pcall/xpcall/resume and in [Sandbox.Classify].
 //   - output_limit: [Options.MaxLogBytes] of print output (default 1 MiB).
-//   - memory_limit, in three layers:
-//     1. Builtins that build strings check the result size before they
-//     allocate it: string.rep, string.format (widths and precisions of at
-//     most two digits, as in Lua 5.1), string.gsub, table.concat and
-//     json.encode fail with "resulting string too large" past
-//     [Options.MaxStringBytes] (default MemoryLimit/2).
-//     2. Coroutine creation is capped ([Options.MaxCoroutines], default 1000
-//     per run).
-//     3. A watchdog ([Governor]) samples the Go heap every millisecond and
-//     ends the run when it has grown past [Options.MemoryLimit] (default
-//     64 MiB) since the run started; before killing it forces a GC so
-//     garbage does not count. VM allocations (table growth, closures, the
-//     .. operator) are only seen by this layer, so a run can overshoot its
-//     limit by what it allocates in a millisecond or two plus one GC (tests
-//     show about 3x for s = s .. s doubling, less for table bombs).
-//     After a memory_limit, Close runs a GC so the host heap shrinks back.
+//   - memory_limit, layer 1: builtins that build strings check the result
+//     size before they allocate it. string.rep, string.format (widths and
+//     precisions of at most two digits, as in Lua 5.1), string.gsub,
+//     table.concat and json.encode fail with "resulting string too large"
+//     past [Options.MaxStringBytes] (default MemoryLimit/2).
+//   - memory_limit, layer 2: coroutine creation is capped
+//     ([Options.MaxCoroutines], default 1000 per run).
+//   - memory_limit, layer 3: a watchdog ([Governor]) samples the Go heap
+//     every millisecond and ends the run when it has grown past
+//     [Options.MemoryLimit] (default 64 MiB) since the run started; before
+//     killing it forces a GC so garbage does not count. VM allocations
+//     (table growth, closures, the .. operator) are only seen by this layer,
+//     so a run can overshoot its limit by what it allocates in a millisecond
+//     or two plus one GC (tests show about 3x for s = s .. s doubling, less
+//     for table bombs). After a memory_limit, Close runs a GC so the host
+//     heap shrinks back.
 //
 // # Parallel runs
 //
@@ -114,11 +115,13 @@
 //
 // # Known limits
 //
-//   - A single VM instruction can allocate a lot before the watchdog sees
-//     it: t[60000000] = 1 grows the array part of t to 60 million slots
-//     (about 1 GB) in one step, because gopher-lua stores integer keys below
-//     lua.MaxArrayIndex (64 Mi) densely. Lowering lua.MaxArrayIndex in the
-//     host bounds this.
+//   - Importing this package lowers gopher-lua's process-wide
+//     lua.MaxArrayIndex from 64 Mi to 4 Mi (see the init function): otherwise
+//     t[60000000] = 1 allocates about 2 GB inside one VM instruction, where
+//     no limit can interrupt it. One assignment can still allocate up to
+//     64 MiB before the watchdog sees it.
+//   - A coroutine that allocates while it runs is measured only when it
+//     yields (the measurement hook runs on the main state).
 //   - Go code the host registers (e.g. HTTP calls) is not interrupted by the
 //     VM; it must use L().Context().
 //   - Error objects are returned as they were raised; calling tostring with

@@ -39,6 +39,24 @@ const (
 	registryGrowStep = 4096
 )
 
+// maxArrayIndex is the value init gives lua.MaxArrayIndex (see below).
+const maxArrayIndex = 1 << 22
+
+// init bounds gopher-lua's dense array part. gopher-lua stores every
+// integer key below lua.MaxArrayIndex (default 64 Mi) in the array part and
+// fills the gap with nils inside one VM instruction: t[60000000] = 1
+// allocated about 2 GB and ran 26 s on this project's 2-core box before any
+// limit could fire. With 4 Mi, the worst single assignment allocates 64 MiB
+// (one default memory limit) and larger integer keys go to the hash part.
+// Arrays of more than 4 Mi elements need more than 64 MiB anyway, so no run
+// within the default limits can tell the difference. This is a process-wide
+// setting of gopher-lua; it only ever lowers the value.
+func init() {
+	if lua.MaxArrayIndex > maxArrayIndex {
+		lua.MaxArrayIndex = maxArrayIndex
+	}
+}
+
 // Options configure a [Sandbox]. The zero value (or a nil pointer) gives
 // the defaults documented on each field.
 type Options struct {
