@@ -91,4 +91,8 @@ type Script struct {
 	Args any
 	// Limits optionally tightens the runtime's limits for this run.
 	Limits *Limits
+	// OnCall, if set, is called after every WorkOS call the run makes (refused
+	// ones included), for progress reports. It may be called from several
+	// goroutines at once (workos.batch) and must return quickly.
+	OnCall func(CallInfo)
 }

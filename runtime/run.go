@@ -51,6 +51,9 @@ type run struct {
 	sb     *sandbox.Sandbox
 	limits Limits
 
+	// onCall is the current script's progress hook (Script.OnCall).
+	onCall func(CallInfo)
+
 	mu      sync.Mutex
 	calls   []CallInfo
 	started int // calls admitted by the budget
@@ -93,10 +96,14 @@ func (s *run) observe(c workos.CallRecord) {
 		info.Status = &st
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls = append(s.calls, info)
 	if c.Err == nil && !c.DryRun && c.Access != catalog.Read && c.Status >= 200 && c.Status < 400 {
 		s.effects = true
+	}
+	onCall := s.onCall
+	s.mu.Unlock()
+	if onCall != nil {
+		onCall(info)
 	}
 }
 
@@ -108,53 +115,84 @@ func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
 		return nil, errors.New("runtime: Run needs a non-nil context")
 	}
 	start := time.Now()
-	name := s.Name
-	if name == "" {
-		name = "script"
-	}
-	res := &Result{Result: json.RawMessage("null"), Logs: []string{}, Calls: []CallInfo{}}
-	chunk, info := preflight(r.cat, name, s.Source)
+	res := newResult()
+	name, proto, info := r.compile(s)
 	if info != nil {
 		return r.finish(res, start, nil, info), nil
-	}
-	proto, err := lua.Compile(chunk, name)
-	if err != nil {
-		return r.finish(res, start, nil, &ErrorInfo{Kind: KindSyntax, Message: err.Error(), Line: lineOf(err.Error(), name)}), nil
 	}
 	limits := r.effectiveLimits(s.Limits)
 	runCtx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
-	sb, err := sandbox.New(runCtx, &sandbox.Options{
+	sb, st, err := r.newSandbox(runCtx, limits)
+	if err != nil {
+		return nil, err
+	}
+	defer sb.Close()
+	st.onCall = s.OnCall
+	return r.execute(ctx, st, name, proto, s.Args, res, start, 0), nil
+}
+
+func newResult() *Result {
+	return &Result{Result: json.RawMessage("null"), Logs: []string{}, Calls: []CallInfo{}}
+}
+
+// compile runs the pre-flight check and compiles the script.
+func (r *Runtime) compile(s Script) (string, *lua.FunctionProto, *ErrorInfo) {
+	name := s.Name
+	if name == "" {
+		name = "script"
+	}
+	chunk, info := preflight(r.cat, name, s.Source)
+	if info != nil {
+		return name, nil, info
+	}
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return name, nil, &ErrorInfo{Kind: KindSyntax, Message: err.Error(), Line: lineOf(err.Error(), name)}
+	}
+	return name, proto, nil
+}
+
+// newSandbox builds a sandbox with the workos module wired to a fresh run state.
+func (r *Runtime) newSandbox(ctx context.Context, limits Limits) (*sandbox.Sandbox, *run, error) {
+	sb, err := sandbox.New(ctx, &sandbox.Options{
 		MemoryLimit: limits.MemoryLimit,
 		MaxLogBytes: r.opts.MaxLogBytes,
 		Governor:    r.gov,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("runtime: %w", err)
+		return nil, nil, fmt.Errorf("runtime: %w", err)
 	}
-	defer sb.Close()
 	st := &run{rt: r, sb: sb, limits: limits}
 	mod := &workos.Module{Catalog: r.cat, Client: r.client, Authorize: st.authorize, Observe: st.observe}
-	L := sb.L()
-	mod.Preload(L)
-	if info := setArgs(L, s.Args); info != nil {
-		return r.finish(res, start, st, info), nil
+	mod.Preload(sb.L())
+	return sb, st, nil
+}
+
+// execute runs a compiled chunk in st's sandbox and fills res. logsFrom skips
+// the log lines of earlier inputs of a session.
+func (r *Runtime) execute(ctx context.Context, st *run, name string, proto *lua.FunctionProto, args any, res *Result, start time.Time, logsFrom int) *Result {
+	sb, L := st.sb, st.sb.L()
+	if info := setArgs(L, args); info != nil {
+		return r.finish(res, start, st, info)
 	}
+	base := L.GetTop()
 	L.Push(L.NewFunctionFromProto(proto))
-	err = sb.PCall(0, lua.MultRet)
-	if logs := sb.Logs(); logs != nil {
-		res.Logs = logs
+	err := sb.PCall(0, lua.MultRet)
+	defer L.SetTop(base)
+	if logs := sb.Logs(); len(logs) > logsFrom {
+		res.Logs = append(res.Logs, logs[logsFrom:]...)
 	}
 	res.Stats.MemoryBytes = sb.MemoryUsed()
 	if err != nil {
-		return r.finish(res, start, st, r.classify(ctx, name, err)), nil
+		return r.finish(res, start, st, r.classify(ctx, name, err))
 	}
-	out, info := encodeResults(L, limits.MaxOutputBytes)
+	out, info := encodeResults(L, base, st.limits.MaxOutputBytes)
 	if info != nil {
-		return r.finish(res, start, st, info), nil
+		return r.finish(res, start, st, info)
 	}
 	res.Result = out
-	return r.finish(res, start, st, nil), nil
+	return r.finish(res, start, st, nil)
 }
 
 // setArgs exposes the script's arguments as the global args (JSON semantics).
@@ -177,16 +215,16 @@ func setArgs(L *lua.LState, args any) *ErrorInfo {
 // encodeResults turns the values the chunk returned into JSON: nothing is null,
 // one value is itself, several become an array. A result over the cap becomes a
 // valid-JSON summary.
-func encodeResults(L *lua.LState, maxBytes int) (json.RawMessage, *ErrorInfo) {
-	n := L.GetTop()
+func encodeResults(L *lua.LState, base, maxBytes int) (json.RawMessage, *ErrorInfo) {
+	n := L.GetTop() - base
 	var v lua.LValue = lua.LNil
 	switch {
 	case n == 1:
-		v = L.Get(1)
+		v = L.Get(base + 1)
 	case n > 1:
 		t := L.CreateTable(n, 0)
 		for i := 1; i <= n; i++ {
-			t.Append(L.Get(i))
+			t.Append(L.Get(base + i))
 		}
 		luajson.MarkArray(L, t)
 		v = t
