@@ -1,6 +1,7 @@
 package luajson
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -15,6 +16,10 @@ type DecodeOptions struct {
 	// MaxDepth bounds array/object nesting; 0 means DefaultMaxDepth.
 	// Deeper input gives a *DecodeError.
 	MaxDepth int
+	// Context, when not nil, is checked every few thousand values; once it
+	// is done, decoding stops with context.Cause(Context). Sandboxes use it
+	// so that a huge document cannot outlive a timeout or memory limit.
+	Context context.Context
 }
 
 // Decode converts JSON to a Lua value. Objects become tables marked as
@@ -37,8 +42,11 @@ func DecodeWithOptions(L *lua.LState, data []byte, opts *DecodeOptions) (lua.LVa
 func DecodeString(L *lua.LState, s string, opts *DecodeOptions) (lua.LValue, error) {
 	m := stateMarkers(L)
 	d := decoder{s: s, arrMT: m.arrayMT, objMT: m.objectMT, null: m.null, maxDepth: DefaultMaxDepth}
-	if opts != nil && opts.MaxDepth > 0 {
-		d.maxDepth = opts.MaxDepth
+	if opts != nil {
+		if opts.MaxDepth > 0 {
+			d.maxDepth = opts.MaxDepth
+		}
+		d.ctx = opts.Context
 	}
 	d.skipSpace()
 	v, err := d.value()
@@ -66,7 +74,13 @@ type decoder struct {
 	vals     []lua.LValue
 	members  []kv
 	buf      []byte
+	ctx      context.Context
+	count    int
 }
+
+// ctxCheckEvery is how many values the decoder creates between checks of
+// its context.
+const ctxCheckEvery = 4096
 
 func (d *decoder) errorf(reason string) error {
 	off := min(d.pos, len(d.s))
@@ -87,6 +101,12 @@ func (d *decoder) skipSpace() {
 }
 
 func (d *decoder) value() (lua.LValue, error) {
+	if d.ctx != nil {
+		d.count++
+		if d.count%ctxCheckEvery == 0 && d.ctx.Err() != nil {
+			return nil, context.Cause(d.ctx)
+		}
+	}
 	if d.pos >= len(d.s) {
 		return nil, d.errorf("unexpected end of input; expected a value")
 	}

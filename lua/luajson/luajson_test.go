@@ -1,6 +1,7 @@
 package luajson
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -413,4 +414,19 @@ func ExampleEncode() {
 	b, err := Encode(L.GetGlobal("result"), nil)
 	fmt.Println(string(b), err)
 	// Output: {"meta":{},"n":3,"name":"Ada","none":null,"tags":[]} <nil>
+}
+
+func TestDecodeContext(t *testing.T) {
+	L := newState(t)
+	doc := "[" + strings.Repeat("[],", 10000) + "[]]"
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cause := errors.New("run over")
+	cancel(cause)
+	if _, err := DecodeWithOptions(L, []byte(doc), &DecodeOptions{Context: ctx}); !errors.Is(err, cause) {
+		t.Fatalf("Decode with a done context = %v, want its cause", err)
+	}
+	v, err := DecodeWithOptions(L, []byte(doc), &DecodeOptions{Context: context.Background()})
+	if err != nil || v.(*lua.LTable).Len() != 10001 {
+		t.Fatalf("Decode with a live context: %v", err)
+	}
 }

@@ -22,6 +22,9 @@ var osAllowed = []string{"time", "clock", "date", "difftime"}
 
 const lockedMT = "locked"
 
+// maxDateFormat bounds the format string of os.date.
+const maxDateFormat = 1024
+
 // openLibs opens the allowed libraries and installs the sandbox versions of
 // the functions that need it.
 func (s *Sandbox) openLibs(seed int64) (err error) {
@@ -105,10 +108,19 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	for _, name := range osAllowed {
 		osT.RawSetString(name, fullOS.RawGetString(name))
 	}
+	date := fullOS.RawGetString("date").(*lua.LFunction)
+	osT.RawSetString("date", L.NewFunction(func(L *lua.LState) int {
+		// Each directive can expand to a few dozen bytes: bound the format.
+		if f, ok := L.Get(1).(lua.LString); ok && len(f) > maxDateFormat {
+			L.ArgError(1, fmt.Sprintf("format longer than %d bytes", maxDateFormat))
+		}
+		return callThrough(L, date)
+	}))
 
 	// json.
 	js := luajson.NewModule(L)
 	js.RawSetString("encode", L.NewFunction(s.jsonEncode))
+	js.RawSetString("decode", L.NewFunction(s.jsonDecode))
 
 	// package and require: only preloaded modules.
 	pkgFull := g.RawGetString("package").(*lua.LTable)
@@ -352,6 +364,19 @@ func mathRandom(L *lua.LState, rng *rand.Rand) int {
 		}
 		L.Push(lua.LNumber(lo + rng.Int64N(hi-lo+1)))
 	}
+	return 1
+}
+
+// jsonDecode is json.decode that stops when the run is over (a huge
+// document cannot outlive the timeout or the memory limit).
+func (s *Sandbox) jsonDecode(L *lua.LState) int {
+	str := L.CheckString(1)
+	v, err := luajson.DecodeString(L, str, &luajson.DecodeOptions{Context: s.ctx})
+	if err != nil {
+		s.checkCtx(L)
+		L.RaiseError("%s", err.Error())
+	}
+	L.Push(v)
 	return 1
 }
 
