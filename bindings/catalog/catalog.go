@@ -106,8 +106,10 @@ type Param struct {
 	In string `json:"in"`
 	// Type is the JSON type: string, integer, number, boolean, array or object.
 	Type string `json:"type"`
-	// ItemType is the element type of an array parameter.
-	ItemType string `json:"item_type,omitempty"`
+	// ItemType is the element type of an array parameter, and ItemEnum the
+	// values its elements may take.
+	ItemType string   `json:"item_type,omitempty"`
+	ItemEnum []string `json:"item_enum,omitempty"`
 	// Explode is false for array query parameters sent comma-separated (style form,
 	// explode false); true (the OpenAPI default) sends repeated keys.
 	Explode bool `json:"explode,omitempty"`

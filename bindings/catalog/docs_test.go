@@ -15,6 +15,10 @@ func TestSearchRanksTheObviousFunctionFirst(t *testing.T) {
 		{"send invitation", "userland_user_invites_create"},
 		{"check permission", "authorization_check"},
 		{"revoke session", "userland_sessions_revoke_session"},
+		{"list users in an organization", "userland_users_list_0"},
+		{"who can access a resource", "authorization_resources_list_organization_memberships_for_resource"},
+		{"create organization", "organizations_create"},
+		{"delete a user", "userland_users_delete_0"},
 	}
 	for _, tt := range tests {
 		hits := cat.Search(tt.query, 5)

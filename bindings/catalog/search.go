@@ -15,7 +15,12 @@ type Hit struct {
 // summaries, descriptions, tags and parameter keys. It returns at most limit hits
 // (all when limit <= 0), best first; ties go by name.
 func (c *Catalog) Search(query string, limit int) []Hit {
-	terms := tokens(query)
+	var terms []string
+	for _, t := range tokens(query) {
+		if !queryStopwords[t] {
+			terms = append(terms, t)
+		}
+	}
 	if len(terms) == 0 {
 		return nil
 	}
@@ -62,14 +67,28 @@ func (c *Catalog) Search(query string, limit int) []Hit {
 		}
 		// Prefer names the query explains fully: "list organizations" is
 		// organizations_list rather than organization_api_keys_list.
-		own := tokens(op.Name)
+		own := meaningful(tokens(op.Name))
 		explained := 0
 		for _, nt := range own {
 			if countMatch(terms, nt) > 0 {
 				explained++
 			}
 		}
-		score += 8*explained/len(own) - len(own)/2
+		if len(own) > 0 {
+			score += 8*explained/len(own) - len(own)/2
+		}
+		// A title the query says in full ("List users") is a strong match.
+		if words := meaningful(summary); len(words) > 0 {
+			all := true
+			for _, w := range words {
+				if countMatch(terms, w) == 0 {
+					all = false
+				}
+			}
+			if all {
+				score += 12
+			}
+		}
 		hits = append(hits, Hit{Op: op, Score: score})
 	}
 	sort.Slice(hits, func(i, j int) bool {
@@ -96,6 +115,26 @@ func countMatch(toks []string, t string) int {
 		}
 	}
 	return n
+}
+
+// queryStopwords are words of a natural-language query that carry no meaning
+// for ranking.
+var queryStopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "in": true, "of": true, "for": true, "to": true, "on": true,
+	"by": true, "with": true, "all": true, "my": true, "me": true, "how": true, "do": true, "i": true,
+}
+
+// meaningful drops tokens that say nothing about what an operation does: the
+// "userland" prefix of AuthKit operations, numeric suffixes and stopwords.
+func meaningful(toks []string) []string {
+	var out []string
+	for _, t := range toks {
+		if t == "userland" || queryStopwords[t] || (t[0] >= '0' && t[0] <= '9') {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 func tokens(s string) []string {

@@ -178,6 +178,7 @@ func (s *spec) param(raw map[string]any) catalog.Param {
 	}
 	if p.Type == "array" {
 		p.ItemType = typeOf(asMap(sm["items"]))
+		p.ItemEnum = enumOf(asMap(sm["items"]))
 		p.Explode = true
 		if e, ok := raw["explode"].(bool); ok {
 			p.Explode = e
@@ -360,6 +361,11 @@ func (s *spec) resolve(v any, depth int) any {
 		}
 		out := make(map[string]any, len(t))
 		for k, vv := range t {
+			if k == "required" {
+				// Some spec schemas repeat names in required, which JSON Schema
+				// 2020-12 forbids; keep the first of each.
+				vv = dedupe(asSlice(vv))
+			}
 			out[k] = s.resolve(vv, depth+1)
 		}
 		return out
@@ -372,6 +378,18 @@ func (s *spec) resolve(v any, depth int) any {
 	default:
 		return v
 	}
+}
+
+func dedupe(list []any) []any {
+	seen := map[string]bool{}
+	out := make([]any, 0, len(list))
+	for _, v := range list {
+		if k := fmt.Sprint(v); !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func discriminator(variants []any) string {
