@@ -8,10 +8,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version defaults to the version the WorkOS client sends in its User-Agent; a
+// release build may override it with -ldflags "-X main.version=v1.2.3".
+var version = workos.Version
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
