@@ -330,7 +330,7 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	}
 	var all []scored
 	for _, op := range c.ops {
-		d := editDistance(q, op.Name)
+		d := EditDistance(q, op.Name)
 		if strings.Contains(op.Name, q) && q != "" {
 			d = d / 4 // a substring match is a strong hint
 		}
@@ -402,8 +402,9 @@ func (op *Operation) ShadowedBodyFields() []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, used to suggest the
+// closest name for a typo.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -1011,7 +1011,7 @@ func isIdent(s string) bool {
 func closest(s string, cands []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range cands {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		d := catalog.EditDistance(strings.ToLower(s), strings.ToLower(c))
 		short := min(len(s), len(c))
 		if short >= 3 && (strings.Contains(c, s) || strings.Contains(s, c)) {
 			d = d / 2
@@ -1026,22 +1026,3 @@ func closest(s string, cands []string) string {
 	return best
 }
 
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
