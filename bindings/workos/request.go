@@ -1025,4 +1025,3 @@ func closest(s string, cands []string) string {
 	}
 	return best
 }
-
