@@ -45,8 +45,10 @@ type Result struct {
 	Stats   Stats           `json:"stats"`
 }
 
-// ErrorInfo describes why a run did not complete. Fields that do not apply are
-// omitted (status, code and request_id come from WorkOS API errors).
+// ErrorInfo describes why a run did not complete. In JSON, kind, message, line,
+// function, status, code and request_id are always present (null when they do
+// not apply: status, code and request_id come from WorkOS API errors); column
+// and hint appear when known.
 type ErrorInfo struct {
 	Kind      string `json:"kind"`
 	Message   string `json:"message"`
@@ -58,6 +60,34 @@ type ErrorInfo struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Hint says how to fix the problem, when there is a known fix.
 	Hint string `json:"hint,omitempty"`
+}
+
+// MarshalJSON writes the stable error shape: the seven documented keys always
+// present, null when unknown.
+func (e ErrorInfo) MarshalJSON() ([]byte, error) {
+	orNull := func(ok bool, v any) any {
+		if ok {
+			return v
+		}
+		return nil
+	}
+	return json.Marshal(struct {
+		Kind      string `json:"kind"`
+		Message   string `json:"message"`
+		Line      any    `json:"line"`
+		Column    int    `json:"column,omitempty"`
+		Function  any    `json:"function"`
+		Status    any    `json:"status"`
+		Code      any    `json:"code"`
+		RequestID any    `json:"request_id"`
+		Hint      string `json:"hint,omitempty"`
+	}{
+		Kind: e.Kind, Message: e.Message,
+		Line: orNull(e.Line > 0, e.Line), Column: e.Column,
+		Function: orNull(e.Function != "", e.Function), Status: orNull(e.Status != 0, e.Status),
+		Code: orNull(e.Code != "", e.Code), RequestID: orNull(e.RequestID != "", e.RequestID),
+		Hint: e.Hint,
+	})
 }
 
 // CallInfo records one WorkOS call a run made or tried to make.

@@ -130,7 +130,7 @@ func TestPrintRunResult(t *testing.T) {
 			res:        runtime.Result{Outcome: runtime.OutcomeLimitExceeded, Error: &runtime.ErrorInfo{Kind: runtime.KindCallLimit, Message: "more than 1 call"}},
 			envelope:   true,
 			wantCode:   exitLimit,
-			wantStdout: `{"ok":false,"outcome":"limit_exceeded","result":null,"logs":null,"error":{"kind":"call_limit","message":"more than 1 call"},"effects":false,"calls":null,"stats":{"duration_ms":0,"calls":0,"memory_bytes":0}}` + "\n",
+			wantStdout: `{"ok":false,"outcome":"limit_exceeded","result":null,"logs":null,"error":{"kind":"call_limit","message":"more than 1 call","line":null,"function":null,"status":null,"code":null,"request_id":null},"effects":false,"calls":null,"stats":{"duration_ms":0,"calls":0,"memory_bytes":0}}` + "\n",
 			wantStderr: []string{"error: call_limit: more than 1 call"},
 		},
 	}
