@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -462,21 +463,39 @@ func TestCloseIsIdempotentAndErrNilAfterSuccess(t *testing.T) {
 
 func TestParallelRunsShareGovernor(t *testing.T) {
 	gov := NewGovernor(nil)
+	var bombDone atomic.Bool
 	var wg sync.WaitGroup
 	results := make([]string, 4)
 	for i := range results {
 		wg.Go(func() {
-			// Innocent runs hold a few MiB and compute for a while; the bomb
-			// grows tables through the VM only (nothing for the builtin tally).
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s, err := New(ctx, &Options{MemoryLimit: 24 << 20, Governor: gov})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer s.Close()
+			s.L().SetGlobal("bomb_done", s.L().NewFunction(func(L *lua.LState) int {
+				L.Push(lua.LBool(bombDone.Load()))
+				return 1
+			}))
+			// Innocent runs hold a few MiB and compute until the bomb has
+			// ended; the bomb grows tables through the VM only (nothing for
+			// the builtin tally), so only the measurement can single it out.
 			src := `local t = {} for i = 1, 20000 do t[i] = {i} end
-local x = 0 for i = 1, 3e6 do x = x + i end return #t`
+while not bomb_done() do local x = 0 for i = 1, 1000 do x = x + i end end
+return #t`
 			if i == 0 {
 				src = `local t = {} for i = 1, 1e9 do t[i] = {i, i} end`
 			}
-			r := runScript(t, src, 10*time.Second, &Options{MemoryLimit: 24 << 20, Governor: gov})
-			results[i] = limitKind(r.err)
-			if r.err != nil {
-				t.Logf("run %d: %v", i, r.err)
+			err = s.DoString(src)
+			if i == 0 {
+				bombDone.Store(true)
+			}
+			results[i] = limitKind(err)
+			if err != nil {
+				t.Logf("run %d: %v", i, err)
 			}
 		})
 	}
