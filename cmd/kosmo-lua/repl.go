@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/chzyer/readline"
 	"github.com/spf13/cobra"
+	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -25,9 +25,6 @@ type REPLOptions struct {
 	IO *IOStreams
 	// Runtime builds the runtime from the flags (Factory.Runtime).
 	Runtime func(*RuntimeFlags) (*runtime.Runtime, *Resolved, error)
-	// NewSession starts the Lua session the REPL evaluates lines in. Nil uses
-	// newRunSession.
-	NewSession func(*runtime.Runtime) replSession
 	// HistoryPath returns the history file's path; nil or an error disables history.
 	HistoryPath func() (string, error)
 	// Catalog feeds completion and :doc.
@@ -36,13 +33,18 @@ type REPLOptions struct {
 	Flags RuntimeFlags
 }
 
-// replSession evaluates chunks in one persistent Lua state.
+// replSession is the Lua session the REPL evaluates inputs in;
+// [runtime.Session] implements it.
 type replSession interface {
-	// Eval runs one chunk. The returned result's Result holds the chunk's return
-	// value (an array for several values) or is empty when it returned nothing.
-	Eval(ctx context.Context, src string) (*runtime.Result, error)
+	// Run runs one input in the session's state.
+	Run(ctx context.Context, in runtime.Script) (*runtime.Result, error)
+	// Restarted reports whether the last Run started a fresh state because a
+	// limit or a cancellation ended the previous one.
+	Restarted() bool
 	// Reset forgets the session's state.
-	Reset()
+	Reset() error
+	// Close releases the session.
+	Close()
 }
 
 func newCmdREPL(f *Factory, runF func(context.Context, *REPLOptions) error) *cobra.Command {
@@ -50,10 +52,16 @@ func newCmdREPL(f *Factory, runF func(context.Context, *REPLOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "repl",
 		Short: "Interactive Lua session with the workos module",
-		Long: `Start an interactive Lua session. Globals persist between inputs; an
-expression's value is printed as indented JSON. Tab completes workos.<name> and,
-inside workos.<name>{...}, the function's argument keys. An incomplete chunk
-(an open "do", "function", "{" ...) continues on the next line ("..>").
+		Long: `Start an interactive Lua session. Globals and functions persist between
+inputs (locals last one input, as in lua); an expression's value is printed as
+JSON (indented on a terminal; one compact JSON value per line otherwise), and
+several values as an array. Tab completes workos.<name> and, inside
+workos.<name>{...}, the function's argument keys. An incomplete chunk (an open
+"do", "function", "{" ...) continues on the next line ("..>").
+
+--timeout and --max-calls apply to each input, --memory to the whole session.
+An input that hits a limit or is canceled ends the session's state: the next
+input starts afresh, with a note on stderr.
 
 Commands: :help, :doc NAME, :search QUERY, :reset, :quit (also Ctrl-D).
 History is kept in $XDG_STATE_HOME/kosmo-lua/repl_history.`,
@@ -94,11 +102,12 @@ func replRun(ctx context.Context, opts *REPLOptions) error {
 	if err != nil {
 		return err
 	}
-	newSess := opts.NewSession
-	if newSess == nil {
-		newSess = newRunSession
+	sess, err := rt.NewSession()
+	if err != nil {
+		return fmt.Errorf("repl: %w", err)
 	}
-	r := &repl{sess: newSess(rt), cat: opts.Catalog, out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
+	defer sess.Close()
+	r := &repl{sess: sess, cat: opts.Catalog, out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
 	if !opts.IO.IsStdinTTY() {
 		return r.loopPlain(ctx, opts.IO.In)
 	}
@@ -218,7 +227,11 @@ func (r *repl) feed(ctx context.Context, line string) (cont, quit bool) {
 		return true, false
 	}
 	r.pending = nil
-	r.eval(ctx, chunk)
+	always := false
+	if chunk != src {
+		chunk, always = packValues(src)
+	}
+	r.eval(ctx, chunk, always)
 	return false, false
 }
 
@@ -235,8 +248,49 @@ func replChunk(src string) (chunk string, complete bool) {
 	return src, true
 }
 
-func (r *repl) eval(ctx context.Context, chunk string) {
-	res, err := r.sess.Eval(ctx, chunk)
+// packPrefix wraps an expression's values so that several come back as an
+// array with nils kept in place as null (the envelope's array of several
+// values drops nils), while none or one come back as they are.
+const packPrefix = `return (function(...) local n = select("#", ...) if n < 2 then return ... end ` +
+	`local t, null = {...}, require("json").null for i = 1, n do if t[i] == nil then t[i] = null end end ` +
+	`return unpack(t, 1, n) end)(`
+
+// packValues turns an expression input into the chunk to run. always is true
+// when the input is one value that is printed even when it is nil; other
+// inputs (a call may return nothing) print nothing for nil. The wrapper
+// starts on the input's first line so error line numbers stay right.
+func packValues(src string) (chunk string, always bool) {
+	stmts, err := parse.Parse(strings.NewReader("return "+src), "repl")
+	if err != nil || len(stmts) != 1 {
+		return "return " + src, false
+	}
+	ret, ok := stmts[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Exprs) == 0 {
+		return "return " + src, false
+	}
+	multi := len(ret.Exprs) > 1
+	switch e := ret.Exprs[len(ret.Exprs)-1].(type) {
+	case *ast.FuncCallExpr:
+		multi = multi || !e.AdjustRet
+	case *ast.Comma3Expr:
+		multi = multi || !e.AdjustRet
+	}
+	if !multi {
+		return "return " + src, true
+	}
+	return packPrefix + src + "\n)", false
+}
+
+// replNote is printed when an input ran in a fresh state because the previous
+// one ended the session's state.
+const replNote = "note: state was reset after the previous input hit a limit (its globals and functions are gone)"
+
+// eval runs a chunk and prints its value; a nil value only when always is set.
+func (r *repl) eval(ctx context.Context, chunk string, always bool) {
+	res, err := r.sess.Run(ctx, runtime.Script{Name: "stdin", Source: chunk})
+	if r.sess.Restarted() {
+		fmt.Fprintln(r.errOut, replNote)
+	}
 	if err != nil {
 		fmt.Fprintf(r.errOut, "error: %v\n", err)
 		return
@@ -248,17 +302,19 @@ func (r *repl) eval(ctx context.Context, chunk string) {
 		fmt.Fprint(r.errOut, formatError(res.Error, "stdin"))
 		return
 	}
-	if len(res.Result) > 0 {
+	if always || (len(res.Result) > 0 && string(res.Result) != "null") {
 		_ = writeRawJSON(r.out, res.Result, r.pretty)
 	}
 }
 
 const replHelp = `Type Lua statements or expressions; an expression's value is printed as JSON.
-Globals persist between inputs (locals last one input, as in lua).
+Globals and functions persist between inputs (locals last one input, as in lua).
+Each input has its own time and call limits; one that hits a limit or is
+canceled resets the state (a note says so on the next input).
   workos.<name>{...}   call a WorkOS function (Tab completes names and argument keys)
   :doc NAME            show a function's reference
   :search QUERY        find functions
-  :reset               forget all globals
+  :reset               forget all globals and functions
   :help                this help
   :quit                leave (also Ctrl-D); Ctrl-C cancels a multi-line input
 `
@@ -294,7 +350,10 @@ func (r *repl) command(t string) bool {
 		}
 		r.text(b.String())
 	case ":reset":
-		r.sess.Reset()
+		if err := r.sess.Reset(); err != nil {
+			fmt.Fprintf(r.errOut, "error: %v\n", err)
+			return false
+		}
 		fmt.Fprintln(r.errOut, "state cleared")
 	default:
 		fmt.Fprintf(r.errOut, "unknown command %s; :help lists commands\n", name)
@@ -427,108 +486,4 @@ func openCall(text string) string {
 		return ""
 	}
 	return name
-}
-
-// runSession is the fallback session over [runtime.Runtime.Run], which starts a
-// fresh Lua state per run: after each chunk it keeps the JSON-representable
-// globals the chunk set and restores them before the next one. Functions and
-// other non-data globals do not survive between inputs. It is replaced by a
-// runtime session API when one exists.
-type runSession struct {
-	rt    *runtime.Runtime
-	state json.RawMessage
-}
-
-func newRunSession(rt *runtime.Runtime) replSession { return &runSession{rt: rt} }
-
-// Reset implements replSession.
-func (s *runSession) Reset() { s.state = nil }
-
-// sessionPrelude wraps a chunk on the chunk's own first line so that error
-// line numbers stay right. args.state holds the saved globals.
-const sessionPrelude = `local __kl = args or {}; args = nil; ` +
-	`local __kl_base = {}; for k in pairs(_G) do __kl_base[k] = true end; ` +
-	`for k, v in pairs(__kl.state or {}) do _G[k] = v; __kl_base[k] = nil end; ` +
-	`local function __kl_pack(...) return {n = select('#', ...), ...} end; ` +
-	`local __kl_r = __kl_pack((function() `
-
-// sessionPostlude collects the new state and returns {values, n, state}.
-const sessionPostlude = `
-end)())
-local function __kl_data(v, seen, depth)
-  local t = type(v)
-  if t == "string" or t == "number" or t == "boolean" then return true end
-  if t ~= "table" or seen[v] or depth > 32 then return false end
-  seen[v] = true
-  for k, x in pairs(v) do
-    if (type(k) ~= "string" and type(k) ~= "number") or not __kl_data(x, seen, depth + 1) then return false end
-  end
-  seen[v] = nil
-  return true
-end
-local __kl_state, __kl_dropped = {}, {}
-for k, v in pairs(_G) do
-  if not __kl_base[k] and type(k) == "string" then
-    if __kl_data(v, {}, 0) then __kl_state[k] = v else __kl_dropped[#__kl_dropped + 1] = k end
-  end
-end
-local __kl_values = {}
-for i = 1, __kl_r.n do __kl_values[i] = __kl_r[i] end
-return {kosmo_lua_session = 1, n = __kl_r.n, values = __kl_values, state = __kl_state, dropped = __kl_dropped}
-`
-
-// sessionReply is the decoded result of a wrapped chunk.
-type sessionReply struct {
-	Session int             `json:"kosmo_lua_session"`
-	N       int             `json:"n"`
-	Values  json.RawMessage `json:"values"`
-	State   json.RawMessage `json:"state"`
-	Dropped []string        `json:"dropped"`
-}
-
-// Eval implements replSession.
-func (s *runSession) Eval(ctx context.Context, src string) (*runtime.Result, error) {
-	var args map[string]any
-	if len(s.state) > 0 {
-		var st any
-		if err := json.Unmarshal(s.state, &st); err == nil {
-			args = map[string]any{"state": st}
-		}
-	}
-	res, err := s.rt.Run(ctx, runtime.Script{Name: "stdin", Source: sessionPrelude + src + sessionPostlude, Args: args})
-	if err != nil || !res.OK {
-		return res, err
-	}
-	var rep sessionReply
-	if err := json.Unmarshal(res.Result, &rep); err != nil || rep.Session != 1 {
-		return res, nil
-	}
-	s.state = rep.State
-	out := *res
-	switch {
-	case rep.N == 0:
-		out.Result = nil
-	case rep.N == 1:
-		var vals []json.RawMessage
-		if err := json.Unmarshal(rep.Values, &vals); err == nil && len(vals) == 1 {
-			out.Result = vals[0]
-		} else {
-			out.Result = json.RawMessage("null")
-		}
-	default:
-		// Trailing nils vanish from a Lua table: pad to n values with null.
-		var vals []json.RawMessage
-		if err := json.Unmarshal(rep.Values, &vals); err == nil {
-			for len(vals) < rep.N {
-				vals = append(vals, json.RawMessage("null"))
-			}
-			out.Result, _ = json.Marshal(vals)
-		} else {
-			out.Result = rep.Values
-		}
-	}
-	if len(rep.Dropped) > 0 {
-		out.Logs = append(out.Logs, fmt.Sprintf("note: %s not kept for the next input (only data globals persist until the runtime has sessions)", strings.Join(rep.Dropped, ", ")))
-	}
-	return &out, nil
 }

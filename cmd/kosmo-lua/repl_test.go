@@ -20,8 +20,10 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
-// luaSession is a test session over one plain gopher-lua state, with a fake
-// workos module whose functions echo their name and arguments.
+// luaSession is a test session over one plain gopher-lua state, with the json
+// module and a fake workos module whose functions echo their name and
+// arguments. Like the runtime, it returns null for no value and an array for
+// several.
 type luaSession struct {
 	L    *lua.LState
 	logs []string
@@ -30,7 +32,7 @@ type luaSession struct {
 func newLuaSession(t *testing.T) *luaSession {
 	s := &luaSession{}
 	s.reset()
-	t.Cleanup(func() { s.L.Close() })
+	t.Cleanup(s.Close)
 	return s
 }
 
@@ -39,6 +41,7 @@ func (s *luaSession) reset() {
 		s.L.Close()
 	}
 	L := lua.NewState()
+	luajson.Preload(L)
 	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
 		var parts []string
 		for i := 1; i <= L.GetTop(); i++ {
@@ -67,14 +70,18 @@ func (s *luaSession) reset() {
 	s.L = L
 }
 
-func (s *luaSession) Reset() { s.reset() }
+func (s *luaSession) Reset() error { s.reset(); return nil }
 
-func (s *luaSession) Eval(ctx context.Context, src string) (*runtime.Result, error) {
+func (s *luaSession) Restarted() bool { return false }
+
+func (s *luaSession) Close() { s.L.Close() }
+
+func (s *luaSession) Run(ctx context.Context, in runtime.Script) (*runtime.Result, error) {
 	s.logs = nil
 	fail := func(kind, msg string) *runtime.Result {
-		return &runtime.Result{Outcome: runtime.OutcomeError, Logs: s.logs, Error: &runtime.ErrorInfo{Kind: kind, Message: msg}}
+		return &runtime.Result{Outcome: runtime.OutcomeError, Result: json.RawMessage("null"), Logs: s.logs, Error: &runtime.ErrorInfo{Kind: kind, Message: msg}}
 	}
-	fn, err := s.L.LoadString(src)
+	fn, err := s.L.LoadString(in.Source)
 	if err != nil {
 		return fail(runtime.KindSyntax, err.Error()), nil
 	}
@@ -84,7 +91,7 @@ func (s *luaSession) Eval(ctx context.Context, src string) (*runtime.Result, err
 		return fail(runtime.KindRuntime, err.Error()), nil
 	}
 	n := s.L.GetTop() - top
-	res := &runtime.Result{OK: true, Outcome: runtime.OutcomeCompleted, Logs: s.logs}
+	res := &runtime.Result{OK: true, Outcome: runtime.OutcomeCompleted, Result: json.RawMessage("null"), Logs: s.logs}
 	var vals []json.RawMessage
 	for i := 1; i <= n; i++ {
 		b, err := luajson.Encode(s.L.Get(top+i), nil)
@@ -313,5 +320,98 @@ func TestREPLPseudoTerminal(t *testing.T) {
 	b, err := os.ReadFile(hist)
 	if err != nil || !strings.Contains(string(b), "y * 2") {
 		t.Errorf("history file: %v %q", err, b)
+	}
+}
+
+func TestPackValues(t *testing.T) {
+	tests := []struct {
+		in     string
+		packed bool
+		always bool
+	}{
+		{"x", false, true},
+		{"1 + 1", false, true},
+		{"(f())", false, true}, // parenthesised: one value
+		{"f()", true, false},   // a call may return none or several
+		{"workos.organizations_list{limit = 1}", true, false},
+		{"x, y", true, false},
+		{"x, nil", true, false},
+	}
+	for _, tt := range tests {
+		chunk, always := packValues(tt.in)
+		if got := strings.HasPrefix(chunk, packPrefix); got != tt.packed || always != tt.always {
+			t.Errorf("packValues(%q) = %q, %v; want packed %v, always %v", tt.in, chunk, always, tt.packed, tt.always)
+		}
+		if !strings.Contains(chunk, tt.in) || strings.Count(chunk[:strings.Index(chunk, tt.in)], "\n") != 0 {
+			t.Errorf("packValues(%q) = %q: the input must start on the first line", tt.in, chunk)
+		}
+	}
+}
+
+// TestREPLSessionValues checks the printed values of expressions and
+// statements over the test session: nothing for a call that returns nothing
+// or a statement, null for a nil variable, nils kept among several values.
+func TestREPLSessionValues(t *testing.T) {
+	var out, errb bytes.Buffer
+	r := &repl{sess: newLuaSession(t), cat: catalog.Default(), out: &out, errOut: &errb}
+	input := strings.Join([]string{
+		"function none() end",
+		"function three() return 1, nil, nil end",
+		"none()",
+		"missing",
+		"three()",
+		"1, nil, 'a'",
+		"(three())",
+		"do return 5 end",
+		"local y = nil return y",
+	}, "\n")
+	if err := r.loopPlain(context.Background(), strings.NewReader(input)); err != nil {
+		t.Fatal(err)
+	}
+	want := "null\n[1,null,null]\n[1,null,\"a\"]\n1\n5\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("stdout mismatch (-want +got):\n%s\nstderr: %s", diff, errb.String())
+	}
+}
+
+// TestREPLSessionOnRuntime drives `kosmo-lua repl --emulate` over the real
+// runtime session: a function defined on one line is called on the next, and
+// an input that runs past --timeout ends the state, which the next input
+// reports with a note.
+func TestREPLSessionOnRuntime(t *testing.T) {
+	te := emulatedEnv(t)
+	te.in.WriteString(strings.Join([]string{
+		"function greet(name) return 'hi ' .. name end",
+		"greet('ada')",
+		"local function twice(f, x) return f(f(x)) end",
+		"twice", // locals last one input
+		"kept = #workos.organizations_list{limit = 2}.data",
+		"function count() return kept end",
+		"count()",
+		"while true do end",
+		"kept",
+		"greet",
+		"kept = 3",
+		"kept",
+	}, "\n"))
+	code := te.run("repl", "--emulate", "--timeout", "500ms")
+	skipUntilWired(t, te.errb.String())
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, te.errb.String())
+	}
+	want := "\"hi ada\"\nnull\n2\nnull\nnull\n3\n"
+	if diff := cmp.Diff(want, te.out.String()); diff != "" {
+		t.Errorf("stdout mismatch (-want +got):\n%s\nstderr: %s", diff, te.errb.String())
+	}
+	errOut := te.errb.String()
+	if n := strings.Count(errOut, replNote); n != 1 {
+		t.Errorf("stderr has the reset note %d times, want once:\n%s", n, errOut)
+	}
+	timeoutAt, noteAt := strings.Index(errOut, "error: timeout"), strings.Index(errOut, replNote)
+	if timeoutAt < 0 || noteAt < timeoutAt {
+		t.Errorf("want the timeout error, then the note; stderr:\n%s", errOut)
+	}
+	if strings.Contains(errOut, "not kept") {
+		t.Errorf("stderr mentions the old workaround:\n%s", errOut)
 	}
 }
