@@ -135,8 +135,13 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 		res    *runtime.Result
 		runErr error
 	)
-	err := s.call(ctx, req, ToolExecuteLua, func(ctx context.Context) (string, int) {
-		res, runErr = s.rt.Run(ctx, runtime.Script{Name: ToolExecuteLua, Source: in.Code, Args: in.Args, Limits: limits})
+	script := runtime.Script{Name: ToolExecuteLua, Source: in.Code, Args: in.Args, Limits: limits}
+	calls := newCallProgress(req)
+	if calls != nil {
+		script.OnCall = calls.onCall
+	}
+	err := s.call(ctx, req, ToolExecuteLua, calls, func(ctx context.Context) (string, int) {
+		res, runErr = s.rt.Run(ctx, script)
 		if runErr != nil || res == nil {
 			return "not_run", 0
 		}

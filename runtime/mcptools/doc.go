@@ -49,6 +49,9 @@
 // [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled) cancels
 // the context of the run, which stops the script at once. When a request carries
 // a progress token, the call sends a progress notification every
-// [Options.ProgressInterval] with the elapsed time. Each call's outcome is logged
+// [Options.ProgressInterval] with the elapsed time; execute_lua's also give the
+// number of WorkOS calls made so far and the last function called, and a WorkOS
+// call sends one at once (at most one per [CallProgressInterval]). Each call's
+// outcome is logged
 // to the client (once it has set a log level) and to [Options.Logger].
 package mcptools

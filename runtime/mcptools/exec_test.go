@@ -344,3 +344,96 @@ func TestFunctionToolWrite(t *testing.T) {
 		t.Errorf("missing name: isError %v, text %q", res.IsError, text)
 	}
 }
+
+// TestProgressReportsCalls: with a progress token, WorkOS calls (also those of
+// workos.batch, made from several goroutines) send rate-limited progress
+// notifications that count the calls and name the last function. The heartbeat
+// is set to an hour, so every notification here comes from a call.
+func TestProgressReportsCalls(t *testing.T) {
+	rt := emulated(t, runtime.Options{})
+	var (
+		mu       sync.Mutex
+		messages []string
+		values   []float64
+	)
+	cs := connect(t, rt, &Options{ProgressInterval: time.Hour}, &mcp.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+			if req.Params.ProgressToken != "tok-calls" {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			messages = append(messages, req.Params.Message)
+			values = append(values, req.Params.Progress)
+		},
+	})
+	code := `for i = 1, 5 do workos.organizations_list{limit = 1} end
+workos.batch({{"organizations_list", {limit = 1}}, {"organizations_list", {limit = 2}}, {"organizations_list", {limit = 3}}})
+-- keep running past CallProgressInterval, so the calls that came too soon are reported
+local t = os.clock()
+while os.clock() - t < 1 do end
+return "done"`
+	params := &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": code}}
+	params.SetProgressToken("tok-calls")
+	start := time.Now()
+	res, err := cs.CallTool(context.Background(), params)
+	elapsed := time.Since(start)
+	if err != nil || res.IsError {
+		t.Fatalf("CallTool: %v %+v", err, res)
+	}
+	if env := envelope(t, res); env["result"] != "done" {
+		t.Fatalf("envelope: %v", env)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(messages) == 0 {
+		t.Fatal("no progress notification for a run that made 8 WorkOS calls")
+	}
+	// The last notification reports every call: the run outlived the rate limit.
+	if last := messages[len(messages)-1]; !strings.Contains(last, "8 WorkOS calls so far (last: organizations_list)") {
+		t.Errorf("last progress message %q does not report the 8 calls; all: %q", last, messages)
+	}
+	for _, m := range messages {
+		if !strings.HasPrefix(m, "execute_lua running for ") || !strings.Contains(m, "WorkOS call") {
+			t.Errorf("progress message %q lacks the tool or the call count", m)
+		}
+	}
+	if max := 2 + int(elapsed/CallProgressInterval); len(messages) > max {
+		t.Errorf("%d progress notifications in %v, want at most %d (one per %v)", len(messages), elapsed, max, CallProgressInterval)
+	}
+	for i := 1; i < len(values); i++ {
+		if values[i] <= values[i-1] {
+			t.Errorf("progress values do not increase: %v", values)
+			break
+		}
+	}
+	t.Logf("%d notifications in %v: %q", len(messages), elapsed.Round(time.Millisecond), messages)
+}
+
+// TestProgressHeartbeatCountsCalls: heartbeats of execute_lua carry the call
+// count too, including "no WorkOS calls yet".
+func TestProgressHeartbeatCountsCalls(t *testing.T) {
+	rt := emulated(t, runtime.Options{})
+	msgs := make(chan string, 100)
+	cs := connect(t, rt, &Options{ProgressInterval: 20 * time.Millisecond}, &mcp.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+			select {
+			case msgs <- req.Params.Message:
+			default:
+			}
+		},
+	})
+	params := &mcp.CallToolParams{Name: "execute_lua", Arguments: map[string]any{"code": "while true do end", "timeout_ms": 200}}
+	params.SetProgressToken(7)
+	if _, err := cs.CallTool(context.Background(), params); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-msgs:
+		if !strings.Contains(m, "no WorkOS calls yet") {
+			t.Errorf("heartbeat message %q, want the call count", m)
+		}
+	default:
+		t.Error("no heartbeat for a 200ms run with a 20ms interval")
+	}
+}

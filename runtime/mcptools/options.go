@@ -64,8 +64,10 @@ type Options struct {
 	// DefaultVersion.
 	Name    string
 	Version string
-	// ProgressInterval is the heartbeat period of progress notifications. If
-	// zero, DefaultProgressInterval.
+	// ProgressInterval is the heartbeat period of progress notifications (sent
+	// only to clients that gave a progress token). execute_lua also sends one
+	// after a WorkOS call, at most one per [CallProgressInterval]. If zero,
+	// DefaultProgressInterval.
 	ProgressInterval time.Duration
 	// MaxConcurrent bounds the tool calls running at once. If zero,
 	// DefaultMaxConcurrent; negative means no bound.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -129,11 +130,12 @@ func (s *server) instructions() string {
 }
 
 // call runs fn as one tool call: it waits for a concurrency slot, sends
-// progress heartbeats while fn runs (when the client sent a progress token), and
-// logs the outcome to the server log and to the client.
+// progress notifications while fn runs (when the client sent a progress token),
+// and logs the outcome to the server log and to the client. calls, when not
+// nil, counts the WorkOS calls fn makes; the notifications report it.
 //
 // It returns an error only when ctx ended before fn could start.
-func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string, fn func(context.Context) (outcome string, calls int)) error {
+func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string, calls *callProgress, fn func(context.Context) (outcome string, calls int)) error {
 	start := time.Now()
 	if s.sem != nil {
 		select {
@@ -143,15 +145,15 @@ func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string
 			return fmt.Errorf("mcptools: %s was cancelled while waiting for a free slot (%d calls already running)", tool, cap(s.sem))
 		}
 	}
-	stop := s.heartbeat(ctx, req, tool, start)
-	outcome, calls := fn(ctx)
+	stop := s.heartbeat(ctx, req, tool, start, calls)
+	outcome, n := fn(ctx)
 	stop()
 	elapsed := time.Since(start)
 	level := slog.LevelInfo
 	if outcome != string(runtime.OutcomeCompleted) {
 		level = slog.LevelWarn
 	}
-	s.log.Log(ctx, level, "tool call", "tool", tool, "outcome", outcome, "calls", calls, "duration_ms", elapsed.Milliseconds())
+	s.log.Log(ctx, level, "tool call", "tool", tool, "outcome", outcome, "calls", n, "duration_ms", elapsed.Milliseconds())
 	if req != nil && req.Session != nil {
 		mcpLevel := mcp.LoggingLevel("info")
 		if level == slog.LevelWarn {
@@ -160,26 +162,122 @@ func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string
 		_ = req.Session.Log(ctx, &mcp.LoggingMessageParams{
 			Level:  mcpLevel,
 			Logger: s.opts.Name,
-			Data:   map[string]any{"tool": tool, "outcome": outcome, "calls": calls, "duration_ms": elapsed.Milliseconds()},
+			Data:   map[string]any{"tool": tool, "outcome": outcome, "calls": n, "duration_ms": elapsed.Milliseconds()},
 		})
 	}
 	return nil
 }
 
-// heartbeat sends a progress notification every ProgressInterval until the
-// returned stop function is called; stop waits for the sender to finish, so no
-// notification follows the tool's response.
-func (s *server) heartbeat(ctx context.Context, req *mcp.CallToolRequest, tool string, start time.Time) (stop func()) {
-	if req == nil || req.Session == nil || req.Params == nil || req.Params.GetProgressToken() == nil {
+// CallProgressInterval is the shortest gap between two progress notifications
+// that WorkOS calls trigger: a call sends one at once unless one was sent less
+// than this long ago, in which case one follows when the gap has passed (if the
+// run is still going).
+const CallProgressInterval = 250 * time.Millisecond
+
+// callProgress counts the WorkOS calls of one run for progress notifications.
+// Its onCall is the run's [runtime.Script.OnCall]: it may be called from several
+// goroutines at once and only records the call and wakes the sender.
+type callProgress struct {
+	mu   sync.Mutex
+	n    int
+	last string
+	// kick wakes the notification sender; it holds at most one pending wake-up.
+	kick chan struct{}
+}
+
+// wantsProgress reports whether the client asked for progress notifications.
+func wantsProgress(req *mcp.CallToolRequest) bool {
+	return req != nil && req.Session != nil && req.Params != nil && req.Params.GetProgressToken() != nil
+}
+
+// newCallProgress returns a counter for req's run, or nil when the client sent
+// no progress token (then nothing needs counting).
+func newCallProgress(req *mcp.CallToolRequest) *callProgress {
+	if !wantsProgress(req) {
+		return nil
+	}
+	return &callProgress{kick: make(chan struct{}, 1)}
+}
+
+// onCall records one WorkOS call; it never blocks.
+func (p *callProgress) onCall(c runtime.CallInfo) {
+	p.mu.Lock()
+	p.n++
+	p.last = c.Function
+	p.mu.Unlock()
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// snapshot returns the number of calls so far and the last function called.
+func (p *callProgress) snapshot() (int, string) {
+	if p == nil {
+		return 0, ""
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n, p.last
+}
+
+// progressMessage describes a running tool call.
+func progressMessage(tool string, elapsed time.Duration, calls *callProgress) string {
+	msg := fmt.Sprintf("%s running for %s", tool, elapsed.Round(100*time.Millisecond))
+	if calls == nil {
+		return msg
+	}
+	switch n, last := calls.snapshot(); n {
+	case 0:
+		return msg + "; no WorkOS calls yet"
+	case 1:
+		return msg + "; 1 WorkOS call so far (last: " + last + ")"
+	default:
+		return fmt.Sprintf("%s; %d WorkOS calls so far (last: %s)", msg, n, last)
+	}
+}
+
+// heartbeat sends a progress notification every ProgressInterval, and after a
+// WorkOS call (at most one per CallProgressInterval), until the returned stop
+// function is called; stop waits for the sender to finish, so no notification
+// follows the tool's response. The progress value is the elapsed time in
+// seconds, increasing with every notification.
+func (s *server) heartbeat(ctx context.Context, req *mcp.CallToolRequest, tool string, start time.Time, calls *callProgress) (stop func()) {
+	if !wantsProgress(req) {
 		return func() {}
 	}
 	token := req.Params.GetProgressToken()
+	var kick <-chan struct{} // nil (never ready) without a call counter
+	if calls != nil {
+		kick = calls.kick
+	}
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		t := time.NewTicker(s.opts.ProgressInterval)
 		defer t.Stop()
+		// deferred fires when a call arrived too soon after the last notification.
+		deferred := time.NewTimer(time.Hour)
+		deferred.Stop()
+		defer deferred.Stop()
+		var lastSent time.Time
+		lastProgress := 0.0
+		send := func() {
+			now := time.Now()
+			elapsed := now.Sub(start)
+			p := elapsed.Seconds()
+			if p <= lastProgress {
+				p = lastProgress + 0.001
+			}
+			lastSent, lastProgress = now, p
+			_ = req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
+				ProgressToken: token,
+				Progress:      p,
+				Message:       progressMessage(tool, elapsed, calls),
+			})
+		}
+		pending := false
 		for {
 			select {
 			case <-done:
@@ -187,12 +285,20 @@ func (s *server) heartbeat(ctx context.Context, req *mcp.CallToolRequest, tool s
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				elapsed := time.Since(start)
-				_ = req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
-					ProgressToken: token,
-					Progress:      elapsed.Seconds(),
-					Message:       fmt.Sprintf("%s running for %s", tool, elapsed.Round(100*time.Millisecond)),
-				})
+				send()
+			case <-kick:
+				if pending {
+					continue // the deferred notification will report this call too
+				}
+				if wait := CallProgressInterval - time.Since(lastSent); wait > 0 {
+					pending = true
+					deferred.Reset(wait)
+					continue
+				}
+				send()
+			case <-deferred.C:
+				pending = false
+				send()
 			}
 		}
 	}()
