@@ -224,7 +224,11 @@ func encodeResults(L *lua.LState, base, maxBytes int) (json.RawMessage, *ErrorIn
 	case n > 1:
 		t := L.CreateTable(n, 0)
 		for i := 1; i <= n; i++ {
-			t.Append(L.Get(base + i))
+			v := L.Get(base + i)
+			if v == lua.LNil {
+				v = luajson.NullValue(L) // keep positions: return 1, nil, 3 is [1,null,3]
+			}
+			t.RawSetInt(i, v)
 		}
 		luajson.MarkArray(L, t)
 		v = t

@@ -106,7 +106,7 @@ func TestEnvelopeGolden(t *testing.T) {
 		{"completed", nil, `print("hello", 1, {a = 1})
 local orgs = workos.organizations_list{limit = 2}
 return {count = #orgs.data, first = orgs.data[1].object}`},
-		{"multiple_returns", nil, `return 1, "two", {3}`},
+		{"multiple_returns", nil, `return 1, "two", {3}, nil, false`},
 		{"no_return", nil, `local x = 1`},
 		{"empty_table_is_array", nil, `return {}, json.object({})`},
 		{"api_error", nil, "local x = 1\nreturn workos.organizations_find{id = \"org_missing\"}"},
