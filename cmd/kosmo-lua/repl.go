@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/chzyer/readline"
 	"github.com/spf13/cobra"
@@ -182,6 +185,13 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		return fmt.Errorf("repl: %w", err)
 	}
 	defer rl.Close()
+	// Ctrl-C while an input runs cancels that input only, as in other REPLs (at
+	// the prompt readline reads it as a key). So inputs run under a context the
+	// process-wide interrupt does not cancel, and SIGTERM still ends the session.
+	base := context.WithoutCancel(ctx)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	for {
 		line, err := rl.Readline()
 		switch {
@@ -194,8 +204,8 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		case err != nil:
 			return fmt.Errorf("repl: %w", err)
 		}
-		cont, quit := r.feed(ctx, line)
-		if quit {
+		cont, quit, terminated := r.feedInterruptible(base, sigs, line)
+		if quit || terminated {
 			return nil
 		}
 		if cont {
@@ -203,10 +213,27 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		} else {
 			rl.SetPrompt(replPrompt)
 		}
-		if ctx.Err() != nil {
-			return nil
-		}
 	}
+}
+
+// feedInterruptible runs feed under a context that an interrupt signal cancels;
+// terminated reports a SIGTERM, which ends the session.
+func (r *repl) feedInterruptible(base context.Context, sigs <-chan os.Signal, line string) (cont, quit, terminated bool) {
+	ctx, cancel := context.WithCancel(base)
+	defer cancel()
+	var term atomic.Bool
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigs:
+			term.Store(s == syscall.SIGTERM)
+			cancel()
+		case <-done:
+		}
+	}()
+	cont, quit = r.feed(ctx, line)
+	return cont, quit, term.Load()
 }
 
 // feed handles one input line. cont says the chunk is incomplete; quit ends the loop.
