@@ -49,7 +49,8 @@ type GovernorOptions struct {
 // With several, it first asks each run to estimate its own Lua data: the
 // run's goroutine walks its globals, registry and stack frames at its next
 // VM hook (every 16Ki instructions; large arrays are sampled), and the
-// governor waits up to 50 ms for the answers. It kills the run with the
+// governor waits up to 50 ms for the answers (250 ms while a run is still
+// walking; its partial total counts). It kills the run with the
 // largest estimate, then the run that allocated most through the
 // size-checked builtins, then the youngest run. It then waits until that
 // run has ended and a GC has completed (or 200 ms) before it kills again.
@@ -77,8 +78,12 @@ type Governor struct {
 }
 
 // measureWait bounds how long the governor waits for runs to measure
-// themselves before it picks a victim.
-const measureWait = 50 * time.Millisecond
+// themselves before it picks a victim; measureWaitBusy is the longer bound
+// while some run is still walking its (large) state.
+const (
+	measureWait     = 50 * time.Millisecond
+	measureWaitBusy = 250 * time.Millisecond
+)
 
 // NewGovernor returns a Governor; it starts no goroutine until a sandbox
 // registers.
@@ -111,6 +116,7 @@ type govRun struct {
 	measureReq  atomic.Uint64
 	measuredGen atomic.Uint64
 	measured    atomic.Int64
+	measuring   atomic.Bool
 }
 
 // used returns the peak observed growth, sampling now if the run is live.
@@ -249,17 +255,18 @@ func (g *Governor) measureRuns() {
 		runs = append(runs, r)
 	}
 	g.mu.Unlock()
-	deadline := time.Now().Add(measureWait)
-	for time.Now().Before(deadline) {
+	start := time.Now()
+	for {
 		time.Sleep(time.Millisecond / 2)
-		done := true
+		done, busy := true, false
 		for _, r := range runs {
 			if !r.ended.Load() && r.measuredGen.Load() != gen {
 				done = false
-				break
+				busy = busy || r.measuring.Load()
 			}
 		}
-		if done {
+		waited := time.Since(start)
+		if done || waited > measureWaitBusy || (waited > measureWait && !busy) {
 			return
 		}
 	}

@@ -47,8 +47,10 @@ func (s *Sandbox) hook() {
 	if g := s.luaGoroutine.Load(); g == 0 || g != goroutineID() {
 		return
 	}
-	r.measured.Store(estimateState(s.l, 2*s.memLimit))
+	r.measuring.Store(true)
+	r.measured.Store(estimateState(s.l, 2*s.memLimit, &r.measured))
 	r.measuredGen.Store(gen)
+	r.measuring.Store(false)
 }
 
 // goroutineID returns the id of the calling goroutine (from its stack
@@ -109,8 +111,10 @@ func shallowSize(v lua.LValue) int64 {
 // estimateState walks the values reachable from L (globals, registry and
 // the locals and temporaries of every active frame) and returns an
 // estimate of their size in bytes, stopping early once it passes stopAt.
-// It must run on the goroutine that runs L.
-func estimateState(L *lua.LState, stopAt int64) int64 {
+// While it walks it publishes its running total to progress (if not nil)
+// every few thousand objects, so a slow walk of a huge state is visible
+// before it ends. It must run on the goroutine that runs L.
+func estimateState(L *lua.LState, stopAt int64, progress *atomic.Int64) int64 {
 	var total int64
 	seen := map[any]struct{}{L: {}}
 	stack := []lua.LValue{L.G.Global, L.G.Registry}
@@ -140,7 +144,12 @@ func estimateState(L *lua.LState, stopAt int64) int64 {
 			total += sizeValue
 		}
 	}
+	visited := 0
 	for len(stack) > 0 && total <= stopAt {
+		visited++
+		if progress != nil && visited%4096 == 0 {
+			progress.Store(total)
+		}
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		switch o := v.(type) {

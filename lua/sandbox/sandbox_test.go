@@ -222,11 +222,11 @@ func TestLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runScript(t, tt.src, time.Second, small)
+			r := runScript(t, tt.src, slowdown*time.Second, small)
 			if got := limitKind(r.err); got != tt.want {
 				t.Fatalf("outcome = %s (%v), want %s", got, r.err, tt.want)
 			}
-			if r.dur > 3*time.Second {
+			if r.dur > slowdown*3*time.Second {
 				t.Errorf("took %v; limits must fire within the timeout + 2s", r.dur)
 			}
 		})
@@ -320,7 +320,7 @@ local s = string.rep("ab", 1e6)
 local out, n = s:gsub("a", "xy")
 local out2, n2 = s:gsub("(b)", function(c) return c end)
 local out3 = s:gsub("%w", {a = "1"})
-return n + n2 + #out3`, 5*time.Second, nil)
+return n + n2 + #out3`, slowdown*5*time.Second, nil)
 	if r.err != nil || r.ret != "4000000" {
 		t.Fatalf("gsub on 2 MB: ret %q err %v", r.ret, r.err)
 	}
