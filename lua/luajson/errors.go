@@ -16,6 +16,7 @@ type EncodeError struct {
 	Reason string
 }
 
+// Error formats the error as "luajson: cannot encode value at <path>: <reason>".
 func (e *EncodeError) Error() string {
 	return "luajson: cannot encode value at " + e.Path + ": " + e.Reason
 }
@@ -26,6 +27,7 @@ type SizeError struct {
 	Limit int
 }
 
+// Error names the byte limit and how to stay under it.
 func (e *SizeError) Error() string {
 	return fmt.Sprintf("luajson: encoded JSON exceeds %d bytes; encode a smaller value (select the fields you need)", e.Limit)
 }
@@ -40,6 +42,7 @@ type DecodeError struct {
 	Reason string
 }
 
+// Error gives the position of the problem and the reason.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("luajson: invalid JSON at line %d, column %d (offset %d): %s", e.Line, e.Column, e.Offset, e.Reason)
 }

@@ -27,6 +27,8 @@ func newHookContext(ctx context.Context, s *Sandbox) *hookContext {
 	return &hookContext{Context: ctx, done: ctx.Done(), s: s}
 }
 
+// Done counts VM instructions, runs the hook every hookMask+1 calls and
+// returns the run context's done channel.
 func (c *hookContext) Done() <-chan struct{} {
 	if c.n.Add(1)&hookMask == 0 {
 		c.s.hook()

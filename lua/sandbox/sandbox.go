@@ -96,13 +96,14 @@ type LimitError struct {
 	Message string
 }
 
+// Error formats the error as "sandbox: <kind>: <message>".
 func (e *LimitError) Error() string {
 	return "sandbox: " + e.Kind + ": " + e.Message
 }
 
 // Sandbox is one locked-down Lua state for one run. Create it with [New],
-// run code on [Sandbox.L] (or with [Sandbox.DoString]) from a single
-// goroutine, and [Sandbox.Close] it. [Sandbox.Abort], [Sandbox.Err] and
+// run code with [Sandbox.DoString] or [Sandbox.PCall] (on the state from
+// [Sandbox.L]) from a single goroutine, and [Sandbox.Close] it. [Sandbox.Abort], [Sandbox.Err] and
 // [Sandbox.MemoryUsed] are safe from any goroutine.
 type Sandbox struct {
 	l      *lua.LState
