@@ -54,7 +54,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	for _, name := range removedBase {
 		g.RawSetString(name, lua.LNil)
 	}
-	s.proxies = map[*lua.LTable]string{}
+	s.proxies = map[*lua.LTable]proxyInfo{}
 
 	// base: print, pcall, xpcall, rawset.
 	g.RawSetString("print", L.NewFunction(s.basePrint))
@@ -62,12 +62,38 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	g.RawSetString("xpcall", L.NewFunction(s.baseXPCall))
 	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
-		if name, locked := s.proxies[t]; locked {
-			L.RaiseError("cannot modify read-only table %s; copy what you need into a local table", name)
+		if p, locked := s.proxies[t]; locked {
+			L.RaiseError("cannot modify read-only table %s; copy what you need into a local table", p.name)
 		}
 		L.RawSet(t, L.CheckAny(2), L.CheckAny(3))
 		L.SetTop(1)
 		return 1
+	}))
+
+	// next and pairs see through the library proxies, so scripts can list
+	// library functions (for k in pairs(string) do ... end).
+	origNext := g.RawGetString("next").(*lua.LFunction)
+	next := L.NewFunction(func(L *lua.LState) int {
+		if t, ok := L.Get(1).(*lua.LTable); ok {
+			if p, locked := s.proxies[t]; locked {
+				L.Replace(1, p.real)
+			}
+		}
+		return callThrough(L, origNext)
+	})
+	g.RawSetString("next", next)
+	origPairs := g.RawGetString("pairs").(*lua.LFunction)
+	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
+		if t, ok := L.Get(1).(*lua.LTable); ok {
+			if p, locked := s.proxies[t]; locked {
+				L.SetTop(0)
+				L.Push(next)
+				L.Push(p.real)
+				L.Push(lua.LNil)
+				return 3
+			}
+		}
+		return callThrough(L, origPairs)
 	}))
 
 	// string: size-checked and interruptible replacements.
@@ -197,7 +223,7 @@ func (s *Sandbox) readOnly(L *lua.LState, name string, real *lua.LTable) *lua.LT
 	}))
 	mt.RawSetString("__metatable", lua.LString(lockedMT))
 	p.Metatable = mt
-	s.proxies[p] = name
+	s.proxies[p] = proxyInfo{name: name, real: real}
 	return p
 }
 

@@ -125,7 +125,7 @@ type Sandbox struct {
 	ownGov  bool
 	run     *govRun
 	closed  bool
-	proxies map[*lua.LTable]string
+	proxies map[*lua.LTable]proxyInfo
 
 	luaGoroutine atomic.Uint64
 	stringMT     *lua.LTable
@@ -262,6 +262,12 @@ func (s *Sandbox) Err() error {
 		return nil
 	}
 	return cause
+}
+
+// proxyInfo describes a read-only library proxy.
+type proxyInfo struct {
+	name string
+	real *lua.LTable
 }
 
 // errClosed is the cancellation cause Close uses; Err does not report it.
