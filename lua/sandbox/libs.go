@@ -11,15 +11,6 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
-// Removed from the base library (see doc.go for why).
-var removedBase = []string{
-	"dofile", "loadfile", "load", "loadstring", "module", "getfenv", "setfenv",
-	"_printregs", "newproxy", "collectgarbage",
-}
-
-// osAllowed are the os functions kept.
-var osAllowed = []string{"time", "clock", "date", "difftime"}
-
 const lockedMT = "locked"
 
 // maxDateFormat bounds the format string of os.date.
@@ -51,6 +42,11 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		L.Call(1, 0)
 	}
 	g := L.G.Global
+	// Removed from the base library (see doc.go for why).
+	removedBase := []string{
+		"dofile", "loadfile", "load", "loadstring", "module", "getfenv", "setfenv",
+		"_printregs", "newproxy", "collectgarbage",
+	}
 	for _, name := range removedBase {
 		g.RawSetString(name, lua.LNil)
 	}
@@ -130,6 +126,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// os: a fresh table with the harmless functions only.
 	fullOS := g.RawGetString("os").(*lua.LTable)
+	osAllowed := []string{"time", "clock", "date", "difftime"}
 	osT := L.CreateTable(0, len(osAllowed))
 	for _, name := range osAllowed {
 		osT.RawSetString(name, fullOS.RawGetString(name))
@@ -197,7 +194,6 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	smt.RawSetString("__index", str)
 	smt.RawSetString("__metatable", s.readOnly(L, "getmetatable(\"\")", visible))
 	L.SetMetatable(lua.LString(""), smt)
-	s.stringMT = smt
 	return nil
 }
 
@@ -387,6 +383,9 @@ func mathRandom(L *lua.LState, rng *rand.Rand) int {
 		lo, hi := int64(L.CheckNumber(1)), int64(L.CheckNumber(2))
 		if lo > hi {
 			L.ArgError(2, "interval is empty")
+		}
+		if hi-lo+1 <= 0 {
+			L.ArgError(2, "interval is too large")
 		}
 		L.Push(lua.LNumber(lo + rng.Int64N(hi-lo+1)))
 	}

@@ -122,13 +122,11 @@ type Sandbox struct {
 	logBytes int
 
 	gov     *Governor
-	ownGov  bool
 	run     *govRun
 	closed  bool
 	proxies map[*lua.LTable]proxyInfo
 
 	luaGoroutine atomic.Uint64
-	stringMT     *lua.LTable
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes

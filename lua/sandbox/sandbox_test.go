@@ -384,6 +384,8 @@ func TestStringLibrary(t *testing.T) {
 		{`math.randomseed(7) local a = math.random(1, 100) math.randomseed(7) return a == math.random(1, 100)`, "true"},
 		{`local x = math.random() return x >= 0 and x < 1`, "true"},
 		{`return math.random(5) <= 5`, "true"},
+		{`return pcall(math.random, -2^62, 2^62)`, "false"},
+		{`return pcall(math.random, 0)`, "false"},
 		{`local n = 0 for k, v in pairs(string) do n = n + 1 end return n`, "13"},
 		{`return next(json) ~= nil`, "true"},
 		{`local t = {} for k in pairs({a = 1, b = 2}) do t[#t+1] = k end table.sort(t) return table.concat(t)`, "ab"},
