@@ -195,8 +195,11 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 func (s *Sandbox) L() *lua.LState { return s.l }
 
 // Context returns the run context: it is done when the run is over for any
-// reason (timeout, limit, Abort, Close). Host functions called from Lua
-// should use it (it is also L().Context()).
+// reason (timeout, limit, Abort, Close), and context.Cause gives the
+// reason. Host functions called from Lua should bound their work with it
+// or with L().Context(), which wraps it (the wrapper's Done also drives
+// the sandbox's VM hook). Always Close a sandbox: until then it counts
+// against its Governor's budget.
 func (s *Sandbox) Context() context.Context { return s.ctx }
 
 // Logs returns a copy of the captured print lines.
