@@ -14,6 +14,9 @@ const (
 	DefaultWatchInterval = time.Millisecond
 	DefaultMinGCInterval = 20 * time.Millisecond
 	killGrace            = 200 * time.Millisecond
+	// farOverSlack is the margin above twice the budget at which the
+	// governor kills without forcing a GC first.
+	farOverSlack = 16 << 20
 )
 
 // runtime/metrics names the governor reads.
@@ -44,7 +47,8 @@ type GovernorOptions struct {
 // of the memory limits of the active runs (plus the limits of runs that
 // ended since the last GC, whose garbage may still be on the heap). When
 // the heap exceeds the budget, the governor forces a GC (at most every
-// MinGCInterval) so garbage does not count. If the heap is still over budget
+// MinGCInterval) so garbage does not count; when the heap exceeds twice the
+// runs' budget (plus 16 MiB), which garbage cannot explain, it acts at once. If the heap is still over budget
 // it ends one run with memory_limit. With one active run that is the run.
 // With several, it first asks each run to estimate its own Lua data: the
 // run's goroutine walks its globals, registry and stack frames at its next
@@ -295,18 +299,25 @@ func (g *Governor) loop() {
 		for r := range g.runs {
 			r.observe(heap)
 		}
-		over := heap > g.budget() && !g.inGrace(now, cycles)
-		forceGC := over && now.Sub(g.lastForced) >= g.minGC
+		budget := g.budget()
+		over := heap > budget && !g.inGrace(now, cycles)
+		// The GC lets the heap reach about twice the live data, so a heap
+		// beyond twice the runs' budget cannot be garbage: kill without
+		// waiting for a GC (a doubling string would otherwise double again).
+		farOver := over && heap > budget+(budget-g.base)+farOverSlack
+		forceGC := over && !farOver && now.Sub(g.lastForced) >= g.minGC
 		if forceGC {
 			g.lastForced = now
 		}
 		g.mu.Unlock()
-		if !forceGC {
+		if !forceGC && !farOver {
 			continue
 		}
-		// Over budget: collect garbage, then judge live memory.
-		runtime.GC()
-		heap, cycles = readHeap(samples)
+		if forceGC {
+			// Over budget: collect garbage, then judge live memory.
+			runtime.GC()
+			heap, cycles = readHeap(samples)
+		}
 		g.mu.Lock()
 		if heap > g.budget() && len(g.runs) > 1 {
 			// Several runs share the heap: let each measure its own data.
@@ -314,8 +325,10 @@ func (g *Governor) loop() {
 			g.measureRuns()
 			g.mu.Lock()
 		}
-		g.lastCycles = cycles
-		g.pending = 0
+		if forceGC {
+			g.lastCycles = cycles
+			g.pending = 0
+		}
 		var victim *govRun
 		if heap > g.budget() {
 			victim = g.pickVictim()

@@ -1,3 +1,3 @@
 -- expect: memory_limit
-local t = {}
-for i = 1, 1e9 do t["key" .. i] = i end
+local t, prefix = {}, string.rep("k", 200)
+for i = 1, 1e9 do t[prefix .. i] = i end
