@@ -23,6 +23,7 @@ const (
 const (
 	metricHeapObjects = "/memory/classes/heap/objects:bytes"
 	metricGCCycles    = "/gc/cycles/total:gc-cycles"
+	metricGOGC        = "/gc/gogc:percent"
 )
 
 // GovernorOptions configure a [Governor]. The zero value (or nil) gives the
@@ -47,9 +48,10 @@ type GovernorOptions struct {
 // of the memory limits of the active runs (plus the limits of runs that
 // ended since the last GC, whose garbage may still be on the heap). When
 // the heap exceeds the budget, the governor forces a GC (at most every
-// MinGCInterval) so garbage does not count; when the heap exceeds twice the
-// runs' budget (plus 16 MiB), which garbage cannot explain, it acts at once. If the heap is still over budget
-// it ends one run with memory_limit. With one active run that is the run.
+// MinGCInterval) so garbage does not count; when the runs' share of the
+// heap exceeds (1 + GOGC/100) times their budget plus 16 MiB, which garbage
+// cannot explain, it acts at once. If the heap is still over budget it ends
+// one run with memory_limit. With one active run that is the run.
 // With several, it first asks each run to estimate its own Lua data: the
 // run's goroutine walks its globals, registry and stack frames at its next
 // VM hook (every 16Ki instructions; large arrays are sampled), and the
@@ -143,7 +145,16 @@ func (r *govRun) observe(heap int64) {
 }
 
 func newSamples() []metrics.Sample {
-	return []metrics.Sample{{Name: metricHeapObjects}, {Name: metricGCCycles}}
+	return []metrics.Sample{{Name: metricHeapObjects}, {Name: metricGCCycles}, {Name: metricGOGC}}
+}
+
+// gogc returns the GOGC percentage from a sample read by readHeap (0 when
+// the GC is off or the metric is missing).
+func gogc(s []metrics.Sample) int64 {
+	if len(s) > 2 && s[2].Value.Kind() == metrics.KindUint64 {
+		return int64(s[2].Value.Uint64())
+	}
+	return 0
 }
 
 func readHeap(s []metrics.Sample) (heap int64, cycles uint64) {
@@ -301,10 +312,12 @@ func (g *Governor) loop() {
 		}
 		budget := g.budget()
 		over := heap > budget && !g.inGrace(now, cycles)
-		// The GC lets the heap reach about twice the live data, so a heap
-		// beyond twice the runs' budget cannot be garbage: kill without
-		// waiting for a GC (a doubling string would otherwise double again).
-		farOver := over && heap > budget+(budget-g.base)+farOverSlack
+		// The GC lets the heap grow to (1 + GOGC/100) times the live data
+		// before it collects, so a heap beyond that multiple of the runs'
+		// budget cannot be garbage: kill without waiting for a GC (a
+		// doubling string would otherwise double again).
+		pct := gogc(samples)
+		farOver := over && pct > 0 && heap > g.base+(budget-g.base)*(100+pct)/100+farOverSlack
 		forceGC := over && !farOver && now.Sub(g.lastForced) >= g.minGC
 		if forceGC {
 			g.lastForced = now
