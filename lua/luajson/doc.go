@@ -63,7 +63,8 @@
 //
 // Nesting is limited to [DefaultMaxDepth] (200) levels by default, both
 // ways; reference cycles are detected. [EncodeOptions.MaxBytes] bounds the
-// output. Errors are typed: *[EncodeError] names the JSON path of the
+// output, and [DecodeOptions.Context] lets a host stop a long decode (the
+// sandbox passes its run context). Errors are typed: *[EncodeError] names the JSON path of the
 // offending value (e.g. `$.data[3].name`, array indices 1-based as in Lua)
 // and the fix; *[SizeError] reports the byte limit; *[DecodeError] gives the
 // line, column and offset of malformed input. The Lua functions raise the

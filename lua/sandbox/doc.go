@@ -121,7 +121,12 @@
 //     lua.MaxArrayIndex from 64 Mi to 4 Mi (see the init function): otherwise
 //     t[60000000] = 1 allocates about 2 GB inside one VM instruction, where
 //     no limit can interrupt it. One assignment can still allocate up to
-//     64 MiB before the watchdog sees it.
+//     64 MiB before the watchdog sees it. Arrays longer than 4 Mi elements
+//     keep their tail in the hash part, where # does not count it.
+//   - One VM instruction is never interrupted: the .. operator copies its
+//     whole result before the next check, so s = s .. s can reach about
+//     twice the limit, and under the race detector (slow memmove that also
+//     delays the GC) a 64 MiB concatenation takes over a second.
 //   - A coroutine that allocates while it runs is measured only when it
 //     yields (the measurement hook runs on the main state).
 //   - Go code the host registers (e.g. HTTP calls) is not interrupted by the
