@@ -16,41 +16,32 @@ const lockedMT = "locked"
 // maxDateFormat bounds the format string of os.date.
 const maxDateFormat = 1024
 
-// openLibs opens the allowed libraries and installs the sandbox versions of
-// the functions that need it.
+// openLibs builds the allowed libraries from the stock template (see
+// stock.go) and installs the sandbox versions of the functions that need
+// it. Every table is created at its final size and holds only what the
+// sandbox allows; nothing is opened and then removed.
 func (s *Sandbox) openLibs(seed int64) (err error) {
+	st, err := stock()
+	if err != nil {
+		return err
+	}
 	L := s.l
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sandbox: opening libraries: %v", r)
 		}
 	}()
-	for _, lib := range []struct {
-		name string
-		fn   lua.LGFunction
-	}{
-		{lua.LoadLibName, lua.OpenPackage},
-		{lua.BaseLibName, lua.OpenBase},
-		{lua.TabLibName, lua.OpenTable},
-		{lua.StringLibName, lua.OpenString},
-		{lua.MathLibName, lua.OpenMath},
-		{lua.CoroutineLibName, lua.OpenCoroutine},
-		{lua.OsLibName, lua.OpenOs},
-	} {
-		L.Push(L.NewFunction(lib.fn))
-		L.Push(lua.LString(lib.name))
-		L.Call(1, 0)
-	}
 	g := L.G.Global
-	// Removed from the base library (see doc.go for why).
-	removedBase := []string{
-		"dofile", "loadfile", "load", "loadstring", "module", "getfenv", "setfenv",
-		"_printregs", "newproxy", "collectgarbage",
-	}
-	for _, name := range removedBase {
-		g.RawSetString(name, lua.LNil)
-	}
-	s.proxies = map[*lua.LTable]proxyInfo{}
+	s.proxies = make(map[*lua.LTable]proxyInfo, 8)
+
+	// base: the stock functions the sandbox keeps; dofile, loadfile, load,
+	// loadstring, module, getfenv, setfenv, _printregs, newproxy and
+	// collectgarbage are left out (see doc.go for why).
+	g.RawSetString("_G", g)
+	g.RawSetString("_VERSION", st.version)
+	g.RawSetString("_GOPHER_LUA_VERSION", st.gopherVersion)
+	setFuncs(L, g, st.base)
+	g.RawSetString("ipairs", L.NewClosure(st.ipairs, L.NewFunction(st.ipairsAux)))
 
 	// base: print, pcall, xpcall, rawset.
 	g.RawSetString("print", L.NewFunction(s.basePrint))
@@ -68,7 +59,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// next and pairs see through the library proxies, so scripts can list
 	// library functions (for k in pairs(string) do ... end).
-	origNext := g.RawGetString("next").(*lua.LFunction)
+	origNext := L.NewFunction(st.next)
 	next := L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
 			if p, locked := s.proxies[t]; locked {
@@ -78,7 +69,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		return callThrough(L, origNext)
 	})
 	g.RawSetString("next", next)
-	origPairs := g.RawGetString("pairs").(*lua.LFunction)
+	origPairs := L.NewClosure(st.pairs, L.NewFunction(st.pairsAux))
 	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
 			if p, locked := s.proxies[t]; locked {
@@ -92,11 +83,10 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		return callThrough(L, origPairs)
 	}))
 
-	// string: size-checked and interruptible replacements.
-	str := g.RawGetString("string").(*lua.LTable)
-	str.RawSetString("__index", lua.LNil)
-	str.RawSetString("dump", lua.LNil)
-	str.RawSetString("gfind", lua.LNil)
+	// string: size-checked and interruptible replacements; no dump, no
+	// gfind.
+	str := L.CreateTable(0, len(st.str)+6)
+	setFuncs(L, str, st.str)
 	str.RawSetString("rep", L.NewFunction(s.strRep))
 	str.RawSetString("format", L.NewFunction(s.strFormat))
 	str.RawSetString("find", L.NewFunction(s.strFind))
@@ -105,12 +95,16 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	str.RawSetString("gsub", L.NewFunction(s.strGsub))
 
 	// table: concat and sort check sizes and the context.
-	tbl := g.RawGetString("table").(*lua.LTable)
+	tbl := L.CreateTable(0, len(st.tbl)+2)
+	setFuncs(L, tbl, st.tbl)
 	tbl.RawSetString("concat", L.NewFunction(s.tableConcat))
 	tbl.RawSetString("sort", L.NewFunction(s.tableSort))
 
 	// math: a per-run generator instead of the process-wide one.
-	mth := g.RawGetString("math").(*lua.LTable)
+	mth := L.CreateTable(0, len(st.mth)+4)
+	setFuncs(L, mth, st.mth)
+	mth.RawSetString("pi", st.pi)
+	mth.RawSetString("huge", st.huge)
 	pcg := rand.NewPCG(uint64(seed), uint64(seed)>>32^0x9e3779b97f4a7c15)
 	rng := rand.New(pcg)
 	mth.RawSetString("random", L.NewFunction(func(L *lua.LState) int { return mathRandom(L, rng) }))
@@ -121,17 +115,14 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	}))
 
 	// coroutine: counted creation; resume re-raises limit errors.
-	co := g.RawGetString("coroutine").(*lua.LTable)
-	s.wrapCoroutine(L, co)
+	co := L.CreateTable(0, len(st.co)+3)
+	setFuncs(L, co, st.co)
+	s.wrapCoroutine(L, co, st)
 
-	// os: a fresh table with the harmless functions only.
-	fullOS := g.RawGetString("os").(*lua.LTable)
-	osAllowed := []string{"time", "clock", "date", "difftime"}
-	osT := L.CreateTable(0, len(osAllowed))
-	for _, name := range osAllowed {
-		osT.RawSetString(name, fullOS.RawGetString(name))
-	}
-	date := fullOS.RawGetString("date").(*lua.LFunction)
+	// os: the harmless functions only.
+	osT := L.CreateTable(0, len(st.os)+1)
+	setFuncs(L, osT, st.os)
+	date := L.NewFunction(st.osDate)
 	osT.RawSetString("date", L.NewFunction(func(L *lua.LState) int {
 		// Each directive can expand to a few dozen bytes: bound the format.
 		if f, ok := L.Get(1).(lua.LString); ok && len(f) > maxDateFormat {
@@ -145,44 +136,41 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	js.RawSetString("encode", L.NewFunction(s.jsonEncode))
 	js.RawSetString("decode", L.NewFunction(s.jsonDecode))
 
-	// package and require: only preloaded modules.
-	pkgFull := g.RawGetString("package").(*lua.LTable)
+	// package and require: only preloaded modules. require reads the
+	// registry's _LOADED and _LOADERS; loaders holds only the preload
+	// loader, and path/cpath are empty.
 	reg := L.G.Registry
-	loaded, _ := reg.RawGetString("_LOADED").(*lua.LTable)
-	loaders, _ := reg.RawGetString("_LOADERS").(*lua.LTable)
-	if loaded == nil || loaders == nil {
-		return errors.New("sandbox: package library has no _LOADED/_LOADERS")
-	}
-	preloader := loaders.RawGetInt(1)
-	onlyPreload := L.CreateTable(1, 0)
-	onlyPreload.RawSetInt(1, preloader)
-	reg.RawSetString("_LOADERS", onlyPreload)
+	preload := L.CreateTable(0, 4)
+	loaded := L.CreateTable(0, 8)
+	loaders := L.CreateTable(1, 0)
+	loaders.RawSetInt(1, L.NewFunction(st.preload))
+	reg.RawSetString("_LOADED", loaded)
+	reg.RawSetString("_LOADERS", loaders)
 	pkg := L.CreateTable(0, 5)
-	pkg.RawSetString("preload", pkgFull.RawGetString("preload"))
+	pkg.RawSetString("preload", preload)
 	pkg.RawSetString("loaded", loaded)
-	pkg.RawSetString("loaders", onlyPreload)
+	pkg.RawSetString("loaders", loaders)
 	pkg.RawSetString("path", lua.LString(""))
 	pkg.RawSetString("cpath", lua.LString(""))
 
 	// Read-only proxies for every library table, also in package.loaded.
-	libs := map[string]*lua.LTable{
-		"string": str, "table": tbl, "math": mth, "coroutine": co,
-		"os": osT, "json": js, "package": pkg,
-	}
-	for k := range collectKeys(loaded) {
-		loaded.RawSetString(k, lua.LNil)
-	}
 	loaded.RawSetString("_G", g)
-	for name, real := range libs {
-		p := s.readOnly(L, name, real)
-		g.RawSetString(name, p)
-		loaded.RawSetString(name, p)
+	for _, lib := range []struct {
+		name string
+		real *lua.LTable
+	}{
+		{"string", str}, {"table", tbl}, {"math", mth}, {"coroutine", co},
+		{"os", osT}, {"json", js}, {"package", pkg},
+	} {
+		p := s.readOnly(L, lib.name, lib.real)
+		g.RawSetString(lib.name, p)
+		loaded.RawSetString(lib.name, p)
 	}
 	jsonProxy := g.RawGetString("json")
-	L.PreloadModule("json", func(L *lua.LState) int {
+	preload.RawSetString("json", L.NewFunction(func(L *lua.LState) int {
 		L.Push(jsonProxy)
 		return 1
-	})
+	}))
 
 	// The string metatable: methods index the real table directly (fast);
 	// getmetatable("") gives a read-only table whose __index is the
@@ -197,14 +185,11 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	return nil
 }
 
-func collectKeys(t *lua.LTable) map[string]struct{} {
-	out := map[string]struct{}{}
-	t.ForEach(func(k, _ lua.LValue) {
-		if ks, ok := k.(lua.LString); ok {
-			out[string(ks)] = struct{}{}
-		}
-	})
-	return out
+// setFuncs stores a new Lua function for each of funcs in t.
+func setFuncs(L *lua.LState, t *lua.LTable, funcs []libFunc) {
+	for _, f := range funcs {
+		t.RawSetString(f.name, L.NewFunction(f.fn))
+	}
 }
 
 // readOnly returns an empty proxy table that reads through to real and
@@ -330,23 +315,23 @@ func (s *Sandbox) baseXPCall(L *lua.LState) int {
 	return L.GetTop() - top
 }
 
-// wrapCoroutine counts coroutine creation and makes resume re-raise limit
-// errors.
-func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable) {
+// wrapCoroutine adds coroutine.create, wrap and resume to co: creation is
+// counted and resume re-raises limit errors.
+func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 	count := func(L *lua.LState) {
 		s.coroutines++
 		if s.coroutines > s.maxCoroutines {
 			s.raise(L, &LimitError{Kind: KindMemoryLimit, Message: fmt.Sprintf("more than %d coroutines created; reuse coroutines or use plain loops", s.maxCoroutines)})
 		}
 	}
-	for _, name := range []string{"create", "wrap"} {
-		orig := co.RawGetString(name).(*lua.LFunction)
-		co.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+	for _, f := range []libFunc{{"create", st.coCreate}, {"wrap", st.coWrap}} {
+		orig := L.NewFunction(f.fn)
+		co.RawSetString(f.name, L.NewFunction(func(L *lua.LState) int {
 			count(L)
 			return callThrough(L, orig)
 		}))
 	}
-	resume := co.RawGetString("resume").(*lua.LFunction)
+	resume := L.NewFunction(st.coResume)
 	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
 		n := callThrough(L, resume)
 		if n >= 1 && L.Get(-n) == lua.LFalse {

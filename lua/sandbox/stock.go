@@ -1,0 +1,156 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// libFunc is one function of a stock gopher-lua library that the sandbox
+// keeps unchanged.
+type libFunc struct {
+	name string
+	fn   lua.LGFunction
+}
+
+// stockLibs holds the Go functions of gopher-lua's stock libraries that
+// sandboxes keep, taken from the tables the stock Open* functions build.
+// New builds each library table straight from these lists (pre-sized, no
+// RegisterModule, none of the functions the sandbox removes), which is
+// about twice as fast as opening the libraries and deleting from them.
+type stockLibs struct {
+	base, str, tbl, mth, co, os []libFunc
+
+	// Stock functions the sandbox wraps (it calls them through).
+	next, coCreate, coWrap, coResume, osDate lua.LGFunction
+	// ipairs and pairs are closures over their iterator function.
+	ipairs, ipairsAux, pairs, pairsAux lua.LGFunction
+	// preload is the package.preload loader (package.loaders[1]).
+	preload lua.LGFunction
+
+	version, gopherVersion lua.LValue
+	pi, huge               lua.LValue
+}
+
+// stock is the process-wide template of the stock libraries. It is built
+// once, on first use, from a throwaway state and is immutable afterwards:
+// it holds only Go function values and constants, never a Lua object, so
+// sandboxes share no Lua state through it.
+var stock = sync.OnceValues(loadStock)
+
+// loadStock opens the stock libraries in a throwaway state and collects
+// the functions the sandbox keeps. It fails if gopher-lua's libraries no
+// longer look as expected (a function missing or with unexpected
+// upvalues), so an upgrade cannot silently change the sandbox.
+func loadStock() (st *stockLibs, err error) {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sandbox: opening the stock libraries: %v", r)
+		}
+	}()
+	for _, lib := range []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{lua.LoadLibName, lua.OpenPackage},
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		L.Push(L.NewFunction(lib.fn))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	var errs []error
+	// plain returns the Go function of a stock function without upvalues.
+	plain := func(lib string, v lua.LValue) lua.LGFunction {
+		f, ok := v.(*lua.LFunction)
+		if !ok || !f.IsG || len(f.Upvalues) != 0 || f.GFunction == nil {
+			errs = append(errs, fmt.Errorf("%s is %s, want a Go function without upvalues", lib, v.Type()))
+			return nil
+		}
+		return f.GFunction
+	}
+	// closure returns the Go function of a stock closure over one plain Go
+	// function (ipairs, pairs) and that function.
+	closure := func(lib string, v lua.LValue) (fn, aux lua.LGFunction) {
+		f, ok := v.(*lua.LFunction)
+		if !ok || !f.IsG || len(f.Upvalues) != 1 || f.Upvalues[0] == nil || f.GFunction == nil {
+			errs = append(errs, fmt.Errorf("%s is %s, want a Go closure with one upvalue", lib, v.Type()))
+			return nil, nil
+		}
+		return f.GFunction, plain(lib+" iterator", f.Upvalues[0].Value())
+	}
+	table := func(name string) *lua.LTable {
+		t, ok := L.G.Global.RawGetString(name).(*lua.LTable)
+		if !ok {
+			errs = append(errs, fmt.Errorf("library %s missing", name))
+			return L.NewTable()
+		}
+		return t
+	}
+	funcs := func(lib string, t *lua.LTable, names ...string) []libFunc {
+		out := make([]libFunc, len(names))
+		for i, name := range names {
+			out[i] = libFunc{name: name, fn: plain(lib+"."+name, t.RawGetString(name))}
+		}
+		return out
+	}
+
+	g := L.G.Global
+	str, tbl, mth, co, osT := table("string"), table("table"), table("math"), table("coroutine"), table("os")
+	st = &stockLibs{
+		// The base functions kept as they are; print, pcall, xpcall,
+		// rawset, next and pairs are the sandbox's own (see openLibs).
+		base: funcs("base", g, "assert", "error", "getmetatable", "rawequal", "rawget",
+			"require", "select", "setmetatable", "tonumber", "tostring", "type", "unpack"),
+		// find, format, gmatch, gsub, match and rep are the sandbox's.
+		str: funcs("string", str, "byte", "char", "len", "lower", "reverse", "sub", "upper"),
+		// concat and sort are the sandbox's.
+		tbl: funcs("table", tbl, "getn", "insert", "maxn", "remove"),
+		// random and randomseed are the sandbox's.
+		mth: funcs("math", mth, "abs", "acos", "asin", "atan", "atan2", "ceil", "cos",
+			"cosh", "deg", "exp", "floor", "fmod", "frexp", "ldexp", "log", "log10", "max",
+			"min", "mod", "modf", "pow", "rad", "sin", "sinh", "sqrt", "tan", "tanh"),
+		// create, wrap and resume are wrapped.
+		co: funcs("coroutine", co, "running", "status", "yield"),
+		// date is wrapped.
+		os: funcs("os", osT, "clock", "difftime", "time"),
+
+		next:     plain("next", g.RawGetString("next")),
+		coCreate: plain("coroutine.create", co.RawGetString("create")),
+		coWrap:   plain("coroutine.wrap", co.RawGetString("wrap")),
+		coResume: plain("coroutine.resume", co.RawGetString("resume")),
+		osDate:   plain("os.date", osT.RawGetString("date")),
+
+		version:       g.RawGetString("_VERSION"),
+		gopherVersion: g.RawGetString("_GOPHER_LUA_VERSION"),
+		pi:            mth.RawGetString("pi"),
+		huge:          mth.RawGetString("huge"),
+	}
+	st.ipairs, st.ipairsAux = closure("ipairs", g.RawGetString("ipairs"))
+	st.pairs, st.pairsAux = closure("pairs", g.RawGetString("pairs"))
+	loaders, _ := L.G.Registry.RawGetString("_LOADERS").(*lua.LTable)
+	if loaders == nil {
+		errs = append(errs, errors.New("package library has no _LOADERS"))
+	} else {
+		st.preload = plain("package.loaders[1]", loaders.RawGetInt(1))
+	}
+	for _, v := range []lua.LValue{st.version, st.gopherVersion, st.pi, st.huge} {
+		if v == lua.LNil {
+			errs = append(errs, errors.New("_VERSION, _GOPHER_LUA_VERSION, math.pi or math.huge missing"))
+			break
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("sandbox: gopher-lua's stock libraries changed; review the sandbox before upgrading: %w", errors.Join(errs...))
+	}
+	return st, nil
+}
