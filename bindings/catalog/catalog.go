@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -205,9 +204,6 @@ type File struct {
 	SpecSHA256 string       `json:"spec_sha256"`
 	Operations []*Operation `json:"operations"`
 }
-
-//go:embed catalog_gen.json
-var generatedJSON []byte
 
 var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
 	return Parse(generatedJSON)

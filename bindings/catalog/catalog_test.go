@@ -49,6 +49,20 @@ func TestCatalogUpToDate(t *testing.T) {
 	if !bytes.Equal(got, committed) {
 		t.Fatalf("catalog_gen.json is stale: run `go generate ./bindings/catalog` (fresh copy in %s)", out)
 	}
+	goSrc, err := gen.GoFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committedGo, err := os.ReadFile("catalog_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(goSrc, committedGo) {
+		t.Fatal("catalog_gen.go is stale: run `go generate ./bindings/catalog`")
+	}
+	if !bytes.HasPrefix(committedGo, []byte("// Code generated ")) || !bytes.Contains(committedGo, []byte("DO NOT EDIT.\n")) {
+		t.Fatal("catalog_gen.go lacks Go's generated-code marker")
+	}
 	again, err := gen.Generate(spec)
 	if err != nil {
 		t.Fatal(err)

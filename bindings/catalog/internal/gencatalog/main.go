@@ -7,13 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog/internal/gen"
 )
 
 func main() {
 	specPath := flag.String("spec", "../../../shared/workos/open-api-spec.json", "path of the OpenAPI spec in JSON form")
-	out := flag.String("out", "catalog_gen.json", "file to write")
+	out := flag.String("out", "catalog_gen.json", "JSON file to write; the Go file that embeds it is written beside it as catalog_gen.go")
 	flag.Parse()
 	data, err := os.ReadFile(*specPath)
 	if err != nil {
@@ -25,7 +26,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
 	}
+	goData, err := gen.GoFile(outData)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencatalog:", err)
+		os.Exit(1)
+	}
 	if err := os.WriteFile(*out, outData, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gencatalog:", err)
+		os.Exit(1)
+	}
+	goPath := filepath.Join(filepath.Dir(*out), "catalog_gen.go")
+	if err := os.WriteFile(goPath, goData, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
 	}
