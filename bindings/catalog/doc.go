@@ -4,8 +4,9 @@
 //
 // The catalog is generated from WorkOS's official OpenAPI specification by
 // internal/gencatalog (run `go generate ./...` with ../shared/workos beside the
-// repository) into catalog_gen.json, which is committed and embedded. Nothing reads
-// the specification at run time.
+// repository) into catalog_gen.json and catalog_gen.go, which embeds it; both are
+// committed, and a test fails when they drift from the specification. Nothing
+// reads the specification at run time.
 //
 // # Names
 //
