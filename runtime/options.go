@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -96,3 +97,16 @@ type Script struct {
 	// goroutines at once (workos.batch) and must return quickly.
 	OnCall func(CallInfo)
 }
+
+// String formats the options with the API key redacted, so printing or logging
+// them cannot leak it.
+func (o Options) String() string {
+	if o.APIKey != "" {
+		o.APIKey = "[REDACTED]"
+	}
+	type plain Options // drops the methods, so this does not recurse
+	return fmt.Sprintf("%+v", plain(o))
+}
+
+// GoString is String for the %#v verb.
+func (o Options) GoString() string { return "runtime.Options" + o.String() }

@@ -367,3 +367,12 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		t.Errorf("Options() = %+v", o)
 	}
 }
+
+func TestOptionsNeverPrintTheKey(t *testing.T) {
+	o := runtime.Options{APIKey: "sk_test_do_not_print", Timeout: time.Second}
+	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%v", &o), fmt.Sprintf("%+v", o), fmt.Sprintf("%#v", o)} {
+		if strings.Contains(s, "sk_test_do_not_print") || !strings.Contains(s, "REDACTED") {
+			t.Errorf("formatted options: %s", s)
+		}
+	}
+}
