@@ -98,12 +98,15 @@
 // estimate runs on the run's own goroutine from a hook that gopher-lua
 // calls through the state's context before VM instructions (the hook costs
 // one atomic add per instruction; BenchmarkFib shows no measurable
-// difference from a plain context). A run
-// answers only while it executes Lua code that was started with
-// [Sandbox.DoString] or [Sandbox.PCall] (which record its goroutine); runs
-// blocked in host calls or started with L().PCall keep their previous
-// estimate, and ties go to the run with more bytes through size-checked
-// builtins, then to the youngest run.
+// difference from a plain context). The hook walks the state only when
+// gopher-lua's VM loop called it: that loop calls the Done of its own
+// state only, on the goroutine that runs the state, between instructions,
+// whereas Done calls from other goroutines (net/http with L().Context())
+// or from host functions never walk it. The VM loop function is learned
+// once per process by running a chunk in a throwaway state. So a run
+// answers only while it executes Lua code; runs blocked in host calls keep
+// their previous estimate, and ties go to the run with more bytes through
+// size-checked builtins, then to the youngest run.
 //
 // # Pattern matching
 //

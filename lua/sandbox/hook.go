@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
@@ -14,8 +15,9 @@ const hookMask = 1<<14 - 1
 // hookContext is the context the Lua state sees. gopher-lua calls Done
 // before every VM instruction, which gives the sandbox a cheap periodic hook
 // on the goroutine that runs the script. Done may also be called from other
-// goroutines (for example by net/http with L.Context()), so the hook only
-// does work after checking that it runs on the script's goroutine.
+// goroutines (for example by net/http with L.Context()) and from host
+// functions, so the hook only walks the state when its caller is
+// gopher-lua's VM loop (see calledByVM).
 type hookContext struct {
 	context.Context
 	done <-chan struct{} // Context.Done(), fetched once (it never changes)
@@ -27,52 +29,106 @@ func newHookContext(ctx context.Context, s *Sandbox) *hookContext {
 	return &hookContext{Context: ctx, done: ctx.Done(), s: s}
 }
 
-// Done counts VM instructions, runs the hook every hookMask+1 calls and
+// Done counts VM instructions, runs the hook every hookMask+1 calls when
+// the governor waits for a measurement and the VM loop called Done, and
 // returns the run context's done channel.
 func (c *hookContext) Done() <-chan struct{} {
-	if c.n.Add(1)&hookMask == 0 {
+	if c.n.Add(1)&hookMask == 0 && c.s.measurePending() && calledByVM() {
 		c.s.hook()
 	}
 	return c.done
 }
 
-// hook serves a pending measurement request of the governor.
-func (s *Sandbox) hook() {
+// measurePending reports whether the governor waits for this run to
+// measure itself.
+func (s *Sandbox) measurePending() bool {
 	r := s.run
 	if r == nil {
-		return
+		return false
 	}
 	gen := r.measureReq.Load()
-	if gen == 0 || gen == r.measuredGen.Load() {
-		return
-	}
-	if g := s.luaGoroutine.Load(); g == 0 || g != goroutineID() {
-		return
-	}
+	return gen != 0 && gen != r.measuredGen.Load()
+}
+
+// hook serves a pending measurement request of the governor. It must run
+// on the goroutine that runs the state, between VM instructions.
+func (s *Sandbox) hook() {
+	r := s.run
+	gen := r.measureReq.Load()
 	r.measuring.Store(true)
 	r.measured.Store(estimateState(s.l, 2*s.memLimit, &r.measured))
 	r.measuredGen.Store(gen)
 	r.measuring.Store(false)
 }
 
-// goroutineID returns the id of the calling goroutine (from its stack
-// header "goroutine N [...]"). It costs about a microsecond and is used
-// only when the governor asks for a measurement.
-func goroutineID() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	const prefix = "goroutine "
-	if len(b) <= len(prefix) {
+// vmLoop is the entry of gopher-lua's VM loop function, the only code in
+// gopher-lua that calls a state's Context().Done. It is learned once per
+// process by running a chunk in a throwaway state (see probeVMLoop) and
+// never changes afterwards.
+var vmLoop = sync.OnceValue(probeVMLoop)
+
+// calledByVM reports whether the Done method that called it was called by
+// gopher-lua's VM loop. That loop only ever calls the Done of the state it
+// runs, on the goroutine that runs it, between two instructions, so the
+// state may then be walked safely. Calls from other goroutines (net/http
+// with L.Context()), from host functions and from anything else report
+// false. It costs about a microsecond, so Done calls it only when a
+// measurement is pending. Call it only directly from a Done method.
+func calledByVM() bool {
+	vm := vmLoop()
+	return vm != 0 && doneCaller() == vm
+}
+
+// doneCaller returns the entry of the function that called the Done
+// method that called doneCaller (0 if unknown). Inlined frames are
+// counted as frames by runtime.Caller and FuncForPC gives the entry of the
+// outermost function, so the answer does not depend on inlining decisions.
+//
+//go:noinline
+func doneCaller() uintptr {
+	// 0 is doneCaller, 1 calledByVM (or probeCaller), 2 Done, 3 its caller.
+	pc, _, _, ok := runtime.Caller(3)
+	if !ok {
 		return 0
 	}
-	var id uint64
-	for _, c := range b[len(prefix):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
+	f := runtime.FuncForPC(pc)
+	if f == nil {
+		return 0
 	}
-	return id
+	return f.Entry()
+}
+
+// probeContext records the caller of its first Done call.
+type probeContext struct {
+	context.Context
+	caller uintptr
+}
+
+// Done records its caller once and returns the embedded context's Done.
+func (p *probeContext) Done() <-chan struct{} {
+	if p.caller == 0 {
+		p.caller = probeCaller()
+	}
+	return p.Context.Done()
+}
+
+// probeCaller calls doneCaller from the same depth as calledByVM does.
+//
+//go:noinline
+func probeCaller() uintptr { return doneCaller() }
+
+// probeVMLoop runs a chunk in a throwaway state with a probe context and
+// returns the entry of the function that called Done (gopher-lua's VM
+// loop), or 0 if it could not tell.
+func probeVMLoop() uintptr {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	p := &probeContext{Context: context.Background()}
+	L.SetContext(p)
+	if err := L.DoString("local x = 1"); err != nil {
+		return 0
+	}
+	return p.caller
 }
 
 // Rough sizes of gopher-lua objects, for estimates only.

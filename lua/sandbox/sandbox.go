@@ -125,8 +125,6 @@ type Sandbox struct {
 	run     *govRun
 	closed  bool
 	proxies map[*lua.LTable]proxyInfo
-
-	luaGoroutine atomic.Uint64
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
@@ -307,12 +305,8 @@ func (s *Sandbox) DoString(src string) error {
 	return s.PCall(0, lua.MultRet)
 }
 
-// PCall is L().PCall(nargs, nret, nil) followed by [Sandbox.Classify]. Prefer
-// it (or DoString) to calling L().PCall directly: it also tells the memory
-// governor which goroutine runs the script, so that with parallel runs the
-// governor can measure this run's own data (see the package documentation).
+// PCall is L().PCall(nargs, nret, nil) followed by [Sandbox.Classify].
 func (s *Sandbox) PCall(nargs, nret int) error {
-	s.luaGoroutine.Store(goroutineID())
 	return s.Classify(s.l.PCall(nargs, nret, nil))
 }
 
