@@ -195,13 +195,22 @@ func setFuncs(L *lua.LState, t *lua.LTable, funcs []libFunc) {
 // readOnly returns an empty proxy table that reads through to real and
 // refuses writes; its metatable is hidden.
 func (s *Sandbox) readOnly(L *lua.LState, name string, real *lua.LTable) *lua.LTable {
+	if s.refuseWrite == nil {
+		// One __newindex for all proxies of this sandbox: the proxy is its
+		// first argument and names the library.
+		s.refuseWrite = L.NewFunction(func(L *lua.LState) int {
+			name := "library"
+			if p, ok := s.proxies[L.CheckTable(1)]; ok {
+				name = p.name
+			}
+			L.RaiseError("cannot set %s.%s: library tables are read-only; use a local variable or your own table", name, L.Get(2).String())
+			return 0
+		})
+	}
 	p := L.CreateTable(0, 0)
 	mt := L.CreateTable(0, 3)
 	mt.RawSetString("__index", real)
-	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
-		L.RaiseError("cannot set %s.%s: library tables are read-only; use a local variable or your own table", name, L.Get(2).String())
-		return 0
-	}))
+	mt.RawSetString("__newindex", s.refuseWrite)
 	mt.RawSetString("__metatable", lua.LString(lockedMT))
 	p.Metatable = mt
 	s.proxies[p] = proxyInfo{name: name, real: real}

@@ -125,6 +125,8 @@ type Sandbox struct {
 	run     *govRun
 	closed  bool
 	proxies map[*lua.LTable]proxyInfo
+	// refuseWrite is the __newindex of the read-only proxies.
+	refuseWrite *lua.LFunction
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
@@ -324,6 +326,7 @@ func (s *Sandbox) Close() {
 	s.gov.deregister(s.run)
 	s.l = nil
 	s.proxies = nil
+	s.refuseWrite = nil
 	if le := s.limit.Load(); le != nil && le.Kind == KindMemoryLimit {
 		runtime.GC()
 	}
