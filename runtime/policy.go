@@ -14,6 +14,7 @@ type PolicyError struct {
 	Reason   string
 }
 
+// Error names the refused function, its access class and why it was refused.
 func (e *PolicyError) Error() string {
 	return fmt.Sprintf("denied: %s (%s) %s", e.Function, e.Access, e.Reason)
 }

@@ -119,6 +119,7 @@ type RunError struct {
 	Info    ErrorInfo
 }
 
+// Error gives the kind, the script line when known, and the message.
 func (e *RunError) Error() string {
 	msg := fmt.Sprintf("kosmo-lua: %s: %s", e.Info.Kind, e.Info.Message)
 	if e.Info.Line > 0 {

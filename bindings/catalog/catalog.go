@@ -280,6 +280,7 @@ type LookupError struct {
 	Suggestions []string
 }
 
+// Error says why the name did not resolve and what to call instead.
 func (e *LookupError) Error() string {
 	if len(e.Candidates) > 0 {
 		return fmt.Sprintf("workos: %q is ambiguous: it could mean %s; call one of those names instead",
