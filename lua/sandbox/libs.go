@@ -17,9 +17,10 @@ const lockedMT = "locked"
 const maxDateFormat = 1024
 
 // openLibs builds the allowed libraries from the stock template (see
-// stock.go) and installs the sandbox versions of the functions that need
-// it. Every table is created at its final size and holds only what the
-// sandbox allows; nothing is opened and then removed.
+// stock.go; the stock functions are shared, see doc.go) and installs the
+// sandbox versions of the functions that need it. Every table is created
+// at its final size and holds only what the sandbox allows; nothing is
+// opened and then removed.
 func (s *Sandbox) openLibs(seed int64) (err error) {
 	st, err := stock()
 	if err != nil {
@@ -40,8 +41,8 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	g.RawSetString("_G", g)
 	g.RawSetString("_VERSION", st.version)
 	g.RawSetString("_GOPHER_LUA_VERSION", st.gopherVersion)
-	setFuncs(L, g, st.base)
-	g.RawSetString("ipairs", L.NewClosure(st.ipairs, L.NewFunction(st.ipairsAux)))
+	setFuncs(g, st.base)
+	g.RawSetString("ipairs", st.ipairs)
 
 	// base: print, pcall, xpcall, rawset.
 	g.RawSetString("print", L.NewFunction(s.basePrint))
@@ -59,7 +60,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// next and pairs see through the library proxies, so scripts can list
 	// library functions (for k in pairs(string) do ... end).
-	origNext := L.NewFunction(st.next)
+	origNext := st.next
 	next := L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
 			if p, locked := s.proxies[t]; locked {
@@ -69,7 +70,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		return callThrough(L, origNext)
 	})
 	g.RawSetString("next", next)
-	origPairs := L.NewClosure(st.pairs, L.NewFunction(st.pairsAux))
+	origPairs := st.pairs
 	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
 			if p, locked := s.proxies[t]; locked {
@@ -86,7 +87,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	// string: size-checked and interruptible replacements; no dump, no
 	// gfind.
 	str := L.CreateTable(0, len(st.str)+6)
-	setFuncs(L, str, st.str)
+	setFuncs(str, st.str)
 	str.RawSetString("rep", L.NewFunction(s.strRep))
 	str.RawSetString("format", L.NewFunction(s.strFormat))
 	str.RawSetString("find", L.NewFunction(s.strFind))
@@ -96,13 +97,13 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// table: concat and sort check sizes and the context.
 	tbl := L.CreateTable(0, len(st.tbl)+2)
-	setFuncs(L, tbl, st.tbl)
+	setFuncs(tbl, st.tbl)
 	tbl.RawSetString("concat", L.NewFunction(s.tableConcat))
 	tbl.RawSetString("sort", L.NewFunction(s.tableSort))
 
 	// math: a per-run generator instead of the process-wide one.
 	mth := L.CreateTable(0, len(st.mth)+4)
-	setFuncs(L, mth, st.mth)
+	setFuncs(mth, st.mth)
 	mth.RawSetString("pi", st.pi)
 	mth.RawSetString("huge", st.huge)
 	pcg := rand.NewPCG(uint64(seed), uint64(seed)>>32^0x9e3779b97f4a7c15)
@@ -116,13 +117,13 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// coroutine: counted creation; resume re-raises limit errors.
 	co := L.CreateTable(0, len(st.co)+3)
-	setFuncs(L, co, st.co)
+	setFuncs(co, st.co)
 	s.wrapCoroutine(L, co, st)
 
 	// os: the harmless functions only.
 	osT := L.CreateTable(0, len(st.os)+1)
-	setFuncs(L, osT, st.os)
-	date := L.NewFunction(st.osDate)
+	setFuncs(osT, st.os)
+	date := st.osDate
 	osT.RawSetString("date", L.NewFunction(func(L *lua.LState) int {
 		// Each directive can expand to a few dozen bytes: bound the format.
 		if f, ok := L.Get(1).(lua.LString); ok && len(f) > maxDateFormat {
@@ -185,10 +186,10 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	return nil
 }
 
-// setFuncs stores a new Lua function for each of funcs in t.
-func setFuncs(L *lua.LState, t *lua.LTable, funcs []libFunc) {
+// setFuncs stores the shared stock functions funcs in t.
+func setFuncs(t *lua.LTable, funcs []libFunc) {
 	for _, f := range funcs {
-		t.RawSetString(f.name, L.NewFunction(f.fn))
+		t.RawSetString(f.name, f.fn)
 	}
 }
 
@@ -334,13 +335,13 @@ func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 		}
 	}
 	for _, f := range []libFunc{{"create", st.coCreate}, {"wrap", st.coWrap}} {
-		orig := L.NewFunction(f.fn)
+		orig := f.fn
 		co.RawSetString(f.name, L.NewFunction(func(L *lua.LState) int {
 			count(L)
 			return callThrough(L, orig)
 		}))
 	}
-	resume := L.NewFunction(st.coResume)
+	resume := st.coResume
 	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
 		n := callThrough(L, resume)
 		if n >= 1 && L.Get(-n) == lua.LFalse {

@@ -12,22 +12,29 @@ import (
 // keeps unchanged.
 type libFunc struct {
 	name string
-	fn   lua.LGFunction
+	fn   *lua.LFunction
 }
 
-// stockLibs holds the Go functions of gopher-lua's stock libraries that
-// sandboxes keep, taken from the tables the stock Open* functions build.
-// New builds each library table straight from these lists (pre-sized, no
-// RegisterModule, none of the functions the sandbox removes), which is
-// about twice as fast as opening the libraries and deleting from them.
+// stockLibs holds the stock gopher-lua functions that sandboxes keep, taken
+// from the tables the stock Open* functions build. New builds each library
+// table straight from these lists (pre-sized, no RegisterModule, none of
+// the functions the sandbox removes), which is about twice as fast as
+// opening the libraries and deleting from them.
+//
+// The *lua.LFunction values are shared by all sandboxes (see "Shared
+// functions" in doc.go for why that is safe): each is a Go function with
+// no upvalues, or ipairs/pairs with one upvalue holding such a function,
+// and its Env is an empty table that no script can reach.
 type stockLibs struct {
 	base, str, tbl, mth, co, os []libFunc
 
+	// ipairs is the stock closure over its iterator.
+	ipairs *lua.LFunction
 	// Stock functions the sandbox wraps (it calls them through).
-	next, coCreate, coWrap, coResume, osDate lua.LGFunction
-	// ipairs and pairs are closures over their iterator function.
-	ipairs, ipairsAux, pairs, pairsAux lua.LGFunction
-	// preload is the package.preload loader (package.loaders[1]).
+	next, pairs, coCreate, coWrap, coResume, osDate *lua.LFunction
+	// preload is the package.preload loader (package.loaders[1]). It looks
+	// up package.preload through its Env, so each state gets its own
+	// LFunction for it.
 	preload lua.LGFunction
 
 	version, gopherVersion lua.LValue
@@ -36,8 +43,7 @@ type stockLibs struct {
 
 // stock is the process-wide template of the stock libraries. It is built
 // once, on first use, from a throwaway state and is immutable afterwards:
-// it holds only Go function values and constants, never a Lua object, so
-// sandboxes share no Lua state through it.
+// no code writes to it or to the functions it holds.
 var stock = sync.OnceValues(loadStock)
 
 // loadStock opens the stock libraries in a throwaway state and collects
@@ -69,24 +75,32 @@ func loadStock() (st *stockLibs, err error) {
 		L.Call(1, 0)
 	}
 	var errs []error
-	// plain returns the Go function of a stock function without upvalues.
-	plain := func(lib string, v lua.LValue) lua.LGFunction {
+	// env is the Env of the shared functions. No stock function kept here
+	// reads or writes its Env, and scripts cannot reach it (no getfenv,
+	// setfenv or debug), so it stays empty.
+	env := L.CreateTable(0, 0)
+	// plain returns a shared copy of a stock Go function without upvalues.
+	plain := func(lib string, v lua.LValue) *lua.LFunction {
 		f, ok := v.(*lua.LFunction)
 		if !ok || !f.IsG || len(f.Upvalues) != 0 || f.GFunction == nil {
 			errs = append(errs, fmt.Errorf("%s is %s, want a Go function without upvalues", lib, v.Type()))
 			return nil
 		}
-		return f.GFunction
+		shared := L.NewFunction(f.GFunction)
+		shared.Env = env
+		return shared
 	}
-	// closure returns the Go function of a stock closure over one plain Go
-	// function (ipairs, pairs) and that function.
-	closure := func(lib string, v lua.LValue) (fn, aux lua.LGFunction) {
+	// closure returns a shared copy of a stock Go closure over one plain Go
+	// function (ipairs, pairs).
+	closure := func(lib string, v lua.LValue) *lua.LFunction {
 		f, ok := v.(*lua.LFunction)
 		if !ok || !f.IsG || len(f.Upvalues) != 1 || f.Upvalues[0] == nil || f.GFunction == nil {
 			errs = append(errs, fmt.Errorf("%s is %s, want a Go closure with one upvalue", lib, v.Type()))
-			return nil, nil
+			return nil
 		}
-		return f.GFunction, plain(lib+" iterator", f.Upvalues[0].Value())
+		shared := L.NewClosure(f.GFunction, plain(lib+" iterator", f.Upvalues[0].Value()))
+		shared.Env = env
+		return shared
 	}
 	table := func(name string) *lua.LTable {
 		t, ok := L.G.Global.RawGetString(name).(*lua.LTable)
@@ -124,7 +138,9 @@ func loadStock() (st *stockLibs, err error) {
 		// date is wrapped.
 		os: funcs("os", osT, "clock", "difftime", "time"),
 
+		ipairs:   closure("ipairs", g.RawGetString("ipairs")),
 		next:     plain("next", g.RawGetString("next")),
+		pairs:    closure("pairs", g.RawGetString("pairs")),
 		coCreate: plain("coroutine.create", co.RawGetString("create")),
 		coWrap:   plain("coroutine.wrap", co.RawGetString("wrap")),
 		coResume: plain("coroutine.resume", co.RawGetString("resume")),
@@ -135,13 +151,11 @@ func loadStock() (st *stockLibs, err error) {
 		pi:            mth.RawGetString("pi"),
 		huge:          mth.RawGetString("huge"),
 	}
-	st.ipairs, st.ipairsAux = closure("ipairs", g.RawGetString("ipairs"))
-	st.pairs, st.pairsAux = closure("pairs", g.RawGetString("pairs"))
 	loaders, _ := L.G.Registry.RawGetString("_LOADERS").(*lua.LTable)
 	if loaders == nil {
 		errs = append(errs, errors.New("package library has no _LOADERS"))
-	} else {
-		st.preload = plain("package.loaders[1]", loaders.RawGetInt(1))
+	} else if f := plain("package.loaders[1]", loaders.RawGetInt(1)); f != nil {
+		st.preload = f.GFunction
 	}
 	for _, v := range []lua.LValue{st.version, st.gopherVersion, st.pi, st.huge} {
 		if v == lua.LNil {
