@@ -30,11 +30,12 @@ const (
 	KindStackOverflow = "stack_overflow"
 )
 
-// registry sizing: the value stack starts small (cheap New) and may grow to
-// registryMax slots (16 bytes each); beyond, "registry overflow" is raised
-// and classified as stack_overflow.
+// registry sizing: the value stack starts small (cheap New and coroutines:
+// 4 KiB; every example script and nearly every test script fits in 128
+// slots) and may grow to registryMax slots (16 bytes each); beyond,
+// "registry overflow" is raised and classified as stack_overflow.
 const (
-	registrySize     = 1024
+	registrySize     = 256
 	registryMax      = 64 * 1024
 	registryGrowStep = 4096
 )
