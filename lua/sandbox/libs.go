@@ -73,10 +73,13 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	origPairs := st.pairs
 	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
-			if p, locked := s.proxies[t]; locked {
+			if _, locked := s.proxies[t]; locked {
+				// The state is the proxy, not the real table, so the
+				// script never gets hold of a writable library table;
+				// next sees through it.
 				L.SetTop(0)
 				L.Push(next)
-				L.Push(p.real)
+				L.Push(t)
 				L.Push(lua.LNil)
 				return 3
 			}

@@ -15,6 +15,7 @@ func TestReadOnlyMessageNamesLibrary(t *testing.T) {
 		{`math.pi = 3`, "cannot set math.pi: library tables are read-only"},
 		{`package.path = "x"`, "cannot set package.path: library tables are read-only"},
 		{`getmetatable("").__index = {}`, `cannot set getmetatable("").__index: library tables are read-only`},
+		{`local _, state = pairs(string) state.upper = nil`, "cannot set string.upper: library tables are read-only"},
 	}
 	for _, tt := range tests {
 		s, err := New(context.Background(), nil)
