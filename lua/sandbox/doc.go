@@ -5,7 +5,7 @@
 // # Model
 //
 // One [Sandbox] is one run: [New] builds a fresh *lua.LState (New, a
-// trivial run and Close take about 60 µs and 95 KB on a 2-core box), the
+// trivial run and Close take about 50-70 µs and 85 KB on a 2-core box), the
 // host adds its modules (L().PreloadModule("workos", ...)), runs the
 // script with [Sandbox.DoString] or [Sandbox.PCall] (which classify the
 // outcome; after a plain L().PCall use [Sandbox.Classify]) and calls
