@@ -318,36 +318,48 @@ func (c *Catalog) Aliases() map[string][]string {
 	return out
 }
 
-// Suggest returns up to n canonical names closest to name, best first.
+// Suggest returns up to n canonical names for a name that did not resolve, best
+// first: names within a few typos of it (or containing it), else the functions a
+// search for its words finds, so a guessed name like "list_users" still points
+// at userland_users_list_0. It returns nothing rather than unrelated names.
 func (c *Catalog) Suggest(name string, n int) []string {
 	q := strings.TrimPrefix(strings.ToLower(name), "workos_")
 	type scored struct {
 		name string
 		d    int
 	}
-	var all []scored
+	var close []scored
+	maxD := max(2, len(q)*2/5)
 	for _, op := range c.ops {
 		d := EditDistance(q, op.Name)
-		if strings.Contains(op.Name, q) && q != "" {
-			d = d / 4 // a substring match is a strong hint
+		if q != "" && len(q) >= 4 && strings.Contains(op.Name, q) {
+			d = min(d, maxD) // a substring match is a strong hint
 		}
-		all = append(all, scored{op.Name, d})
+		if d <= maxD {
+			close = append(close, scored{op.Name, d})
+		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].d != all[j].d {
-			return all[i].d < all[j].d
+	sort.Slice(close, func(i, j int) bool {
+		if close[i].d != close[j].d {
+			return close[i].d < close[j].d
 		}
-		return all[i].name < all[j].name
+		return close[i].name < close[j].name
 	})
 	var out []string
-	for _, s := range all {
+	for _, s := range close {
 		if len(out) == n {
 			break
 		}
-		if s.d > len(q)/2+6 && len(out) > 0 {
-			break
-		}
 		out = append(out, s.name)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, h := range c.Search(strings.ReplaceAll(q, "_", " "), n) {
+		// Only hits that match every word of the name.
+		if h.Score >= 20 {
+			out = append(out, h.Op.Name)
+		}
 	}
 	return out
 }

@@ -86,3 +86,28 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestSuggest(t *testing.T) {
+	cat := catalog.Default()
+	tests := []struct {
+		name string
+		want string // first suggestion; "" for none
+	}{
+		{"organisations_list", "organizations_list"},
+		{"workos_organizations_lst", "organizations_list"},
+		{"list_users", "userland_users_list_0"},
+		{"create_organization", "organizations_create"},
+		{"nope", ""},
+		{"xyzzy_frobnicate", ""},
+	}
+	for _, tt := range tests {
+		got := cat.Suggest(tt.name, 3)
+		first := ""
+		if len(got) > 0 {
+			first = got[0]
+		}
+		if first != tt.want {
+			t.Errorf("Suggest(%q) = %v, want %q first", tt.name, got, tt.want)
+		}
+	}
+}
