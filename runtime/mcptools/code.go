@@ -181,6 +181,21 @@ func (s *server) capLogs(res *runtime.Result) *runtime.Result {
 	return res
 }
 
+// writeHTTPStatus appends " (HTTP 404 code, request req_...)" for API errors.
+func writeHTTPStatus(b *strings.Builder, e *runtime.ErrorInfo) {
+	if e.Status == 0 {
+		return
+	}
+	fmt.Fprintf(b, " (HTTP %d", e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.RequestID != "" {
+		b.WriteString(", request " + e.RequestID)
+	}
+	b.WriteString(")")
+}
+
 // renderEnvelope is the compact text form of an envelope, for clients that show
 // models only the text content.
 func renderEnvelope(r *runtime.Result) string {
@@ -199,16 +214,7 @@ func renderEnvelope(r *runtime.Result) string {
 		if e.Function != "" {
 			b.WriteString(" in " + e.Function)
 		}
-		if e.Status != 0 {
-			fmt.Fprintf(&b, " (HTTP %d", e.Status)
-			if e.Code != "" {
-				b.WriteString(" " + e.Code)
-			}
-			if e.RequestID != "" {
-				b.WriteString(", request " + e.RequestID)
-			}
-			b.WriteString(")")
-		}
+		writeHTTPStatus(&b, e)
 		b.WriteString(": " + e.Message + "\n")
 		if e.Hint != "" {
 			b.WriteString("hint: " + e.Hint + "\n")

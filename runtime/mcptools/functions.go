@@ -185,16 +185,7 @@ func renderCallError(name string, res *runtime.CallResult) string {
 	e := res.Error
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s failed: %s", name, e.Kind)
-	if e.Status != 0 {
-		fmt.Fprintf(&b, " (HTTP %d", e.Status)
-		if e.Code != "" {
-			b.WriteString(" " + e.Code)
-		}
-		if e.RequestID != "" {
-			b.WriteString(", request " + e.RequestID)
-		}
-		b.WriteString(")")
-	}
+	writeHTTPStatus(&b, e)
 	b.WriteString(": " + e.Message)
 	if e.Hint != "" {
 		b.WriteString("\nhint: " + e.Hint)
