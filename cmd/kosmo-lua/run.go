@@ -202,8 +202,28 @@ func formatError(info *runtime.ErrorInfo, name string) string {
 	if len(api) > 0 {
 		b.WriteString("  " + strings.Join(api, ", ") + "\n")
 	}
-	if info.Hint != "" {
-		b.WriteString("hint: " + info.Hint + "\n")
+	if hint := cliHint(info); hint != "" {
+		b.WriteString("hint: " + hint + "\n")
 	}
 	return b.String()
+}
+
+// cliHint turns the runtime's host-neutral hints into the flags that fix the
+// problem on the command line.
+func cliHint(info *runtime.ErrorInfo) string {
+	switch info.Kind {
+	case runtime.KindDenied:
+		return "the write policy refused it: run with --write allow (an account saved with --write deny stays read-only) or adjust --allow/--deny, or use a read function; --dry-run shows what would be sent"
+	case runtime.KindTimeout:
+		return info.Hint + " (--timeout)"
+	case runtime.KindCallLimit:
+		return info.Hint + " (--max-calls)"
+	case runtime.KindMemoryLimit:
+		return info.Hint + " (--memory)"
+	}
+	// A validation message already ends with its fix; do not print it twice.
+	if info.Hint != "" && strings.HasSuffix(info.Message, info.Hint) {
+		return ""
+	}
+	return info.Hint
 }
