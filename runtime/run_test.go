@@ -376,3 +376,19 @@ func TestOptionsNeverPrintTheKey(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryExampleCallValidates runs the example call that describe, the MCP
+// docs and the LuaLS file show for each of the 212 functions, and checks that it
+// passes argument validation (writes are dry-run; reads may 404 on example ids).
+func TestEveryExampleCallValidates(t *testing.T) {
+	rt, _ := newRuntime(t, &runtime.Options{DryRun: true})
+	for _, op := range rt.Catalog().Operations() {
+		src := fmt.Sprintf(`local ok, err = pcall(function() return %s end)
+if not ok and (type(err) ~= "table" or err.kind == "validation_error") then return tostring(err) end
+return "ok"`, op.ExampleCall())
+		res := run(t, rt, src, nil)
+		if !res.OK || string(res.Result) != `"ok"` {
+			t.Errorf("%s: example %s\n  gives %s %+v", op.Name, op.ExampleCall(), res.Result, res.Error)
+		}
+	}
+}

@@ -93,6 +93,17 @@ func (op *Operation) ExampleCall() string {
 			}
 		}
 	}
+	for _, g := range op.ParamGroups {
+		if g.Optional || len(g.Alternatives) == 0 {
+			continue
+		}
+		alt := g.Alternatives[len(g.Alternatives)-1]
+		for _, name := range alt.Fields {
+			if p, ok := op.Param(name); ok && !containsString(alt.OptionalFields, name) {
+				parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+			}
+		}
+	}
 	if len(body) > 0 {
 		parts = append(parts, "body = { "+strings.Join(body, ", ")+" }")
 	}
@@ -252,13 +263,7 @@ func (b *Body) fieldExamples() map[string]any {
 			if _, seen := out[name]; seen {
 				continue
 			}
-			if ex, ok := pm["example"]; ok {
-				out[name] = ex
-			} else if c, ok := pm["const"]; ok {
-				out[name] = c
-			} else if en, ok := pm["enum"].([]any); ok && len(en) > 0 {
-				out[name] = en[0]
-			}
+			out[name] = sample(pm, name, 0)
 		}
 		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
 			parts, _ := s[key].([]any)
@@ -274,6 +279,90 @@ func (b *Body) fieldExamples() map[string]any {
 		walk(schema)
 	}
 	return out
+}
+
+// sample builds a value that satisfies a schema: its example, const or first
+// enum value, else an object of its required properties, an array of its
+// minimum length, or a placeholder of its type and format.
+func sample(s map[string]any, name string, depth int) any {
+	if ex, ok := s["example"]; ok && ex != nil {
+		return ex
+	}
+	if c, ok := s["const"]; ok {
+		return c
+	}
+	if en, ok := s["enum"].([]any); ok && len(en) > 0 {
+		return en[0]
+	}
+	if depth > 6 {
+		return nil
+	}
+	for _, key := range []string{"oneOf", "anyOf"} {
+		if alts, ok := s[key].([]any); ok && len(alts) > 0 {
+			if m, ok := alts[0].(map[string]any); ok {
+				return sample(m, name, depth+1)
+			}
+		}
+	}
+	typ := ""
+	switch t := s["type"].(type) {
+	case string:
+		typ = t
+	case []any:
+		for _, x := range t {
+			if x != "null" {
+				typ, _ = x.(string)
+				break
+			}
+		}
+	}
+	if typ == "" && (s["properties"] != nil || s["allOf"] != nil) {
+		typ = "object"
+	}
+	switch typ {
+	case "object":
+		out := map[string]any{}
+		var fill func(m map[string]any)
+		fill = func(m map[string]any) {
+			props, _ := m["properties"].(map[string]any)
+			req, _ := m["required"].([]any)
+			for _, r := range req {
+				k, _ := r.(string)
+				if pm, ok := props[k].(map[string]any); ok {
+					out[k] = sample(pm, k, depth+1)
+				}
+			}
+			parts, _ := m["allOf"].([]any)
+			for _, part := range parts {
+				if pm, ok := part.(map[string]any); ok {
+					fill(pm)
+				}
+			}
+		}
+		fill(s)
+		return out
+	case "array":
+		n := 0
+		if v, ok := s["minItems"].(float64); ok {
+			n = int(v)
+		}
+		items, _ := s["items"].(map[string]any)
+		out := []any{}
+		for i := 0; i < n; i++ {
+			out = append(out, sample(items, name, depth+1))
+		}
+		return out
+	case "string":
+		switch s["format"] {
+		case "date-time":
+			return "2026-01-15T12:00:00.000Z"
+		case "email":
+			return "user@example.com"
+		case "uri", "url":
+			return "https://example.com"
+		}
+	}
+	return placeholder(typ, name)
 }
 
 func exampleOf(schema json.RawMessage, typ, name string) any {
