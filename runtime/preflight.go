@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -47,8 +48,17 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 	}
 	lines := strings.Split(src, "\n")
 	var found *ErrorInfo
+	// accountLike holds X of app.integrations.workos.X.fn where fn is a real
+	// function: KosmoKrator's per-account path.
+	accountLike := map[string]bool{}
 	check := func(fn string, line int) {
 		if found != nil || fn == "" || moduleHelpers[fn] {
+			return
+		}
+		if accountLike[fn] {
+			found = &ErrorInfo{Kind: KindUnknownFunction, Line: line, Column: column(lines, line, fn), Function: fn,
+				Message: fmt.Sprintf("workos: %q is not a function; it looks like a KosmoKrator account name (app.integrations.workos.%s.<fn>)", fn, fn),
+				Hint:    "kosmo-lua runs each script with one account: choose it with --account " + fn + " (or the host's APIKey) and call workos.<fn> or app.integrations.workos.<fn>; nothing was called"}
 			return
 		}
 		if _, err := cat.Lookup(fn); err != nil {
@@ -60,6 +70,17 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 	walk(reflect.ValueOf(chunk), func(n any) {
 		switch e := n.(type) {
 		case *ast.AttrGetExpr:
+			if inner, ok := e.Object.(*ast.AttrGetExpr); ok {
+				if account, ok := workosMember(inner); ok && account != "default" {
+					if key, ok := e.Key.(*ast.StringExpr); ok {
+						if _, err := cat.Lookup(account); err != nil {
+							if _, err := cat.Lookup(key.Value); err == nil {
+								accountLike[account] = true
+							}
+						}
+					}
+				}
+			}
 			if fn, ok := workosMember(e); ok {
 				check(fn, e.Line())
 			}
@@ -137,13 +158,27 @@ func walk(v reflect.Value, visit func(any)) {
 	}
 }
 
-// column finds the 1-based column of name on a 1-based line, or 0.
+// column finds the 1-based column of name on a 1-based line, or 0: the first
+// occurrence that stands as a whole identifier (so "work" is not found inside
+// "workos").
 func column(lines []string, line int, name string) int {
-	if line < 1 || line > len(lines) {
+	if line < 1 || line > len(lines) || name == "" {
 		return 0
 	}
-	if i := strings.Index(lines[line-1], name); i >= 0 {
-		return i + 1
+	text := lines[line-1]
+	isIdent := func(c byte) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	for from := 0; from < len(text); {
+		i := strings.Index(text[from:], name)
+		if i < 0 {
+			break
+		}
+		start, end := from+i, from+i+len(name)
+		if (start == 0 || !isIdent(text[start-1])) && (end == len(text) || !isIdent(text[end])) {
+			return start + 1
+		}
+		from = start + 1
 	}
 	return 0
 }

@@ -27,6 +27,7 @@ func TestPreflight(t *testing.T) {
 		{"typo", "local x = 1\nlocal orgs = workos.organisations_list{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 2, Column: 21, Function: "organisations_list"}},
 		{"typo via kosmokrator path", "return app.integrations.workos.workos_organisations_list({})", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 32, Function: "workos_organisations_list"}},
 		{"typo in paginate", "\n\nfor u in workos.paginate('userland_users_lst', {}) do end", &ErrorInfo{Kind: KindUnknownFunction, Line: 3, Column: 27, Function: "userland_users_lst"}},
+		{"kosmokrator account path", "return app.integrations.workos.work.organizations_list{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 32, Function: "work"}},
 		{"ambiguous alias", "return workos.list_groups{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 15, Function: "list_groups"}},
 		{"syntax", "local x = \nreturn (", &ErrorInfo{Kind: KindSyntax, Line: 2}},
 	}
@@ -57,6 +58,10 @@ func TestPreflight(t *testing.T) {
 	_, got := preflight(cat, "script", "return workos.organisations_list{}")
 	if !strings.Contains(got.Message, "did you mean organizations_list") {
 		t.Errorf("message %q lacks the closest match", got.Message)
+	}
+	_, got = preflight(cat, "script", "return app.integrations.workos.work.organizations_list{}")
+	if !strings.Contains(got.Message, "account name") || !strings.Contains(got.Hint, "--account work") {
+		t.Errorf("account path: %+v", got)
 	}
 	_, got = preflight(cat, "script", "return workos.list_groups{}")
 	if !strings.Contains(got.Message, "ambiguous") {
