@@ -17,13 +17,14 @@ import (
 
 func authHandlers() map[string]handler {
 	return map[string]handler{
-		"userland_sessions_authenticate_0": (*call).authenticate,
-		"userland_sessions_logout":         (*call).sessionLogout,
-		"userland_sso_authorize":           (*call).redirectWithCode,
-		"sso_authorize":                    (*call).redirectWithCode,
-		"sso_logout":                       func(c *call) any { return c.redirectTo(c.q.Get("return_to"), nil) },
-		"sso_token":                        (*call).ssoToken,
-		"sso_get_profile":                  (*call).ssoProfile,
+		"userland_sessions_authenticate_0":  (*call).authenticate,
+		"userland_sessions_logout":          (*call).sessionLogout,
+		"userland_sso_authorize":            (*call).redirectWithCode,
+		"sso_authorize":                     (*call).redirectWithCode,
+		"sso_logout":                        func(c *call) any { return c.redirectTo(c.q.Get("return_to"), nil) },
+		"sso_token":                         (*call).ssoToken,
+		"userland_sso_device_authorization": (*call).deviceAuthorization,
+		"sso_get_profile":                   (*call).ssoProfile,
 
 		"authentication_factors_create":                 (*call).factorEnroll,
 		"userland_user_authentication_factors_create_0": (*call).userFactorEnroll,
@@ -149,39 +150,17 @@ func (c *call) authenticate() any {
 		u["email_verified"] = true
 		c.st.del("email_verifications", str(v["id"]))
 		method = "Password"
+	case grantMFATOTP:
+		return c.mfaTOTPGrant()
+	case grantOrgSelection:
+		return c.orgSelectionGrant()
+	case grantDeviceCode:
+		return c.deviceCodeGrant()
 	default:
-		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use authorization_code, password, refresh_token, urn:workos:oauth:grant-type:magic-auth:code or urn:workos:oauth:grant-type:email-verification:code.", c.s("grant_type")))
+		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use authorization_code, password, refresh_token, %s, %s, %s, %s or %s.", c.s("grant_type"),
+			"urn:workos:oauth:grant-type:magic-auth:code", "urn:workos:oauth:grant-type:email-verification:code", grantMFATOTP, grantOrgSelection, grantDeviceCode))
 	}
-	if tok := c.s("invitation_token"); tok != "" {
-		if i := c.st.find("invitations", where("token", tok, "state", "pending")); i != nil {
-			if _, err := c.acceptInvitation(i); err != nil {
-				return err
-			}
-			if org == "" {
-				org = str(i["organization_id"])
-			}
-		}
-	}
-	if org == "" {
-		if m := c.st.find("organization_memberships", where("user_id", str(u["id"]), "status", "active")); m != nil {
-			org = str(m["organization_id"])
-		}
-	} else if c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) == nil {
-		return oauthError(http.StatusBadRequest, "invalid_organization_id", fmt.Sprintf("User '%s' is not a member of organization '%s'.", u["id"], org))
-	}
-	u["last_sign_in_at"] = ts(c.now)
-	s := c.newObj("session", "session_")
-	s["user_id"], s["organization_id"], s["status"] = u["id"], nil, "active"
-	if org != "" {
-		s["organization_id"] = org
-	}
-	s["auth_method"] = map[string]string{"Password": "password", "MagicAuth": "magic_code", "SSO": "sso"}[method]
-	s["ip_address"], s["user_agent"] = c.s("ip_address"), c.s("user_agent")
-	s["expires_at"], s["ended_at"], s["impersonator"] = ts(c.now.Add(30*24*time.Hour)), nil, nil
-	s["_method"] = method
-	c.st.put("sessions", s)
-	c.emit("session.created", s, org)
-	return c.issueTokens(u, s, org, method)
+	return c.finishAuth(u, method, org, c.s("grant_type") == "password")
 }
 
 // issueTokens rotates the session's refresh token and returns the authenticate response.
@@ -423,17 +402,10 @@ func (c *call) challengeVerify() any {
 		return notFound("Authentication Challenge", c.p("id"))
 	}
 	f := c.st.get("authentication_factors", str(ch["authentication_factor_id"]))
-	valid := false
-	code := c.s("code")
-	if f != nil && f["type"] == "totp" {
-		secret := str(f["totp"].(map[string]any)["secret"])
-		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
-			if code != "" && totpCode(secret, c.now.Add(d)) == code {
-				valid = true
-			}
-		}
-	} else if code != "" && code == str(ch["code"]) {
-		valid = true
+	valid := c.codeMatches(f, ch, c.s("code"))
+	if valid && f != nil {
+		f["_verified"] = true // a verified factor makes password sign-in ask for MFA
+		c.st.dirty = true
 	}
 	c.status = http.StatusCreated
 	ev := "authentication.mfa_failed"
@@ -446,6 +418,24 @@ func (c *call) challengeVerify() any {
 	}
 	c.emit(ev, Object{"type": "mfa", "status": strings.TrimPrefix(ev, "authentication.mfa_"), "user_id": userID, "ip_address": nil, "user_agent": nil}, "")
 	return map[string]any{"challenge": public(ch), "valid": valid}
+}
+
+// codeMatches checks a challenge's code: a TOTP factor's current code (±30 s) or
+// an SMS challenge's code.
+func (c *call) codeMatches(f, ch Object, code string) bool {
+	if code == "" {
+		return false
+	}
+	if f != nil && f["type"] == "totp" {
+		secret := str(f["totp"].(map[string]any)["secret"])
+		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+			if totpCode(secret, c.now.Add(d)) == code {
+				return true
+			}
+		}
+		return false
+	}
+	return code == str(ch["code"])
 }
 
 // Radar: deterministic verdicts. Emails or IPs on the block list (or an email with

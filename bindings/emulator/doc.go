@@ -18,7 +18,7 @@
 //     ([DefaultAPIKey] by default); otherwise 401 {"message", "code": "unauthorized"}.
 //     The seven public operations need no key; sso_get_profile takes an SSO access
 //     token issued by sso_token.
-//   - Every operation in the catalog answers. 178 are modelled statefully (see
+//   - Every operation in the catalog answers. 179 are modelled statefully (see
 //     README.md); the rest answer with a response synthesised from the spec's
 //     response schema (its examples, consts and enums), echoing path parameters and
 //     body fields. Every success body is projected onto the operation's response
@@ -29,7 +29,8 @@
 //     default desc, list_metadata.after null on the last page), the list filters,
 //     WorkOS's error bodies (404 with a code and the missing id, 422 with
 //     errors[{field, code}], 409 conflicts, OAuth {error, error_description} on
-//     authenticate and sso_token), and X-Request-ID on every response.
+//     authenticate and sso_token, {code, message} for authenticate's next steps),
+//     and X-Request-ID on every response.
 //   - Idempotency-Key on POST: the same key on the same route replays the first
 //     response and creates nothing; the same key with a different body is a 400.
 //   - Events: every stateful mutation records an event. Types WorkOS documents are
@@ -42,6 +43,18 @@
 //     rateLimit, headers} or {method, path, fault} with fault reset, reset_after,
 //     truncate or malformed ([Hook]); GET /_emulate/hooks; DELETE
 //     /_emulate/hooks/{id}; DELETE /_emulate/hooks. Hooks can be seeded too.
+//     POST /_emulate/device {user_code, email, organization_id, deny} approves or
+//     denies a device code ([Emulator.ApproveDevice]).
+//   - Authenticate follows WorkOS's multi-step flows: a password sign-in of a user
+//     with a verified TOTP factor answers 403 mfa_challenge (pending token,
+//     authentication_factors, user), completed by the mfa-totp grant; a user with
+//     more than one active membership and no organization chosen gets 403
+//     organization_selection_required (pending token, organizations [{id, name}],
+//     user), completed by the organization-selection grant. Device authorization
+//     stores a code whose device_code grant answers authorization_pending (slow_down
+//     within the 5 s interval, expired_token after 300 s, access_denied when denied)
+//     until approved by [Emulator.ApproveDevice], POST /_emulate/device or
+//     [Options.DeviceAutoApprove]. README.md has the details.
 //   - Seed ([Seed], [DefaultSeed], [LoadSeed]) from JSON or YAML, and an optional
 //     state file ([Options.StateFile]) so a stopped emulator resumes.
 //

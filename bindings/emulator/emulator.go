@@ -47,6 +47,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Catalog is the operation catalog to serve. Nil: catalog.Default().
 	Catalog *catalog.Catalog
+	// DeviceAutoApprove, when positive, approves every device authorization that long
+	// after it was issued (by Clock), signing in the first user in the store. Zero: a
+	// device code stays pending until [Emulator.ApproveDevice] or POST /_emulate/device.
+	DeviceAutoApprove time.Duration
 }
 
 // Emulator is a local, stateful WorkOS API. It implements http.Handler and is safe

@@ -277,6 +277,8 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusCreated, e.faults.addHook(&h))
+	case p == "/_emulate/device" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
+		e.serveDevice(w, r)
 	case p == "/_emulate/hooks" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.faults.listHooks())
 	case strings.HasPrefix(p, "/_emulate/hooks/") && r.Method == http.MethodDelete:
@@ -290,7 +292,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		e.faults.resetHooks()
 		w.WriteHeader(http.StatusNoContent)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]any{"message": "emulator: unknown control endpoint " + r.Method + " " + p + "; use POST /_emulate/reset or /_emulate/hooks", "code": "not_found"})
+		writeJSON(w, http.StatusNotFound, map[string]any{"message": "emulator: unknown control endpoint " + r.Method + " " + p + "; use POST /_emulate/reset, /_emulate/hooks or /_emulate/device", "code": "not_found"})
 	}
 }
 
