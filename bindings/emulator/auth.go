@@ -160,7 +160,7 @@ func (c *call) authenticate() any {
 		return oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("The emulator does not support grant_type '%s'; use authorization_code, password, refresh_token, %s, %s, %s, %s or %s.", c.s("grant_type"),
 			"urn:workos:oauth:grant-type:magic-auth:code", "urn:workos:oauth:grant-type:email-verification:code", grantMFATOTP, grantOrgSelection, grantDeviceCode))
 	}
-	return c.finishAuth(u, method, org, c.s("grant_type") == "password")
+	return c.finishAuth(u, method, org, c.s("invitation_token"), c.s("grant_type") == "password")
 }
 
 // issueTokens rotates the session's refresh token and returns the authenticate response.

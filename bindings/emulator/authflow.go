@@ -27,21 +27,11 @@ const (
 	deviceInterval  = 5
 )
 
-// finishAuth runs the steps after a grant has identified the user: the invitation,
-// MFA (when mfa is set and the user has a verified TOTP factor), organization
-// selection (more than one active membership and no organization chosen), then the
-// session and its tokens.
-func (c *call) finishAuth(u Object, method, org string, mfa bool) any {
-	if tok := c.s("invitation_token"); tok != "" {
-		if i := c.st.find("invitations", where("token", tok, "state", "pending")); i != nil {
-			if _, err := c.acceptInvitation(i); err != nil {
-				return err
-			}
-			if org == "" {
-				org = str(i["organization_id"])
-			}
-		}
-	}
+// finishAuth runs the steps after a grant has identified the user: MFA (when mfa
+// is set and the user has a verified TOTP factor), the invitation (invTok, accepted
+// only once MFA is passed), organization selection (more than one active membership
+// and no organization chosen), then the session and its tokens.
+func (c *call) finishAuth(u Object, method, org, invTok string, mfa bool) any {
 	uid := str(u["id"])
 	if mfa {
 		var factors []any
@@ -52,8 +42,19 @@ func (c *call) finishAuth(u Object, method, org string, mfa bool) any {
 		}
 		if len(factors) > 0 {
 			e := c.pending(http.StatusForbidden, "mfa_challenge", "The user must complete an MFA challenge to finish authenticating.", u, method, org)
+			c.st.Singletons["pending_auth_"+str(e.body["pending_authentication_token"])]["invitation_token"] = invTok
 			e.body["authentication_factors"] = factors
 			return e
+		}
+	}
+	if invTok != "" {
+		if i := c.st.find("invitations", where("token", invTok, "state", "pending")); i != nil {
+			if _, err := c.acceptInvitation(i); err != nil {
+				return err
+			}
+			if org == "" {
+				org = str(i["organization_id"])
+			}
 		}
 	}
 	if org == "" {
@@ -166,7 +167,7 @@ func (c *call) mfaTOTPGrant() any {
 	ch["_used"], f["_verified"] = true, true
 	delete(c.st.Singletons, "pending_auth_"+c.s("pending_authentication_token"))
 	c.emit("authentication.mfa_succeeded", Object{"type": "mfa", "status": "succeeded", "user_id": u["id"], "ip_address": c.s("ip_address"), "user_agent": c.s("user_agent")}, "")
-	return c.finishAuth(u, str(p["method"]), str(p["organization_id"]), false)
+	return c.finishAuth(u, str(p["method"]), str(p["organization_id"]), str(p["invitation_token"]), false)
 }
 
 // orgSelectionGrant completes an organization_selection_required with one of the
@@ -182,7 +183,7 @@ func (c *call) orgSelectionGrant() any {
 	}
 	delete(c.st.Singletons, "pending_auth_"+c.s("pending_authentication_token"))
 	c.st.dirty = true
-	return c.finishAuth(u, str(p["method"]), org, false)
+	return c.finishAuth(u, str(p["method"]), org, "", false)
 }
 
 // Device authorization (RFC 8628).
@@ -254,7 +255,7 @@ func (c *call) deviceCodeGrant() any {
 		return oauthError(http.StatusBadRequest, "invalid_grant", "The emulator has no user to sign in; seed one or approve the device with an email.")
 	}
 	c.st.del("device_authorizations", str(d["id"]))
-	return c.finishAuth(u, "Password", str(d["_organization_id"]), false)
+	return c.finishAuth(u, "Password", str(d["_organization_id"]), "", false)
 }
 
 // DeviceApproval approves or denies a pending device authorization, standing in for

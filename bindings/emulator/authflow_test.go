@@ -299,6 +299,22 @@ func TestMFAChallenge(t *testing.T) {
 	if code != 200 || m["organization_id"] != globexID || m["authentication_method"] != "Password" {
 		t.Errorf("selection after mfa: %d %v", code, m)
 	}
+	// An invitation is accepted only once MFA is passed, and chooses the organization.
+	code, out, _ = do(t, e, "POST", "/user_management/invitations", `{"email":"bob@acme.com","organization_id":"`+initechID+`"}`)
+	if code != 201 {
+		t.Fatalf("invitation: %d %s", code, out)
+	}
+	inv := decode(t, out)
+	b := password("bob@acme.com")
+	b["invitation_token"] = inv["token"]
+	code, m = authn(t, e, b)
+	if code != 403 || m["code"] != "mfa_challenge" || one(t, e, "invitations", where("id", str(inv["id"])))["state"] != "pending" {
+		t.Fatalf("password with an invitation: %d %v", code, m)
+	}
+	code, m = mfa(str(m["pending_authentication_token"]), challenge(), TOTPCode(secret, clk.Now()))
+	if code != 200 || m["organization_id"] != initechID || one(t, e, "invitations", where("id", str(inv["id"])))["state"] != "accepted" {
+		t.Errorf("mfa with an invitation: %d %v", code, m)
+	}
 	if n := len(objs(e, "events", where("event", "authentication.mfa_succeeded"))); n < 2 {
 		t.Errorf("%d authentication.mfa_succeeded events", n)
 	}
