@@ -239,27 +239,10 @@ func encodeResults(L *lua.LState, base, maxBytes int) (json.RawMessage, *ErrorIn
 	}
 	var se *luajson.SizeError
 	if errors.As(err, &se) {
-		full, ferr := luajson.Encode(v, nil)
-		gv, gerr := luajson.ToGo(v)
-		if ferr == nil && gerr == nil {
-			return summarize(toPlain(gv), len(full), maxBytes), nil
-		}
+		return summarize(v, maxBytes), nil
 	}
 	return nil, &ErrorInfo{Kind: KindRuntime, Message: "the script's return value cannot be encoded as JSON: " + err.Error(),
 		Hint: "return tables, strings, numbers, booleans or nil (not functions, coroutines or cyclic tables)"}
-}
-
-// toPlain converts luajson's Go values to the ones encoding/json produces.
-func toPlain(v any) any {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return v
-	}
-	var out any
-	if json.Unmarshal(data, &out) != nil {
-		return v
-	}
-	return out
 }
 
 var lineRE = regexp.MustCompile(`(?:^|\s|\]:)?([A-Za-z0-9_./<>-]+):(\d+):`)

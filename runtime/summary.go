@@ -4,71 +4,101 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+)
+
+// Bounds of a result summary, so that describing a huge result costs little and
+// the summary itself stays far below the output cap.
+const (
+	summaryMaxKeys  = 100 // keys listed; key_count gives the total
+	summaryMaxItems = 3   // leading items shown
+	summaryScan     = 100 // items scanned to infer their keys
 )
 
 // summarize replaces a result too large for the output cap with a valid-JSON
-// description of it: its type, length, first items and inferred keys, so a model
-// can refine its script instead of receiving JSON cut in the middle.
-func summarize(v any, size, limit int) json.RawMessage {
+// description of it — its type, length, first items and inferred keys — so a
+// model can refine its script instead of receiving JSON cut in the middle. It
+// walks the Lua value with fixed budgets and never encodes it whole.
+func summarize(v lua.LValue, limit int) json.RawMessage {
 	s := map[string]any{
 		"truncated": true,
-		"reason":    fmt.Sprintf("the result is %d bytes, over the %d-byte output limit", size, limit),
+		"reason":    fmt.Sprintf("the result is over the %d-byte output limit", limit),
 		"hint":      "return only the fields you need, filter in the script, or page with fewer items",
 	}
-	items := []any(nil)
+	var items *lua.LTable
 	switch t := v.(type) {
-	case []any:
-		s["type"] = "array"
-		s["length"] = len(t)
-		items = t
-		s["item_keys"] = inferKeys(t)
-	case map[string]any:
-		s["type"] = "object"
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
+	case *lua.LTable:
+		if n := t.Len(); n > 0 || luajson.IsArray(t) {
+			s["type"] = "array"
+			s["length"] = n
+			items = t
+		} else {
+			s["type"] = "object"
+			keys, count := tableKeys(t, summaryMaxKeys)
+			s["keys"], s["key_count"] = keys, count
+			// A WorkOS list: describe its data array.
+			if data, ok := t.RawGetString("data").(*lua.LTable); ok {
+				s["data_length"] = data.Len()
+				items = data
+			}
 		}
-		sort.Strings(keys)
-		s["keys"] = keys
-		// A WorkOS list: describe its data array.
-		if data, ok := t["data"].([]any); ok {
-			s["data_length"] = len(data)
-			s["item_keys"] = inferKeys(data)
-			items = data
-		}
-	case string:
+	case lua.LString:
 		s["type"] = "string"
 		s["length"] = len(t)
-		s["prefix"] = truncateString(t, 200)
+		s["prefix"] = truncateString(string(t), 200)
 	default:
-		s["type"] = fmt.Sprintf("%T", v)
+		s["type"] = v.Type().String()
 	}
-	// Include as many leading items as fit in a quarter of the cap.
-	for n := min(len(items), 3); n >= 0; n-- {
-		if n > 0 {
-			s["first_items"] = items[:n]
-		} else {
-			delete(s, "first_items")
+	if items != nil {
+		s["item_keys"] = itemKeys(items)
+		var first []json.RawMessage
+		for i := 1; i <= items.Len() && len(first) < summaryMaxItems; i++ {
+			if data, err := luajson.Encode(items.RawGetInt(i), &luajson.EncodeOptions{MaxBytes: limit / 8}); err == nil {
+				first = append(first, data)
+			}
 		}
-		out, err := json.Marshal(s)
-		if err == nil && (len(out) <= limit/4 || n == 0) {
+		if len(first) > 0 {
+			s["first_items"] = first
+		}
+	}
+	// Keep the summary well under the cap: drop the bulkiest parts if needed.
+	for _, drop := range []string{"", "first_items", "item_keys", "keys", "prefix"} {
+		delete(s, drop)
+		if out, err := json.Marshal(s); err == nil && len(out) <= limit/2 {
 			return out
 		}
 	}
-	out, _ := json.Marshal(s)
+	out, _ := json.Marshal(map[string]any{"truncated": true, "type": s["type"], "reason": s["reason"]})
 	return out
 }
 
-// inferKeys returns the union of the keys of the object items, sorted.
-func inferKeys(items []any) []string {
-	seen := map[string]bool{}
-	for i, it := range items {
-		if i >= 100 {
-			break
+// tableKeys returns up to max string keys of t, sorted, and the number of keys.
+func tableKeys(t *lua.LTable, max int) ([]string, int) {
+	var keys []string
+	count := 0
+	for k, _ := t.Next(lua.LNil); k != lua.LNil; k, _ = t.Next(k) {
+		count++
+		if len(keys) < max {
+			keys = append(keys, lua.LVAsString(k))
 		}
-		if m, ok := it.(map[string]any); ok {
-			for k := range m {
-				seen[k] = true
+	}
+	sort.Strings(keys)
+	return keys, count
+}
+
+// itemKeys returns the union of the keys of the first object items, sorted and bounded.
+func itemKeys(items *lua.LTable) []string {
+	seen := map[string]bool{}
+	for i := 1; i <= items.Len() && i <= summaryScan; i++ {
+		if it, ok := items.RawGetInt(i).(*lua.LTable); ok {
+			keys, _ := tableKeys(it, summaryMaxKeys)
+			for _, k := range keys {
+				if len(seen) < summaryMaxKeys {
+					seen[k] = true
+				}
 			}
 		}
 	}
