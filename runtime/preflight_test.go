@@ -67,3 +67,20 @@ func TestPreflight(t *testing.T) {
 		t.Errorf("message %q does not explain the ambiguity", got.Message)
 	}
 }
+
+func TestLineOf(t *testing.T) {
+	tests := []struct {
+		msg  string
+		want int
+	}{
+		{"script:12: attempt to index a nil value", 12},
+		{"could not reach host:8080: refused", 0},
+		{"stack traceback:\n\t[G]: in function 'error'\n\tscript:3: in main chunk\n\t[G]: ?", 3},
+		{"<string>:4: other chunk", 0},
+	}
+	for _, tt := range tests {
+		if got := lineOf(tt.msg, "script"); got != tt.want {
+			t.Errorf("lineOf(%q) = %d, want %d", tt.msg, got, tt.want)
+		}
+	}
+}

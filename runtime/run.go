@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -245,23 +244,23 @@ func encodeResults(L *lua.LState, base, maxBytes int) (json.RawMessage, *ErrorIn
 		Hint: "return tables, strings, numbers, booleans or nil (not functions, coroutines or cyclic tables)"}
 }
 
-var lineRE = regexp.MustCompile(`(?:^|\s|\]:)?([A-Za-z0-9_./<>-]+):(\d+):`)
-
-// lineOf extracts the script line from a gopher-lua error message
-// ("script:12: attempt to ...").
+// lineOf extracts the script line from a gopher-lua error message: the
+// "script:12: " position gopher-lua puts at the start, or a "\tscript:12:" line
+// of a stack traceback. Numbers elsewhere in a message ("host:8080:") are not
+// positions.
 func lineOf(msg, name string) int {
 	prefix := name + ":"
-	if i := strings.Index(msg, prefix); i >= 0 {
-		rest := msg[i+len(prefix):]
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimLeft(line, " \t")
+		rest, ok := strings.CutPrefix(line, prefix)
+		if !ok {
+			continue
+		}
 		if j := strings.IndexByte(rest, ':'); j > 0 {
-			if n, err := strconv.Atoi(rest[:j]); err == nil {
+			if n, err := strconv.Atoi(rest[:j]); err == nil && n > 0 {
 				return n
 			}
 		}
-	}
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[2])
-		return n
 	}
 	return 0
 }

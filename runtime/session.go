@@ -77,6 +77,10 @@ func (s *Session) Run(ctx context.Context, in Script) (*Result, error) {
 	}
 	start := time.Now()
 	res := newResult()
+	if ctx.Err() != nil {
+		// Canceled before it started: run nothing, keep the state.
+		return s.rt.finish(res, start, nil, &ErrorInfo{Kind: KindCanceled, Message: "the input was canceled before it started"}), nil
+	}
 	name, proto, info := s.rt.compile(in)
 	if info != nil {
 		return s.rt.finish(res, start, nil, info), nil
@@ -90,15 +94,27 @@ func (s *Session) Run(ctx context.Context, in Script) (*Result, error) {
 	// The state outlives this input, so its deadline and cancellation are
 	// enforced by aborting the sandbox, which ends the state.
 	sb := s.sb
+	timedOut := make(chan struct{})
 	timer := time.AfterFunc(limits.Timeout, func() {
+		defer close(timedOut)
 		sb.Abort(&sandbox.LimitError{Kind: sandbox.KindTimeout, Message: fmt.Sprintf("the input ran past its time limit of %v; do less per input", limits.Timeout)})
 	})
-	defer timer.Stop()
+	canceled := make(chan struct{})
 	stopWatch := context.AfterFunc(ctx, func() {
+		defer close(canceled)
 		sb.Abort(&sandbox.LimitError{Kind: KindCanceled, Message: "the input was canceled by its caller"})
 	})
-	defer stopWatch()
-	return s.rt.execute(ctx, st, name, proto, in.Args, res, start, len(sb.Logs())), nil
+	res = s.rt.execute(ctx, st, name, proto, in.Args, res, start, len(sb.Logs()))
+	// A deadline or cancellation that fired as the input finished has aborted
+	// (or is aborting) this state: wait for it, so it cannot land on the next
+	// input; the next Run then starts afresh and Restarted says so.
+	if !timer.Stop() {
+		<-timedOut
+	}
+	if !stopWatch() {
+		<-canceled
+	}
+	return res, nil
 }
 
 // Restarted reports whether the last Run started a fresh state because a limit

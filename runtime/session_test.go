@@ -80,3 +80,24 @@ func TestOnCallReportsProgress(t *testing.T) {
 		t.Fatalf("OnCall saw %v (%+v)", seen, res.Error)
 	}
 }
+
+// TestSessionCanceledInputDoesNotHitTheNext: an input whose context is already
+// canceled runs nothing and keeps the state; the next input runs normally.
+func TestSessionCanceledInputDoesNotHitTheNext(t *testing.T) {
+	rt, _ := newRuntime(t, nil)
+	s, _ := rt.NewSession()
+	defer s.Close()
+	s.Run(context.Background(), runtime.Script{Source: `kept = 1`})
+	for i := 0; i < 50; i++ {
+		cctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		res, _ := s.Run(cctx, runtime.Script{Source: `return kept`})
+		if res.Error == nil || res.Error.Kind != runtime.KindCanceled {
+			t.Fatalf("canceled input %d: %+v", i, res)
+		}
+		res, _ = s.Run(context.Background(), runtime.Script{Source: `return kept`})
+		if !res.OK || string(res.Result) != "1" || s.Restarted() {
+			t.Fatalf("input after a canceled one (%d): %+v restarted=%v", i, res.Error, s.Restarted())
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -167,10 +166,6 @@ func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope b
 	return &ExitError{Code: code}
 }
 
-// locationPrefix matches the "chunk:line: " gopher-lua puts before messages;
-// formatError prints the location itself.
-var locationPrefix = regexp.MustCompile(`^[\w.<>\[\]" -]+:\d+: `)
-
 // formatError renders an error envelope for people: kind and location, the
 // message, API details and the hint, each on its own line.
 func formatError(info *runtime.ErrorInfo, name string) string {
@@ -188,7 +183,13 @@ func formatError(info *runtime.ErrorInfo, name string) string {
 	if info.Function != "" {
 		fmt.Fprintf(&b, " in workos.%s", info.Function)
 	}
-	b.WriteString(": " + locationPrefix.ReplaceAllString(info.Message, "") + "\n")
+	// gopher-lua starts messages with "chunk:line: "; the location is printed
+	// above, so drop it — but only that exact prefix ("host:8080:" stays).
+	msg := info.Message
+	if info.Line > 0 {
+		msg = strings.TrimPrefix(msg, fmt.Sprintf("%s:%d: ", name, info.Line))
+	}
+	b.WriteString(": " + msg + "\n")
 	var api []string
 	if info.Status != 0 {
 		api = append(api, fmt.Sprintf("status %d", info.Status))
