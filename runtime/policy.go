@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
@@ -24,10 +25,10 @@ func (e *PolicyError) Kind() string { return KindDenied }
 
 // policyError says whether op may be called under the runtime's policy.
 func (r *Runtime) policyError(op *catalog.Operation) error {
-	if matchAny(r.opts.Deny, op) {
+	if r.deny.matches(op) {
 		return &PolicyError{Function: op.Name, Access: op.Access, Reason: "is on the deny list; the host must remove it from Deny to allow it"}
 	}
-	if len(r.opts.Allow) > 0 && !matchAny(r.opts.Allow, op) {
+	if len(r.allow) > 0 && !r.allow.matches(op) {
 		return &PolicyError{Function: op.Name, Access: op.Access, Reason: "is not on the allow list; the host must add it to Allow"}
 	}
 	if r.opts.WritePolicy == WriteDeny && op.Access != catalog.Read {
@@ -36,11 +37,48 @@ func (r *Runtime) policyError(op *catalog.Operation) error {
 	return nil
 }
 
-// matchAny reports whether a pattern matches the operation's canonical or seed name.
-func matchAny(patterns []string, op *catalog.Operation) bool {
+// nameList is a checked Allow or Deny list: exact names resolved to canonical
+// ones (so seed names and title aliases work), and valid globs.
+type nameList []nameMatcher
+
+type nameMatcher struct {
+	name string // canonical name, for an exact entry
+	glob string // pattern, for a glob entry
+}
+
+// compileNames checks an Allow or Deny list: a glob must be well-formed and an
+// exact name must resolve, so a typo cannot silently protect nothing.
+func compileNames(cat *catalog.Catalog, field string, patterns []string) (nameList, error) {
+	var out nameList
 	for _, p := range patterns {
-		for _, n := range []string{op.Name, op.SeedName} {
-			if ok, _ := path.Match(p, n); ok {
+		if strings.ContainsAny(p, "*?[\\") {
+			if _, err := path.Match(p, ""); err != nil {
+				return nil, fmt.Errorf("runtime: %s pattern %q: %v; use * and ? globs such as \"organizations_*\"", field, p, err)
+			}
+			out = append(out, nameMatcher{glob: p})
+			continue
+		}
+		op, err := cat.Lookup(p)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: %s entry %q: %w", field, p, err)
+		}
+		out = append(out, nameMatcher{name: op.Name})
+	}
+	return out, nil
+}
+
+// matches reports whether an entry names op: an exact entry by its canonical
+// name, a glob by the canonical, seed or title name.
+func (l nameList) matches(op *catalog.Operation) bool {
+	for _, m := range l {
+		if m.name != "" {
+			if m.name == op.Name {
+				return true
+			}
+			continue
+		}
+		for _, n := range []string{op.Name, op.SeedName, op.TitleAlias} {
+			if ok, _ := path.Match(m.glob, n); ok && n != "" {
 				return true
 			}
 		}

@@ -353,8 +353,23 @@ func TestConcurrentRuns(t *testing.T) {
 	}
 }
 
+func TestDenyListNamesAndGlobs(t *testing.T) {
+	// A title alias or seed name in Deny refuses the function under every name.
+	rt, _ := newRuntime(t, &runtime.Options{Deny: []string{"validate_api_key", "workos_organizations_create"}})
+	for _, src := range []string{
+		`return workos.validate_api_key{value = "sk_x"}`,
+		`return workos.api_keys_validate_api_key{value = "sk_x"}`,
+		`return workos.organizations_create{name = "x"}`,
+	} {
+		if res := run(t, rt, src, nil); res.Outcome != runtime.OutcomeDenied {
+			t.Errorf("%s: outcome %s, want denied", src, res.Outcome)
+		}
+	}
+}
+
 func TestNewRejectsBadOptions(t *testing.T) {
-	for _, o := range []runtime.Options{{WritePolicy: "maybe"}, {Timeout: -1}, {MaxCalls: -5}} {
+	for _, o := range []runtime.Options{{WritePolicy: "maybe"}, {Timeout: -1}, {MaxCalls: -5},
+		{Deny: []string{"organizations_["}}, {Allow: []string{"["}}, {Deny: []string{"organisations_create"}}} {
 		if _, err := runtime.New(&o); err == nil {
 			t.Errorf("New(%+v) succeeded", o)
 		}

@@ -19,6 +19,8 @@ type Runtime struct {
 	client *workos.Client
 	// gov is the memory governor shared by this runtime's parallel runs.
 	gov *sandbox.Governor
+	// allow and deny are the checked Allow and Deny lists.
+	allow, deny nameList
 }
 
 // New returns a Runtime. A nil opts means all defaults. New copies opts.
@@ -63,6 +65,14 @@ func New(opts *Options) (*Runtime, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	allow, err := compileNames(cat, "Allow", o.Allow)
+	if err != nil {
+		return nil, err
+	}
+	deny, err := compileNames(cat, "Deny", o.Deny)
+	if err != nil {
+		return nil, err
+	}
 	client, err := workos.NewClient(&workos.Options{
 		APIKey:     o.APIKey,
 		BaseURL:    o.BaseURL,
@@ -73,7 +83,7 @@ func New(opts *Options) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	return &Runtime{opts: o, cat: cat, log: log, client: client, gov: sandbox.NewGovernor(nil)}, nil
+	return &Runtime{opts: o, cat: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny}, nil
 }
 
 // Options returns the effective options with defaults filled in; APIKey is

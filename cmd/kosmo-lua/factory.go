@@ -166,7 +166,9 @@ func (f *Factory) Runtime(rf *RuntimeFlags) (*runtime.Runtime, *Resolved, error)
 	}
 	rt, err := runtime.New(opts)
 	if err != nil {
-		return nil, nil, err
+		// The runtime rejects only options, which come from flags here
+		// (a bad --allow/--deny glob or an unknown function name).
+		return nil, nil, &FlagError{err: err}
 	}
 	return rt, res, nil
 }
