@@ -15,6 +15,7 @@ import (
 // moduleHelpers are the workos module's own functions, which are not catalog operations.
 var moduleHelpers = map[string]bool{
 	"paginate": true, "list_all": true, "batch": true, "call": true, "describe": true, "functions": true, "null": true,
+	"default": true, // workos.default is the module itself (KosmoKrator's default account)
 }
 
 // helpersTakingAName are helpers whose first argument is a function name, checked too.
@@ -47,6 +48,9 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 		return nil, info
 	}
 	lines := strings.Split(src, "\n")
+	// A script that declares its own local workos or app (anywhere: the check
+	// does not track scopes) is not checked through that name.
+	shadowed := localNames(chunk)
 	var found *ErrorInfo
 	// accountLike holds X of app.integrations.workos.X.fn where fn is a real
 	// function: KosmoKrator's per-account path.
@@ -71,7 +75,7 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 		switch e := n.(type) {
 		case *ast.AttrGetExpr:
 			if inner, ok := e.Object.(*ast.AttrGetExpr); ok {
-				if account, ok := workosMember(inner); ok && account != "default" {
+				if account, ok := workosMember(inner, shadowed); ok && account != "default" {
 					if key, ok := e.Key.(*ast.StringExpr); ok {
 						if _, err := cat.Lookup(account); err != nil {
 							if _, err := cat.Lookup(key.Value); err == nil {
@@ -81,7 +85,7 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 					}
 				}
 			}
-			if fn, ok := workosMember(e); ok {
+			if fn, ok := workosMember(e, shadowed); ok {
 				check(fn, e.Line())
 			}
 		case *ast.FuncCallExpr:
@@ -89,7 +93,7 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 			if !ok || len(e.Args) == 0 {
 				return
 			}
-			if fn, ok := workosMember(attr); ok && helpersTakingAName[fn] {
+			if fn, ok := workosMember(attr, shadowed); ok && helpersTakingAName[fn] {
 				if s, ok := e.Args[0].(*ast.StringExpr); ok {
 					check(s.Value, e.Line())
 				}
@@ -101,20 +105,48 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 
 // workosMember reports the member name of workos.X, app.integrations.workos.X
 // or app.integrations.workos.default.X.
-func workosMember(e *ast.AttrGetExpr) (string, bool) {
+func workosMember(e *ast.AttrGetExpr, shadowed map[string]bool) (string, bool) {
 	key, ok := e.Key.(*ast.StringExpr)
 	if !ok {
 		return "", false
 	}
 	path := objectPath(e.Object)
+	if len(path) > 0 && shadowed[path[0]] {
+		return "", false
+	}
 	switch strings.Join(path, ".") {
-	case "workos", "app.integrations.workos", "app.integrations.workos.default":
+	case "workos", "workos.default", "app.integrations.workos", "app.integrations.workos.default":
 		if key.Value == "default" && len(path) == 3 {
 			return "", false // the account segment itself
 		}
 		return key.Value, true
 	}
 	return "", false
+}
+
+// localNames returns every name the chunk declares as a local, a function
+// parameter or a loop variable.
+func localNames(chunk []ast.Stmt) map[string]bool {
+	names := map[string]bool{}
+	walk(reflect.ValueOf(chunk), func(n any) {
+		switch d := n.(type) {
+		case *ast.LocalAssignStmt:
+			for _, name := range d.Names {
+				names[name] = true
+			}
+		case *ast.ParList:
+			for _, name := range d.Names {
+				names[name] = true
+			}
+		case *ast.NumberForStmt:
+			names[d.Name] = true
+		case *ast.GenericForStmt:
+			for _, name := range d.Names {
+				names[name] = true
+			}
+		}
+	})
+	return names
 }
 
 // objectPath returns the dotted names of an expression such as app.integrations.workos.

@@ -27,6 +27,10 @@ func TestPreflight(t *testing.T) {
 		{"typo via kosmokrator path", "return app.integrations.workos.workos_organisations_list({})", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 32, Function: "workos_organisations_list"}},
 		{"typo in paginate", "\n\nfor u in workos.paginate('userland_users_lst', {}) do end", &ErrorInfo{Kind: KindUnknownFunction, Line: 3, Column: 27, Function: "userland_users_lst"}},
 		{"kosmokrator account path", "return app.integrations.workos.work.organizations_list{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 32, Function: "work"}},
+		{"local shadowing workos", "local workos = {count = 1}\nreturn workos.count", nil},
+		{"parameter shadowing app", "local function f(app) return app.integrations.workos.nope end\nreturn 1", nil},
+		{"workos.default", "return workos.default.organizations_list{}", nil},
+		{"typo after workos.default", "return workos.default.organisations_list{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 23, Function: "organisations_list"}},
 		{"ambiguous alias", "return workos.list_groups{}", &ErrorInfo{Kind: KindUnknownFunction, Line: 1, Column: 15, Function: "list_groups"}},
 		{"syntax", "local x = \nreturn (", &ErrorInfo{Kind: KindSyntax, Line: 2}},
 	}
