@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,21 +124,50 @@ func parseArgsJSON(s string) (any, error) {
 func runRun(ctx context.Context, opts *RunOptions) error {
 	name, src, err := opts.scriptSource()
 	if err != nil {
-		return err
+		return opts.failBeforeRun(err)
 	}
 	args, err := parseArgsJSON(opts.ArgsJSON)
 	if err != nil {
-		return err
+		return opts.failBeforeRun(err)
 	}
 	rt, _, err := opts.Runtime(&opts.Flags)
 	if err != nil {
-		return err
+		return opts.failBeforeRun(err)
 	}
 	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args})
 	if err != nil {
 		return err
 	}
 	return printRunResult(opts.IO, res, name, opts.JSON)
+}
+
+// Error kinds of an envelope for a run that could not start (--json only).
+const (
+	kindUsage         = "usage_error"
+	kindNoCredentials = "no_credentials"
+)
+
+// failBeforeRun keeps --json's promise of an envelope on stdout for every
+// outcome: when the run cannot start (bad flags or arguments, no credentials),
+// it prints an error envelope, then returns err so the message goes to stderr
+// and the exit code stays the same.
+func (opts *RunOptions) failBeforeRun(err error) error {
+	if !opts.JSON {
+		return err
+	}
+	kind := kindUsage
+	var nc *NoCredentialsError
+	if errors.As(err, &nc) {
+		kind = kindNoCredentials
+	}
+	res := &runtime.Result{
+		Outcome: runtime.OutcomeError, Result: json.RawMessage("null"), Logs: []string{}, Calls: []runtime.CallInfo{},
+		Error: &runtime.ErrorInfo{Kind: kind, Message: err.Error()},
+	}
+	if werr := writeJSON(opts.IO.Out, res, opts.IO.IsStdoutTTY()); werr != nil {
+		return werr
+	}
+	return err
 }
 
 // printRunResult prints a run's result by the output rules and returns an
