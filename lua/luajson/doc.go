@@ -62,13 +62,22 @@
 // # Limits and errors
 //
 // Nesting is limited to [DefaultMaxDepth] (200) levels by default, both
-// ways; reference cycles are detected. [EncodeOptions.MaxBytes] bounds the
-// output, and [DecodeOptions.Context] lets a host stop a long decode (the
-// sandbox passes its run context). Errors are typed: *[EncodeError] names the JSON path of the
-// offending value (e.g. `$.data[3].name`, array indices 1-based as in Lua)
-// and the fix; *[SizeError] reports the byte limit; *[DecodeError] gives the
-// line, column and offset of malformed input. The Lua functions raise the
-// same messages as Lua errors.
+// ways; reference cycles are detected. A table may appear many times in a
+// value (t = {t, t} repeated n times stands for 2^n leaves), so sizes are
+// bounded by default, never unlimited unless asked for:
+// [EncodeOptions.MaxBytes] bounds the output ([DefaultMaxBytes], 64 MiB,
+// when 0) and is checked while writing; [ToGoOptions] bound the values
+// ([DefaultMaxNodes]) and string bytes ([DefaultMaxStringBytes]) of a
+// [ToGo] result. The encoder copies the earlier output of a large table
+// used again instead of walking it again, so such values reach the limit
+// quickly. [EncodeOptions.Context] and [DecodeOptions.Context] let a host
+// stop a long encode or decode (the sandbox passes its run context).
+// Errors are typed: *[EncodeError] names the JSON path of the offending
+// value (e.g. `$.data[3].name`, array indices 1-based as in Lua) and the
+// fix; *[SizeError] reports the byte limit of an encoding; *[ValueSizeError]
+// reports the limit a [ToGo] result hit; *[DecodeError] gives the line,
+// column and offset of malformed input. The Lua functions raise the same
+// messages as Lua errors.
 //
 // The package keeps no package-level mutable state; the per-state markers
 // live in each state's registry.

@@ -1,6 +1,7 @@
 package luajson
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -18,8 +19,15 @@ const DefaultMaxDepth = 200
 // float64 (and so in a lua.LNumber).
 const maxExactInt = 1 << 53
 
+// DefaultMaxBytes is the output limit of [Encode] when an options MaxBytes
+// is 0 (or the options are nil): 64 MiB. It is finite so that no script
+// value (such as a table that reuses one subtable many times, which is
+// written out in full each time) can make the encoder exhaust memory.
+const DefaultMaxBytes = 64 << 20
+
 // EncodeOptions control [Encode]. The zero value (and a nil pointer) means
-// compact output, MaxDepth [DefaultMaxDepth] and no size limit.
+// compact output, MaxDepth [DefaultMaxDepth], MaxBytes [DefaultMaxBytes] and
+// no context.
 type EncodeOptions struct {
 	// Indent, when not empty, pretty-prints with one Indent per level and
 	// `"key": value` members.
@@ -27,9 +35,16 @@ type EncodeOptions struct {
 	// MaxDepth bounds table nesting; 0 means DefaultMaxDepth. Deeper values
 	// give an *EncodeError.
 	MaxDepth int
-	// MaxBytes bounds the output size; 0 means unlimited. Exceeding it gives
-	// a *SizeError.
+	// MaxBytes bounds the output size; 0 means DefaultMaxBytes and a
+	// negative value means unlimited (only for trusted values). The limit is
+	// checked while writing, so exceeding it gives a *SizeError as soon as
+	// the output passes it, with at most one string or object key of
+	// overshoot.
 	MaxBytes int
+	// Context, when not nil, is checked every few thousand values; once it
+	// is done, encoding stops with context.Cause(Context). Sandboxes use it
+	// so that a large encoding cannot outlive a timeout.
+	Context context.Context
 }
 
 // kv is one object member collected for sorting.
@@ -132,23 +147,53 @@ type encoder struct {
 	buf      []byte
 	indent   string
 	maxDepth int
-	maxBytes int
+	maxBytes int // 0: unlimited
+	ctx      context.Context
+	count    int
 	stack    []*lua.LTable
 	scratch  []kv
+	// memo remembers where the encoding of each large table was written,
+	// so that a table used again (at the same depth, when indenting) is
+	// copied instead of walked again. Scripts can build values that reuse
+	// a subtable 2^n times from n tables; with memo such values reach the
+	// size limit at copying speed.
+	memo map[memoKey]span
 }
+
+// memoMin is the smallest table encoding memo keeps. Smaller tables are
+// cheap to walk again, and the threshold keeps memo to at most one entry
+// per memoMin bytes of output.
+const memoMin = 1024
+
+// memoKey identifies a table encoding: the table and, when indenting, its
+// depth (which sets the indentation of its lines).
+type memoKey struct {
+	t     *lua.LTable
+	depth int
+}
+
+// span is a range of encoder.buf.
+type span struct{ start, end int }
 
 // Encode converts a Lua value to JSON. Tables encode as arrays or objects by
 // the rules in the package documentation, object keys are sorted, integral
 // numbers print as integers, and json.null encodes as null. Errors are an
-// *EncodeError naming the path of the offending value, or a *SizeError.
+// *EncodeError naming the path of the offending value, a *SizeError, or
+// context.Cause of a done [EncodeOptions.Context].
 func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
-	e := encoder{maxDepth: DefaultMaxDepth}
+	e := encoder{maxDepth: DefaultMaxDepth, maxBytes: DefaultMaxBytes}
 	if opts != nil {
 		e.indent = opts.Indent
 		if opts.MaxDepth > 0 {
 			e.maxDepth = opts.MaxDepth
 		}
-		e.maxBytes = opts.MaxBytes
+		switch {
+		case opts.MaxBytes > 0:
+			e.maxBytes = opts.MaxBytes
+		case opts.MaxBytes < 0:
+			e.maxBytes = 0
+		}
+		e.ctx = opts.Context
 	}
 	e.buf = make([]byte, 0, 512)
 	if err := e.value(v); err != nil {
@@ -161,10 +206,27 @@ func (e *encoder) sizeErr() error {
 	return &pathError{size: &SizeError{Limit: e.maxBytes}}
 }
 
+// room reports whether n more bytes fit under the limit.
+func (e *encoder) room(n int) bool {
+	return e.maxBytes <= 0 || len(e.buf)+n <= e.maxBytes
+}
+
 func (e *encoder) value(v lua.LValue) error {
+	// Everything written since the last check (punctuation, one newline,
+	// one key) was checked or is bounded, but check again before each value
+	// so that a long run of small values stops at the limit.
+	if !e.room(0) {
+		return e.sizeErr()
+	}
+	if e.ctx != nil {
+		e.count++
+		if e.count%ctxCheckEvery == 0 && e.ctx.Err() != nil {
+			return context.Cause(e.ctx)
+		}
+	}
 	switch v := v.(type) {
 	case lua.LString:
-		if e.maxBytes > 0 && len(e.buf)+len(v) > e.maxBytes {
+		if !e.room(len(v) + 2) {
 			return e.sizeErr()
 		}
 		e.buf = appendString(e.buf, string(v))
@@ -183,30 +245,72 @@ func (e *encoder) value(v lua.LValue) error {
 	case *lua.LNilType:
 		e.buf = append(e.buf, "null"...)
 	case *lua.LTable:
-		return e.table(v)
-	case *lua.LUserData:
-		if v.Value == Null {
-			e.buf = append(e.buf, "null"...)
-			return nil
+		if err := e.table(v); err != nil {
+			return err
 		}
-		return &pathError{reason: "a " + typeName(v) + " has no JSON form; convert it to a string or remove it"}
+	case *lua.LUserData:
+		if v.Value != Null {
+			return &pathError{reason: "a " + typeName(v) + " has no JSON form; convert it to a string or remove it"}
+		}
+		e.buf = append(e.buf, "null"...)
 	default:
 		return &pathError{reason: "a " + typeName(v) + " has no JSON form; remove it or replace it with a string"}
 	}
-	if e.maxBytes > 0 && len(e.buf) > e.maxBytes {
+	if !e.room(0) {
 		return e.sizeErr()
 	}
 	return nil
 }
 
-func (e *encoder) newline() {
+// newline starts a line indented for depth levels, checking the limit per
+// level (the indent is script-controlled and may itself be large).
+func (e *encoder) newline(depth int) error {
 	e.buf = append(e.buf, '\n')
-	for range len(e.stack) {
+	for range depth {
+		if !e.room(len(e.indent)) {
+			return e.sizeErr()
+		}
 		e.buf = append(e.buf, e.indent...)
 	}
+	return nil
 }
 
+// table encodes t, copying an earlier encoding of it when memo has one.
+// The encoder runs no Lua code, so a table encodes the same way each time.
 func (e *encoder) table(t *lua.LTable) error {
+	key := memoKey{t: t}
+	if e.indent != "" {
+		key.depth = len(e.stack)
+	}
+	if e.memo != nil {
+		if sp, ok := e.memo[key]; ok {
+			if !e.room(sp.end - sp.start) {
+				return e.sizeErr()
+			}
+			// A copy stands for many values; check the context each time
+			// (copies are at least memoMin bytes, so this is cheap).
+			if e.ctx != nil && e.ctx.Err() != nil {
+				return context.Cause(e.ctx)
+			}
+			e.buf = append(e.buf, e.buf[sp.start:sp.end]...)
+			return nil
+		}
+	}
+	start := len(e.buf)
+	if err := e.walkTable(t); err != nil {
+		return err
+	}
+	if len(e.buf)-start >= memoMin {
+		if e.memo == nil {
+			e.memo = make(map[memoKey]span)
+		}
+		e.memo[key] = span{start, len(e.buf)}
+	}
+	return nil
+}
+
+// walkTable encodes t member by member.
+func (e *encoder) walkTable(t *lua.LTable) error {
 	if len(e.stack) >= e.maxDepth {
 		for _, p := range e.stack {
 			if p == t {
@@ -233,16 +337,18 @@ func (e *encoder) table(t *lua.LTable) error {
 				e.buf = append(e.buf, ',')
 			}
 			if e.indent != "" {
-				e.newline()
+				if err := e.newline(len(e.stack)); err != nil {
+					return err
+				}
 			}
 			if err := e.value(t.RawGetInt(i)); err != nil {
 				return pushIdx(err, i)
 			}
 		}
 		if e.indent != "" && n > 0 {
-			e.stack = e.stack[:len(e.stack)-1]
-			e.newline()
-			e.stack = append(e.stack, t)
+			if err := e.newline(len(e.stack) - 1); err != nil {
+				return err
+			}
 		}
 		e.buf = append(e.buf, ']')
 		return nil
@@ -277,7 +383,12 @@ func (e *encoder) table(t *lua.LTable) error {
 			e.buf = append(e.buf, ',')
 		}
 		if e.indent != "" {
-			e.newline()
+			if err := e.newline(len(e.stack)); err != nil {
+				return err
+			}
+		}
+		if !e.room(len(m.k) + 4) {
+			return e.sizeErr()
 		}
 		e.buf = appendString(e.buf, m.k)
 		e.buf = append(e.buf, ':')
@@ -289,9 +400,9 @@ func (e *encoder) table(t *lua.LTable) error {
 		}
 	}
 	if e.indent != "" && len(members) > 0 {
-		e.stack = e.stack[:len(e.stack)-1]
-		e.newline()
-		e.stack = append(e.stack, t)
+		if err := e.newline(len(e.stack) - 1); err != nil {
+			return err
+		}
 	}
 	e.buf = append(e.buf, '}')
 	return nil

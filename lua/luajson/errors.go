@@ -29,7 +29,22 @@ type SizeError struct {
 
 // Error names the byte limit and how to stay under it.
 func (e *SizeError) Error() string {
-	return fmt.Sprintf("luajson: encoded JSON exceeds %d bytes; encode a smaller value (select the fields you need)", e.Limit)
+	return fmt.Sprintf("luajson: encoded JSON exceeds %d bytes; encode a smaller value (select the fields you need; a table used several times is written out each time)", e.Limit)
+}
+
+// ValueSizeError reports that the result of [ToGoWithOptions] (or [ToGo])
+// would exceed [ToGoOptions.MaxNodes] or [ToGoOptions.MaxBytes].
+type ValueSizeError struct {
+	// Unit names the limit that was hit: "values" (MaxNodes) or "bytes of
+	// strings" (MaxBytes).
+	Unit string
+	// Limit is the limit in that unit.
+	Limit int
+}
+
+// Error names the limit and how to stay under it.
+func (e *ValueSizeError) Error() string {
+	return fmt.Sprintf("luajson: value too large to convert: more than %d %s (a table used several times counts each time it appears); pass a smaller value", e.Limit, e.Unit)
 }
 
 // DecodeError reports malformed JSON input.

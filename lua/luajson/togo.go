@@ -12,14 +12,70 @@ import (
 // fromGoMaxDepth stops FromGo on cyclic or absurdly deep Go values.
 const fromGoMaxDepth = 1000
 
+// DefaultMaxNodes is the [ToGoOptions.MaxNodes] used when it is 0 (and by
+// [ToGo]): one million values.
+const DefaultMaxNodes = 1_000_000
+
+// DefaultMaxStringBytes is the [ToGoOptions.MaxBytes] used when it is 0
+// (and by [ToGo]): 64 MiB of strings and object keys.
+const DefaultMaxStringBytes = 64 << 20
+
+// ToGoOptions control [ToGoWithOptions]. The zero value (and a nil pointer)
+// means MaxDepth [DefaultMaxDepth], MaxNodes [DefaultMaxNodes] and MaxBytes
+// [DefaultMaxStringBytes].
+//
+// The limits count the result, not the Lua value: a table that appears N
+// times (t = {t, t} repeated) is converted, and counted, N times, so a small
+// script value can stand for an enormous result. The limits make such
+// values fail fast with a *[ValueSizeError] instead of exhausting memory.
+type ToGoOptions struct {
+	// MaxDepth bounds table nesting; 0 means DefaultMaxDepth. Deeper values
+	// give an *EncodeError.
+	MaxDepth int
+	// MaxNodes bounds the number of values in the result: every table,
+	// array element, object member and scalar counts one. 0 means
+	// DefaultMaxNodes; a negative value means unlimited (only for trusted
+	// values).
+	MaxNodes int
+	// MaxBytes bounds the total length of the strings in the result, string
+	// values and object keys alike. 0 means DefaultMaxStringBytes; a
+	// negative value means unlimited (only for trusted values).
+	MaxBytes int
+}
+
 // ToGo converts a Lua value to the Go value encoding/json would produce for
 // its JSON form: map[string]any for objects, []any for arrays, string, bool,
 // nil, int64 for integral numbers within ±2^63 (float64 otherwise) and
 // [Null] for json.null. Tables follow the same array/object rules as
 // [Encode]; an unmarked empty table becomes an empty []any. Values with no
 // JSON form (functions, NaN, cycles, ...) give an *EncodeError with the path.
+// It applies the default limits of [ToGoOptions]; a larger result gives a
+// *[ValueSizeError].
 func ToGo(v lua.LValue) (any, error) {
-	c := converter{maxDepth: DefaultMaxDepth}
+	return ToGoWithOptions(v, nil)
+}
+
+// ToGoWithOptions is [ToGo] with options (nil means the defaults).
+func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
+	c := converter{maxDepth: DefaultMaxDepth, nodesLeft: DefaultMaxNodes, bytesLeft: DefaultMaxStringBytes}
+	c.maxNodes, c.maxBytes = c.nodesLeft, c.bytesLeft
+	if opts != nil {
+		if opts.MaxDepth > 0 {
+			c.maxDepth = opts.MaxDepth
+		}
+		switch {
+		case opts.MaxNodes > 0:
+			c.maxNodes, c.nodesLeft = opts.MaxNodes, opts.MaxNodes
+		case opts.MaxNodes < 0:
+			c.maxNodes, c.nodesLeft = 0, math.MaxInt
+		}
+		switch {
+		case opts.MaxBytes > 0:
+			c.maxBytes, c.bytesLeft = opts.MaxBytes, opts.MaxBytes
+		case opts.MaxBytes < 0:
+			c.maxBytes, c.bytesLeft = 0, math.MaxInt
+		}
+	}
 	out, err := c.toGo(v)
 	if err != nil {
 		return nil, finishErr(err)
@@ -31,15 +87,43 @@ type converter struct {
 	shaper
 	maxDepth int
 	stack    []*lua.LTable
+	// maxNodes and maxBytes are the limits for error messages (0:
+	// unlimited); nodesLeft and bytesLeft count down.
+	maxNodes, maxBytes   int
+	nodesLeft, bytesLeft int
+}
+
+// useNodes takes n values from the budget.
+func (c *converter) useNodes(n int) error {
+	if n > c.nodesLeft {
+		return &ValueSizeError{Unit: "values", Limit: c.maxNodes}
+	}
+	c.nodesLeft -= n
+	return nil
+}
+
+// useBytes takes n string bytes from the budget.
+func (c *converter) useBytes(n int) error {
+	if n > c.bytesLeft {
+		return &ValueSizeError{Unit: "bytes of strings", Limit: c.maxBytes}
+	}
+	c.bytesLeft -= n
+	return nil
 }
 
 func (c *converter) toGo(v lua.LValue) (any, error) {
+	if err := c.useNodes(1); err != nil {
+		return nil, err
+	}
 	switch v := v.(type) {
 	case *lua.LNilType:
 		return nil, nil
 	case lua.LBool:
 		return bool(v), nil
 	case lua.LString:
+		if err := c.useBytes(len(v)); err != nil {
+			return nil, err
+		}
 		return string(v), nil
 	case lua.LNumber:
 		f := float64(v)
@@ -78,6 +162,11 @@ func (c *converter) table(t *lua.LTable) (any, error) {
 	c.stack = append(c.stack, t)
 	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 	if isArr {
+		// Reserve the elements before allocating them, so that a long
+		// array that does not fit fails without the allocation.
+		if n > c.nodesLeft {
+			return nil, &ValueSizeError{Unit: "values", Limit: c.maxNodes}
+		}
 		out := make([]any, n)
 		for i := 1; i <= n; i++ {
 			ev := t.RawGetInt(i)
@@ -102,6 +191,10 @@ func (c *converter) table(t *lua.LTable) (any, error) {
 		ks, r := objectKey(k)
 		if r != "" {
 			ferr = &pathError{reason: r}
+			return
+		}
+		if err := c.useBytes(len(ks)); err != nil {
+			ferr = err
 			return
 		}
 		if _, dup := out[ks]; dup {
