@@ -407,7 +407,7 @@ func (s *Sandbox) jsonDecode(L *lua.LState) int {
 // than MaxStringBytes ends the run with memory_limit.
 func (s *Sandbox) jsonEncode(L *lua.LState) int {
 	v := L.CheckAny(1)
-	opts := luajson.EncodeOptions{MaxBytes: s.maxString}
+	opts := luajson.EncodeOptions{MaxBytes: s.maxString, Context: s.ctx}
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
 		switch o := L.Get(2).(type) {
 		case *lua.LTable:
@@ -431,6 +431,7 @@ func (s *Sandbox) jsonEncode(L *lua.LState) int {
 		if errors.As(err, &se) {
 			s.raise(L, s.memoryError("json.encode", float64(se.Limit)+1))
 		}
+		s.checkCtx(L)
 		L.RaiseError("%s", err.Error())
 	}
 	s.checkSize(L, "json.encode", float64(len(b)))
