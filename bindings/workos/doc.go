@@ -106,8 +106,10 @@
 //
 // A failed call raises a Lua error whose value is a table: kind ("api_error",
 // "network_error", "validation_error", "response_too_large",
-// "unknown_function", "canceled", "denied" or the Kind() of an Authorize
-// error), message, text (the full message, also what tostring gives; `..`
+// "unknown_function", "canceled", "denied", the Kind() of an Authorize
+// error, or "error" for what fits none of them: a list response without a data
+// array or with a cursor that does not advance, a panic inside a batch call),
+// message, text (the full message, also what tostring gives; `..`
 // concatenates it), function, method, path, line (the script line of the call),
 // and per kind: status, code, error, error_description, errors (array of
 // {field, code, message, property, constraints}), request_id, retry_after
@@ -128,9 +130,34 @@
 //	workos.null                               -- json.null
 //
 // paginate and list_all follow list_metadata.after and ask for 100 items per
-// page unless the script sets limit; list_all's second result is the cursor to
-// resume from when max_pages stopped it (nil when the list is exhausted). The
-// name may also be a workos function value.
+// page unless the script sets limit. With max_items the last page asks only for
+// the items still allowed (limit = min(limit, max_items - collected)), so a
+// walk ends exactly at the cap. list_all's second result is the cursor to
+// resume from when max_items or max_pages stopped it (the page's
+// list_metadata cursor, or the id of the last item returned when a server
+// answered a longer page than asked), nil only when the list is exhausted.
+// Given before (instead of after), the walk goes backwards from that cursor:
+// it sends before, follows list_metadata.before, and returns the items
+// nearest the cursor first (WorkOS lists a before page in the requested order,
+// so with asc and desc each page is read from its end; with normal, whose
+// cursors are reversed, it already starts next to the cursor). list_all's
+// cursor is then a before cursor. Giving both after and before is a
+// validation error. A list_metadata cursor that repeats the one just sent
+// raises (kind "error") rather than looping. The name may also be a workos
+// function value.
+//
+// Misusing a helper is a validation_error with a hint, never a bare Lua error:
+// a name that is neither a string nor a workos function (workos.call(42)),
+// arguments that are not a table (workos.call("organizations_list", 1)), a
+// batch that is not an array, a batch item that is not a table or names no
+// function (param "calls[i]"), options that are not a table.
+//
+// An empty Lua table is the JSON array [] (lua/luajson), but a body value whose
+// schema wants an object and not an array is sent as {}: metadata = {} works
+// for an object field, domains = {} for an array field, at the top level
+// (the field's catalog type) and nested (the body's JSON Schema: properties,
+// patternProperties, additionalProperties, items, prefixItems, allOf, anyOf,
+// oneOf). A value that may be either stays [].
 //
 // batch converts every call to Go values on the Lua goroutine, runs them
 // concurrently on Go goroutines while the VM waits (gopher-lua stays
@@ -148,7 +175,11 @@
 //
 // [Module.Authorize] runs after validation and before every request (each
 // batch item too); its error refuses the call. [Module.Observe] receives a
-// [CallRecord] after every call, refused and invalid ones included (Status 0).
+// [CallRecord] after every call, refused and invalid ones included (Status 0):
+// also calls whose arguments were rejected before a request could be prepared
+// (not a table, not convertible) and batch items that did not start because
+// the script was canceled. What names no function (an unknown name, a batch
+// item that is not a table or has no name) is not a call and is not observed.
 // During workos.batch both are called from several goroutines at once, so they
 // must be safe for concurrent use.
 package workos

@@ -202,7 +202,8 @@ func (e *ResponseTooLargeError) Error() string {
 // violated mutually exclusive group or oneOf, or a body that does not match the
 // operation's JSON Schema.
 type ValidationError struct {
-	// Function is the canonical name of the operation.
+	// Function is the canonical name of the operation; empty when the call
+	// named no valid function (workos.call(42), a batch item without a name).
 	Function string
 	// Param names the offending argument(s) or the JSON path inside the body
 	// (e.g. "body.domain_data[1].state"); empty when the problem is the whole call.
@@ -215,12 +216,15 @@ type ValidationError struct {
 // Kind returns [KindValidation].
 func (e *ValidationError) Kind() string { return KindValidation }
 
-// Error reads "workos: <function>: <param>: <problem>; <hint>".
+// Error reads "workos: <function>: <param>: <problem>; <hint>" (function and
+// param left out when empty).
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("workos: ")
-	b.WriteString(e.Function)
-	b.WriteString(": ")
+	if e.Function != "" {
+		b.WriteString(e.Function)
+		b.WriteString(": ")
+	}
 	if e.Param != "" {
 		b.WriteString(e.Param)
 		b.WriteString(": ")

@@ -2,6 +2,7 @@ package workos
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -15,24 +16,37 @@ import (
 // pageSize is the limit paginate and list_all ask for when the script gives none.
 const pageSize = 100
 
-// pager walks the pages of a paginated operation.
+// pager walks the pages of a paginated operation: forwards from the start or
+// from an after cursor following list_metadata.after, or backwards from a
+// before cursor following list_metadata.before. A backward walk returns the
+// items nearest the cursor first: WorkOS lists a before page in the requested
+// order, so with asc and desc the farthest item comes first and each page is
+// read from its end; with normal ("descending with reversed cursor
+// semantics") the page already starts next to the cursor.
 type pager struct {
-	s         *state
-	op        *catalog.Operation
-	args      map[string]any
-	maxItems  int // 0: no cap
-	maxPages  int // 0: no cap
-	pages     int
-	items     int
-	done      bool
-	page      *lua.LTable // current page's data array
-	idx       int
-	nextAfter string // cursor of the next page ("" when there is none)
+	s        *state
+	op       *catalog.Operation
+	args     map[string]any
+	maxItems int // 0: no cap
+	maxPages int // 0: no cap
+	// limit is the page size to ask for; 0 when the operation takes no limit or
+	// the script's limit is not a positive integer (Prepare then reports it).
+	limit    int
+	backward bool // walking with before
+	reverse  bool // read each page from its end (backward walk, order not normal)
+	pages    int
+	items    int
+	done     bool
+	page     *lua.LTable // current page's data array
+	idx      int         // items of page already returned
+	last     lua.LValue  // the last item returned
+	cursor   string      // cursor of the next page ("" when there is none)
 }
 
 // newPager reads (name_or_fn, args, opts) from the stack.
 func (s *state) newPager(L *lua.LState, helper string) *pager {
-	op, err := s.resolve(L.Get(1))
+	hint := fmt.Sprintf("workos.%s(\"organizations_list\", {limit = 100}, {max_items = 500})", helper)
+	op, err := s.resolve(L.Get(1), "", hint)
 	if err != nil {
 		s.raise(L, nil, err)
 	}
@@ -43,11 +57,14 @@ func (s *state) newPager(L *lua.LState, helper string) *pager {
 	args := map[string]any{}
 	if t, ok := L.Get(2).(*lua.LTable); ok {
 		if args, err = tableArgs(op, t); err != nil {
+			s.observeRejected(op, err, false)
 			s.raise(L, op, err)
 		}
 	} else if L.Get(2) != lua.LNil {
-		s.raise(L, op, &ValidationError{Function: op.Name, Problem: "arguments must be a table, got " + L.Get(2).Type().String(),
-			Hint: fmt.Sprintf("workos.%s(\"%s\", {limit = 100}, {max_items = 500})", helper, op.Name)})
+		err := &ValidationError{Function: op.Name, Param: "args", Problem: "arguments must be a table, got " + L.Get(2).Type().String(),
+			Hint: fmt.Sprintf("workos.%s(\"%s\", {limit = 100}, {max_items = 500})", helper, op.Name)}
+		s.observeRejected(op, err, false)
+		s.raise(L, op, err)
 	}
 	p := &pager{s: s, op: op, args: args}
 	if o, ok := L.Get(3).(*lua.LTable); ok {
@@ -56,17 +73,26 @@ func (s *state) newPager(L *lua.LState, helper string) *pager {
 	} else if L.Get(3) != lua.LNil {
 		s.raise(L, op, &ValidationError{Function: op.Name, Param: "opts", Problem: "must be a table such as {max_items = 500, max_pages = 10}"})
 	}
-	if _, ok := args["limit"]; !ok {
-		if _, has := op.Param("limit"); has {
-			lim := pageSize
-			if p.maxItems > 0 && p.maxItems < lim {
-				lim = p.maxItems
+	if _, has := op.Param("limit"); has {
+		p.limit = pageSize
+		if v, given := args["limit"]; given {
+			p.limit = 0
+			if f, ok := number(v); ok && f >= 1 && f == math.Trunc(f) && f <= math.MaxInt32 {
+				p.limit = int(f)
 			}
-			args["limit"] = int64(lim)
 		}
 	}
-	if a, ok := args["after"].(string); ok {
-		p.nextAfter = a
+	after, _ := args["after"].(string)
+	before, _ := args["before"].(string)
+	switch {
+	case after != "" && before != "":
+		s.raise(L, op, &ValidationError{Function: op.Name, Param: "after, before", Problem: "give one cursor, not both",
+			Hint: "after walks forwards (following list_metadata.after), before walks backwards (following list_metadata.before)"})
+	case before != "":
+		order, _ := args["order"].(string)
+		p.backward, p.reverse, p.cursor = true, order != "normal", before
+	default:
+		p.cursor = after
 	}
 	return p
 }
@@ -89,7 +115,7 @@ func (p *pager) fetch(L *lua.LState) bool {
 		p.done = true
 		return false
 	}
-	if p.pages > 0 && p.nextAfter == "" {
+	if p.pages > 0 && p.cursor == "" {
 		p.done = true
 		return false
 	}
@@ -97,8 +123,21 @@ func (p *pager) fetch(L *lua.LState) bool {
 	for k, v := range p.args {
 		args[k] = v
 	}
-	if p.nextAfter != "" {
-		args["after"] = p.nextAfter
+	if p.limit > 0 {
+		// Ask for no more than max_items still allows, so the page ends exactly at
+		// the cap and its list_metadata cursor is where a later walk resumes.
+		lim := p.limit
+		if p.maxItems > 0 {
+			lim = min(lim, p.maxItems-p.items)
+		}
+		args["limit"] = int64(lim)
+	}
+	if p.cursor != "" {
+		if p.backward {
+			args["before"] = p.cursor
+		} else {
+			args["after"] = p.cursor
+		}
 	}
 	v, err := p.s.callOne(L, p.op, args)
 	if err != nil {
@@ -114,11 +153,19 @@ func (p *pager) fetch(L *lua.LState) bool {
 		p.s.raise(L, p.op, fmt.Errorf("workos: %s: the response has no data array, so it cannot be paginated; call the function directly", p.op.Name))
 	}
 	p.page, p.idx = data, 0
-	p.nextAfter = ""
+	sent := p.cursor
+	p.cursor = ""
+	key := "after"
+	if p.backward {
+		key = "before"
+	}
 	if md, ok := page.RawGetString("list_metadata").(*lua.LTable); ok {
-		if a, ok := md.RawGetString("after").(lua.LString); ok {
-			p.nextAfter = string(a)
+		if c, ok := md.RawGetString(key).(lua.LString); ok {
+			p.cursor = string(c)
 		}
+	}
+	if p.cursor != "" && p.cursor == sent && data.Len() > 0 {
+		p.s.raise(L, p.op, fmt.Errorf("workos: %s: list_metadata.%s repeats the cursor just sent (%q), so the walk would never end; page by hand with workos.%s", p.op.Name, key, sent, p.op.Name))
 	}
 	return true
 }
@@ -130,10 +177,15 @@ func (p *pager) next(L *lua.LState) lua.LValue {
 			p.done = true
 			return lua.LNil
 		}
-		if p.page != nil && p.idx < p.page.Len() {
+		if n := p.pageLen(); p.idx < n {
 			p.idx++
 			p.items++
-			return p.page.RawGetInt(p.idx)
+			i := p.idx
+			if p.reverse {
+				i = n - p.idx + 1
+			}
+			p.last = p.page.RawGetInt(i)
+			return p.last
 		}
 		if !p.fetch(L) {
 			return lua.LNil
@@ -141,8 +193,32 @@ func (p *pager) next(L *lua.LState) lua.LValue {
 	}
 }
 
+func (p *pager) pageLen() int {
+	if p.page == nil {
+		return 0
+	}
+	return p.page.Len()
+}
+
+// resume is the cursor a later walk continues from (as after, or as before for
+// a backward walk): the page's list_metadata cursor when the walk stopped at
+// the end of a page, the id of the last item returned when a cap stopped it
+// inside a page, "" when the list is exhausted.
+func (p *pager) resume() string {
+	if p.idx >= p.pageLen() {
+		return p.cursor
+	}
+	if t, ok := p.last.(*lua.LTable); ok {
+		if id, ok := t.RawGetString("id").(lua.LString); ok {
+			return string(id)
+		}
+	}
+	return ""
+}
+
 // luaPaginate implements workos.paginate(name, args, opts): an iterator over the
-// items of every page, following list_metadata.after.
+// items of every page, following list_metadata.after (list_metadata.before
+// when args has before).
 func (s *state) luaPaginate(L *lua.LState) int {
 	p := s.newPager(L, "paginate")
 	L.Push(L.NewFunction(func(L *lua.LState) int {
@@ -166,9 +242,8 @@ func (s *state) luaListAll(L *lua.LState) int {
 	}
 	luajson.MarkArray(L, out)
 	L.Push(out)
-	// The cursor of the first unread page, when a cap stopped the walk early.
-	if p.nextAfter != "" && (p.page == nil || p.idx >= p.page.Len()) {
-		L.Push(lua.LString(p.nextAfter))
+	if c := p.resume(); c != "" {
+		L.Push(lua.LString(c))
 	} else {
 		L.Push(lua.LNil)
 	}
@@ -177,15 +252,23 @@ func (s *state) luaListAll(L *lua.LState) int {
 
 // luaCall implements workos.call(name, args): the same as workos[name](args).
 func (s *state) luaCall(L *lua.LState) int {
-	op, err := s.resolve(L.Get(1))
+	op, err := s.resolve(L.Get(1), "", `workos.call("organizations_list", {limit = 10})`)
 	if err != nil {
 		s.raise(L, nil, err)
 	}
 	args := map[string]any{}
-	if t, ok := L.Get(2).(*lua.LTable); ok {
-		if args, err = tableArgs(op, t); err != nil {
+	switch a := L.Get(2).(type) {
+	case *lua.LTable:
+		if args, err = tableArgs(op, a); err != nil {
+			s.observeRejected(op, err, false)
 			s.raise(L, op, err)
 		}
+	case *lua.LNilType:
+	default:
+		err := &ValidationError{Function: op.Name, Param: "args", Problem: "arguments must be a table of named values, got " + a.Type().String(),
+			Hint: fmt.Sprintf("workos.call(%q, {...}), e.g. %s", op.Name, example(op))}
+		s.observeRejected(op, err, false)
+		s.raise(L, op, err)
 	}
 	v, err := s.callOne(L, op, args)
 	if err != nil {
@@ -206,15 +289,28 @@ type batchItem struct {
 // concurrently in Go while the VM waits, and returns per-call
 // {ok = true, value = ...} or {ok = false, error = <error table>} in order.
 func (s *state) luaBatch(L *lua.LState) int {
-	calls := L.CheckTable(1)
+	const batchHint = `workos.batch({{"organizations_find", {id = "org_1"}}, {fn = "organizations_find", args = {id = "org_2"}}}, {concurrency = 8})`
+	calls, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		s.raise(L, nil, &ValidationError{Param: "calls", Problem: "must be an array of calls, got " + L.Get(1).Type().String(), Hint: batchHint})
+	}
 	conc := s.m.BatchConcurrency
 	if conc <= 0 {
 		conc = DefaultBatchConcurrency
 	}
-	if o, ok := L.Get(2).(*lua.LTable); ok {
-		if v, ok := o.RawGetString("concurrency").(lua.LNumber); ok {
+	switch o := L.Get(2).(type) {
+	case *lua.LTable:
+		switch v := o.RawGetString("concurrency").(type) {
+		case lua.LNumber:
 			conc = int(v)
+		case *lua.LNilType:
+		default:
+			s.raise(L, nil, &ValidationError{Param: "concurrency", Problem: "must be a number, got " + v.Type().String(),
+				Hint: fmt.Sprintf("pass {concurrency = 8} (1..%d)", MaxBatchConcurrency)})
 		}
+	case *lua.LNilType:
+	default:
+		s.raise(L, nil, &ValidationError{Param: "opts", Problem: "must be a table such as {concurrency = 8}, got " + o.Type().String(), Hint: batchHint})
 	}
 	conc = min(max(conc, 1), MaxBatchConcurrency)
 	line := scriptLine(L)
@@ -223,9 +319,10 @@ func (s *state) luaBatch(L *lua.LState) int {
 	// Convert everything to Go on the Lua goroutine.
 	for i := 1; i <= n; i++ {
 		it := &items[i-1]
+		param := fmt.Sprintf("calls[%d]", i)
 		spec, ok := calls.RawGetInt(i).(*lua.LTable)
 		if !ok {
-			it.err = fmt.Errorf("workos: batch item %d must be a table {name, args} or {fn = name, args = {...}}, got %s", i, calls.RawGetInt(i).Type())
+			it.err = &ValidationError{Param: param, Problem: "must be a table {name, args} or {fn = name, args = {...}}, got " + calls.RawGetInt(i).Type().String(), Hint: batchHint}
 			continue
 		}
 		nameV := spec.RawGetInt(1)
@@ -235,7 +332,7 @@ func (s *state) luaBatch(L *lua.LState) int {
 		if nameV == lua.LNil {
 			nameV = spec.RawGetString("name")
 		}
-		op, err := s.resolve(nameV)
+		op, err := s.resolve(nameV, param, "name the function first or as fn: "+batchHint)
 		if err != nil {
 			it.err = err
 			continue
@@ -251,7 +348,13 @@ func (s *state) luaBatch(L *lua.LState) int {
 		case *lua.LNilType:
 			it.args = map[string]any{}
 		default:
-			it.err = &ValidationError{Function: op.Name, Problem: fmt.Sprintf("batch item %d: arguments must be a table, got %s", i, a.Type())}
+			it.err = &ValidationError{Function: op.Name, Param: param + ".args", Problem: "arguments must be a table, got " + a.Type().String(),
+				Hint: "pass {name, {...}}, e.g. {" + fmt.Sprintf("%q", op.Name) + ", {...}}"}
+		}
+		if it.err != nil {
+			// No request was prepared, but the call was made: report it like
+			// the calls Prepare rejects.
+			s.observeRejected(op, it.err, true)
 		}
 	}
 	ctx := luaContext(L)
@@ -266,6 +369,7 @@ func (s *state) luaBatch(L *lua.LState) int {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			it.err = ctx.Err()
+			s.observeRejected(it.op, it.err, true)
 			continue
 		}
 		wg.Add(1)
@@ -302,7 +406,7 @@ func (s *state) luaBatch(L *lua.LState) int {
 
 // luaDescribe implements workos.describe(name): the function's documentation.
 func (s *state) luaDescribe(L *lua.LState) int {
-	op, err := s.resolve(L.Get(1))
+	op, err := s.resolve(L.Get(1), "", `workos.describe("organizations_find")`)
 	if err != nil {
 		s.raise(L, nil, err)
 	}

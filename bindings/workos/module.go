@@ -36,7 +36,8 @@ type Module struct {
 	// during workos.batch.
 	Authorize func(ctx context.Context, op *catalog.Operation) error
 	// Observe, if set, is called after every call, including refused and invalid
-	// ones (Status 0). It may be called from several goroutines at once during
+	// ones (Status 0; arguments rejected before a request was prepared
+	// included), but not for what names no function. It may be called from several goroutines at once during
 	// workos.batch.
 	Observe func(CallRecord)
 	// BatchConcurrency is how many workos.batch calls run at once when the script
@@ -215,6 +216,7 @@ func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
 	fn := L.NewFunction(func(L *lua.LState) int {
 		args, err := s.argsFromStack(L, op)
 		if err != nil {
+			s.observeRejected(op, err, false)
 			s.raise(L, op, err)
 		}
 		v, err := s.callOne(L, op, args)
@@ -230,7 +232,9 @@ func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
 }
 
 // resolve turns a function name or a workos function value into its operation.
-func (s *state) resolve(v lua.LValue) (*catalog.Operation, error) {
+// Anything else is a *ValidationError naming param (where the name was
+// expected) and carrying hint (a correct call).
+func (s *state) resolve(v lua.LValue, param, hint string) (*catalog.Operation, error) {
 	switch v := v.(type) {
 	case lua.LString:
 		return s.cat.Lookup(string(v))
@@ -238,8 +242,20 @@ func (s *state) resolve(v lua.LValue) (*catalog.Operation, error) {
 		if op, ok := s.byFn[v]; ok {
 			return op, nil
 		}
+		return nil, &ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got a function that is not part of the workos module", Hint: hint}
+	case *lua.LNilType:
+		return nil, &ValidationError{Param: param, Problem: "missing function name", Hint: hint}
 	}
-	return nil, fmt.Errorf("workos: expected a function name such as \"organizations_list\" or a workos function, got %s", v.Type())
+	return nil, &ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got " + v.Type().String(), Hint: hint}
+}
+
+// observeRejected reports to Module.Observe a call of op whose arguments were
+// rejected before a request could be prepared (not a table, not convertible).
+func (s *state) observeRejected(op *catalog.Operation, err error, batch bool) {
+	if s.m.Observe == nil {
+		return
+	}
+	s.m.Observe(CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch, Err: err})
 }
 
 // positionalKeys is the order positional arguments map onto: path parameters in
