@@ -44,7 +44,7 @@ func (c *call) page(items []Object, render func(Object) any) (any, *apiError) {
 		}
 		return -2
 	}
-	start, end := 0, len(seq)
+	var start, end int
 	switch {
 	case after != "":
 		i := index(after)

@@ -118,12 +118,6 @@ func mtKind(mt *lua.LTable) markKind {
 	return kindNone
 }
 
-// isNull reports whether v is a json.null sentinel (of any state).
-func isNull(v lua.LValue) bool {
-	ud, ok := v.(*lua.LUserData)
-	return ok && ud.Value == Null
-}
-
 // NullValue returns the json.null sentinel of L: a userdata that encodes as
 // JSON null. It is the same value for the whole lifetime of L.
 func NullValue(L *lua.LState) lua.LValue { return stateMarkers(L).null }

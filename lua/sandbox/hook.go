@@ -193,11 +193,11 @@ func estimateState(L *lua.LState, stopAt int64, progress *atomic.Int64) int64 {
 	}
 	frames(L)
 	push := func(v lua.LValue) {
-		switch v.(type) {
+		switch s := v.(type) {
 		case *lua.LTable, *lua.LFunction, *lua.LUserData, *lua.LState:
 			stack = append(stack, v)
 		case lua.LString:
-			total += int64(len(v.(lua.LString))) + sizeValue
+			total += int64(len(s)) + sizeValue
 		default:
 			total += sizeValue
 		}
