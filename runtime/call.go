@@ -48,7 +48,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 		res.Meta.Operation = "read"
 	}
 	if perr := r.policyError(op); perr != nil {
-		return done(r.goError(perr))
+		return done(r.workosError(perr, nil))
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
@@ -63,7 +63,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 			res.Meta.Status = &st
 			res.Meta.RequestID = api.RequestID
 		}
-		info := r.goError(err)
+		info := r.workosError(err, nil)
 		if info.Function == "" {
 			info.Function = op.Name
 		}
@@ -76,11 +76,6 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	res.Meta.RequestID = out.RequestID
 	res.Data = resultData(out)
 	return done(nil)
-}
-
-// goError describes an error from the workos client or the policy.
-func (r *Runtime) goError(err error) *ErrorInfo {
-	return r.workosError(err, nil)
 }
 
 // resultData renders a call's answer the way the Lua module returns it: the JSON

@@ -3,6 +3,9 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
 // Outcome classifies how a run ended.
@@ -17,20 +20,24 @@ const (
 	OutcomeDenied        Outcome = "denied"
 )
 
-// Error kinds reported in [ErrorInfo.Kind].
+// Error kinds reported in [ErrorInfo.Kind]. Kinds that the workos module or
+// the sandbox raise are theirs, so the three layers cannot drift apart.
 const (
 	KindSyntax          = "syntax_error"
-	KindUnknownFunction = "unknown_function"
 	KindRuntime         = "runtime_error"
-	KindValidation      = "validation_error"
-	KindAPI             = "api_error"
-	KindNetwork         = "network_error"
-	KindDenied          = "denied"
-	KindTimeout         = "timeout"
-	KindMemoryLimit     = "memory_limit"
-	KindCallLimit       = "call_limit"
-	KindOutputLimit     = "output_limit"
-	KindStackOverflow   = "stack_overflow"
+	KindUnknownFunction = workos.KindUnknownFunction
+	KindValidation      = workos.KindValidation
+	KindAPI             = workos.KindAPI
+	KindNetwork         = workos.KindNetwork
+	KindDenied          = workos.KindDenied
+	// KindCanceled reports a run stopped because its caller's context was
+	// canceled (for example an MCP client's notifications/cancelled).
+	KindCanceled      = workos.KindCanceled
+	KindTimeout       = sandbox.KindTimeout
+	KindMemoryLimit   = sandbox.KindMemoryLimit
+	KindCallLimit     = sandbox.KindCallLimit
+	KindOutputLimit   = sandbox.KindOutputLimit
+	KindStackOverflow = sandbox.KindStackOverflow
 )
 
 // Result is the envelope of one run. See the package documentation for its JSON form.

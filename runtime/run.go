@@ -18,10 +18,6 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
-// KindCanceled reports a run stopped because its caller's context was canceled
-// (for example an MCP client's notifications/cancelled).
-const KindCanceled = "canceled"
-
 // effectiveLimits merges per-run limits into the runtime's, never raising them.
 func (r *Runtime) effectiveLimits(l *Limits) Limits {
 	out := Limits{Timeout: r.opts.Timeout, MemoryLimit: r.opts.MemoryLimit, MaxCalls: r.opts.MaxCalls, MaxOutputBytes: r.opts.MaxOutputBytes}
@@ -294,7 +290,8 @@ func (r *Runtime) classify(ctx context.Context, name string, err error) *ErrorIn
 	return &ErrorInfo{Kind: KindRuntime, Message: err.Error(), Line: lineOf(err.Error(), name)}
 }
 
-// workosError describes an error raised by a workos call and not caught.
+// workosError describes an error from a workos call or the write policy. raw,
+// when not nil, is the uncaught Lua error whose table carries the script line.
 func (r *Runtime) workosError(goErr, raw error) *ErrorInfo {
 	info := &ErrorInfo{Kind: KindRuntime, Message: goErr.Error()}
 	var kinder interface{ Kind() string }
