@@ -78,30 +78,16 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	return done(nil)
 }
 
-// resultData renders a call's answer the way the Lua module returns it: the JSON
-// body; {success, status} for an empty body or a redirect (with location);
-// {body, status} for a body that is not JSON; {dry_run, function, request} for
-// a recorded write.
+// resultData renders a call's answer the way the Lua module returns it (see
+// workos.Result.Answer).
 func resultData(res *workos.Result) json.RawMessage {
-	var v any
-	switch {
-	case res.DryRun != nil:
-		v = map[string]any{"dry_run": true, "function": res.Function, "request": res.DryRun}
-	case res.Status >= 300 && res.Status < 400:
-		m := map[string]any{"success": true, "status": res.Status}
-		if loc := res.Header.Get("Location"); loc != "" {
-			m["location"] = loc
-		}
-		v = m
-	default:
+	v, ok := res.Answer()
+	if !ok {
 		body := bytes.TrimSpace(res.Body)
-		if len(body) == 0 {
-			v = map[string]any{"success": true, "status": res.Status}
-		} else if json.Valid(body) {
+		if json.Valid(body) {
 			return json.RawMessage(body)
-		} else {
-			v = map[string]any{"body": string(res.Body), "status": res.Status}
 		}
+		v = res.RawAnswer()
 	}
 	data, _ := json.Marshal(v)
 	return data

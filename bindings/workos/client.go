@@ -246,6 +246,36 @@ type Result struct {
 	DryRun *DryRunRecord
 }
 
+// Answer is what a call returns when its answer is not a JSON body to decode —
+// the same for scripts (workos.fn) and for runtime.Call: {dry_run, function,
+// request} for a recorded write, {success, status, location} for a redirect, and
+// {success, status} for an empty body. ok is false when the body should be
+// decoded; if decoding fails, use [Result.RawAnswer].
+func (r *Result) Answer() (v map[string]any, ok bool) {
+	switch {
+	case r.DryRun != nil:
+		req := map[string]any{"method": r.DryRun.Method, "url": r.DryRun.URL, "headers": toAnyMap(r.DryRun.Headers)}
+		if r.DryRun.Body != nil {
+			req["body"] = r.DryRun.Body
+		}
+		return map[string]any{"dry_run": true, "function": r.Function, "request": req}, true
+	case r.Status >= 300 && r.Status < 400:
+		m := map[string]any{"success": true, "status": r.Status}
+		if loc := r.Header.Get("Location"); loc != "" {
+			m["location"] = loc
+		}
+		return m, true
+	case len(bytes.TrimSpace(r.Body)) == 0:
+		return map[string]any{"success": true, "status": r.Status}, true
+	}
+	return nil, false
+}
+
+// RawAnswer is the answer for a body that is not JSON: {body, status}.
+func (r *Result) RawAnswer() map[string]any {
+	return map[string]any{"body": string(r.Body), "status": r.Status}
+}
+
 // JSON decodes the body with numbers as json.Number. An empty body gives nil.
 func (r *Result) JSON() (any, error) {
 	b := bytes.TrimSpace(r.Body)

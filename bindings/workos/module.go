@@ -391,37 +391,13 @@ func (s *state) callOne(L *lua.LState, op *catalog.Operation, args map[string]an
 // N} for an empty body (and location for a redirect); {body = text, status = N}
 // for a body that is not JSON; {dry_run = true, request = {...}} for a dry run.
 func (s *state) resultValue(L *lua.LState, res *Result) lua.LValue {
-	if res.DryRun != nil {
-		r := res.DryRun
-		req := map[string]any{"method": r.Method, "url": r.URL, "headers": toAnyMap(r.Headers)}
-		if r.Body != nil {
-			req["body"] = r.Body
-		}
-		return luajson.FromGo(L, map[string]any{"dry_run": true, "function": res.Function, "request": req})
+	if v, ok := res.Answer(); ok {
+		return luajson.FromGo(L, v)
 	}
-	if res.Status >= 300 && res.Status < 400 {
-		t := L.CreateTable(0, 3)
-		t.RawSetString("success", lua.LTrue)
-		t.RawSetString("status", lua.LNumber(res.Status))
-		if loc := res.Header.Get("Location"); loc != "" {
-			t.RawSetString("location", lua.LString(loc))
-		}
-		return t
-	}
-	body := bytes.TrimSpace(res.Body)
-	if len(body) == 0 {
-		t := L.CreateTable(0, 2)
-		t.RawSetString("success", lua.LTrue)
-		t.RawSetString("status", lua.LNumber(res.Status))
-		return t
-	}
-	if v, err := luajson.Decode(L, body); err == nil {
+	if v, err := luajson.Decode(L, bytes.TrimSpace(res.Body)); err == nil {
 		return v
 	}
-	t := L.CreateTable(0, 2)
-	t.RawSetString("body", lua.LString(res.Body))
-	t.RawSetString("status", lua.LNumber(res.Status))
-	return t
+	return luajson.FromGo(L, res.RawAnswer())
 }
 
 func toAnyMap(m map[string]string) map[string]any {
