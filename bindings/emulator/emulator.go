@@ -191,6 +191,9 @@ type Server struct {
 	srv *http.Server
 	ln  net.Listener
 	e   *Emulator
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port; empty means that) and
@@ -214,13 +217,18 @@ func (e *Emulator) Start(ctx context.Context, addr string) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server and saves the emulator's state file, if any.
+// Close stops the server and saves the emulator's state file, if any. It runs
+// once: a second or concurrent call (Start closes the server when its context
+// ends) waits for the first and returns its error, so no save outlives Close.
 func (s *Server) Close() error {
-	err := s.srv.Close()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return errors.Join(err, s.e.Close())
+	s.closeOnce.Do(func() {
+		err := s.srv.Close()
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.closeErr = errors.Join(err, s.e.Close())
+	})
+	return s.closeErr
 }
 
 // Transport returns an http.RoundTripper that serves requests in process, with no
