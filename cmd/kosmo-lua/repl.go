@@ -275,25 +275,19 @@ func replChunk(src string) (chunk string, complete bool) {
 	return src, true
 }
 
-// packPrefix wraps an expression's values so that several come back as an
-// array with nils kept in place as null (the envelope's array of several
-// values drops nils), while none or one come back as they are.
-const packPrefix = `return (function(...) local n = select("#", ...) if n < 2 then return ... end ` +
-	`local t, null = {...}, require("json").null for i = 1, n do if t[i] == nil then t[i] = null end end ` +
-	`return unpack(t, 1, n) end)(`
-
 // packValues turns an expression input into the chunk to run. always is true
-// when the input is one value that is printed even when it is nil; other
-// inputs (a call may return nothing) print nothing for nil. The wrapper
-// starts on the input's first line so error line numbers stay right.
+// when the input is one value, printed even when it is nil; a call or several
+// values (a call may return nothing) print nothing for a nil result. Several
+// values come back as an array with nils kept as null (the runtime does that).
 func packValues(src string) (chunk string, always bool) {
-	stmts, err := parse.Parse(strings.NewReader("return "+src), "repl")
+	chunk = "return " + src
+	stmts, err := parse.Parse(strings.NewReader(chunk), "repl")
 	if err != nil || len(stmts) != 1 {
-		return "return " + src, false
+		return chunk, false
 	}
 	ret, ok := stmts[0].(*ast.ReturnStmt)
 	if !ok || len(ret.Exprs) == 0 {
-		return "return " + src, false
+		return chunk, false
 	}
 	multi := len(ret.Exprs) > 1
 	switch e := ret.Exprs[len(ret.Exprs)-1].(type) {
@@ -302,10 +296,7 @@ func packValues(src string) (chunk string, always bool) {
 	case *ast.Comma3Expr:
 		multi = multi || !e.AdjustRet
 	}
-	if !multi {
-		return "return " + src, true
-	}
-	return packPrefix + src + "\n)", false
+	return chunk, !multi
 }
 
 // replNote is printed when an input ran in a fresh state because the previous
