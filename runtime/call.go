@@ -36,7 +36,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 		}
 		return res, nil
 	}
-	op, err := r.cat.Lookup(name)
+	op, err := r.catalog().Lookup(name)
 	if err != nil {
 		return done(&ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Function: name,
 			Hint: "list functions with `kosmo-lua functions` or search with `kosmo-lua search`"})
@@ -48,7 +48,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 		res.Meta.Operation = "read"
 	}
 	if perr := r.policyError(op); perr != nil {
-		return done(r.workosError(perr, nil))
+		return done(workosError(perr, nil))
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
@@ -63,7 +63,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 			res.Meta.Status = &st
 			res.Meta.RequestID = api.RequestID
 		}
-		info := r.workosError(err, nil)
+		info := workosError(err, nil)
 		if info.Function == "" {
 			info.Function = op.Name
 		}

@@ -17,6 +17,26 @@ const (
 	DefaultMaxOutputBytes = 1 << 20
 	DefaultMaxLogBytes    = 1 << 20
 	DefaultBaseURL        = "https://api.workos.com"
+	DefaultMaxScriptBytes = 1 << 20
+	// DefaultMaxConcurrentRuns is the worker pool's size: runs beyond it
+	// wait (within their own deadline) for a free worker.
+	DefaultMaxConcurrentRuns = 8
+)
+
+// Isolation says where scripts run.
+type Isolation string
+
+// The isolation modes.
+const (
+	// IsolationProcess runs every script in a supervised worker process: the
+	// host never parses or runs untrusted Lua, holds the API key alone, and
+	// kills a worker that passes its deadline or memory limit (the default).
+	IsolationProcess Isolation = "process"
+	// IsolationInProcess runs scripts in sandboxes inside the host process.
+	// It is for hosts that run trusted code: the sandbox's limits hold for
+	// ordinary scripts, but a hostile script can exhaust the host's memory
+	// with a single VM instruction or crash it with a deeply nested one.
+	IsolationInProcess Isolation = "in-process"
 )
 
 // WritePolicy says whether scripts may call write and destructive functions.
@@ -70,16 +90,37 @@ type Options struct {
 	Account string
 	// Logger receives operational logs (never the API key). If nil, logs are discarded.
 	Logger *slog.Logger
+	// MaxScriptBytes bounds a script's source; a larger one is refused
+	// before anything parses it. If zero, DefaultMaxScriptBytes (1 MiB).
+	MaxScriptBytes int
+
+	// Isolation says where scripts run. If empty, IsolationProcess.
+	Isolation Isolation
+	// MaxConcurrentRuns bounds the runs (worker processes) at once; more
+	// wait for a free worker within their own deadline. If zero,
+	// DefaultMaxConcurrentRuns. Sessions own a worker each, outside this bound.
+	MaxConcurrentRuns int
+	// WarmWorkers is how many idle workers the runtime keeps started, so a
+	// run does not wait for a process to start. If zero, none are started
+	// ahead: the first run starts one and later runs reuse it. At most
+	// MaxConcurrentRuns.
+	WarmWorkers int
+	// WorkerPath is the program started as a worker. If empty, this process's
+	// own executable: any program that links this package can serve as a
+	// worker, with no setup. Workers get an empty environment (TZ excepted),
+	// no arguments and no key.
+	WorkerPath string
 }
 
 // Limits are per-run overrides. A zero field keeps the runtime's value; a value
 // above the runtime's cap is lowered to the cap, so callers (for example an MCP
 // client) can tighten limits but never raise them.
 type Limits struct {
-	Timeout        time.Duration
-	MemoryLimit    int64
-	MaxCalls       int
-	MaxOutputBytes int
+	Timeout        time.Duration `json:"timeout"`
+	MemoryLimit    int64         `json:"memory_limit"`
+	MaxCalls       int           `json:"max_calls"`
+	MaxOutputBytes int           `json:"max_output_bytes"`
+	MaxScriptBytes int           `json:"max_script_bytes"`
 }
 
 // Script is one script to run.

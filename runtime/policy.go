@@ -48,7 +48,7 @@ type nameMatcher struct {
 
 // compileNames checks an Allow or Deny list: a glob must be well-formed and an
 // exact name must resolve, so a typo cannot silently protect nothing.
-func compileNames(cat *catalog.Catalog, field string, patterns []string) (nameList, error) {
+func compileNames(catFn func() *catalog.Catalog, field string, patterns []string) (nameList, error) {
 	var out nameList
 	for _, p := range patterns {
 		if strings.ContainsAny(p, "*?[\\") {
@@ -58,7 +58,7 @@ func compileNames(cat *catalog.Catalog, field string, patterns []string) (nameLi
 			out = append(out, nameMatcher{glob: p})
 			continue
 		}
-		op, err := cat.Lookup(p)
+		op, err := catFn().Lookup(p)
 		if err != nil {
 			return nil, fmt.Errorf("runtime: %s entry %q: %w", field, p, err)
 		}

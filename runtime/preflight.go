@@ -27,7 +27,7 @@ var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "ca
 // line:column and the closest match before any call is made.
 //
 // It returns the parsed chunk so the run compiles it without parsing again.
-func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) {
+func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) {
 	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
 		info := &ErrorInfo{Kind: KindSyntax, Message: err.Error(),
@@ -47,7 +47,14 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 		}
 		return nil, info
 	}
-	lines := strings.Split(src, "\n")
+	var cat *catalog.Catalog // loaded on the first name to check
+	lookup := func(name string) bool {
+		if cat == nil {
+			cat = catalogFn()
+		}
+		_, err := cat.Lookup(name)
+		return err == nil
+	}
 	// A script that declares its own local workos or app (anywhere: the check
 	// does not track scopes) is not checked through that name.
 	shadowed := localNames(chunk)
@@ -60,14 +67,15 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 			return
 		}
 		if accountLike[fn] {
-			found = &ErrorInfo{Kind: KindUnknownFunction, Line: line, Column: column(lines, line, fn), Function: fn,
+			found = &ErrorInfo{Kind: KindUnknownFunction, Line: line, Column: column(src, line, fn), Function: capText(fn),
 				Message: fmt.Sprintf("workos: %q is not a function; it looks like a KosmoKrator account name (app.integrations.workos.%s.<fn>)", fn, fn),
 				Hint:    "kosmo-lua runs each script with one account: choose it with --account " + fn + " (or the host's APIKey) and call workos.<fn> or app.integrations.workos.<fn>; nothing was called"}
 			return
 		}
-		if _, err := cat.Lookup(fn); err != nil {
-			found = &ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Line: line,
-				Column: column(lines, line, fn), Function: fn,
+		if !lookup(fn) {
+			_, err := cat.Lookup(fn) // again, for its suggestions
+			found = &ErrorInfo{Kind: KindUnknownFunction, Message: capText(err.Error()), Line: line,
+				Column: column(src, line, fn), Function: capText(fn),
 				Hint: "use a name from workos.functions() or `kosmo-lua search`; nothing was called"}
 		}
 	}
@@ -77,8 +85,8 @@ func preflight(cat *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) 
 			if inner, ok := e.Object.(*ast.AttrGetExpr); ok {
 				if account, ok := workosMember(inner, shadowed); ok && account != "default" {
 					if key, ok := e.Key.(*ast.StringExpr); ok {
-						if _, err := cat.Lookup(account); err != nil {
-							if _, err := cat.Lookup(key.Value); err == nil {
+						if !lookup(account) {
+							if lookup(key.Value) {
 								accountLike[account] = true
 							}
 						}
@@ -193,11 +201,19 @@ func walk(v reflect.Value, visit func(any)) {
 // column finds the 1-based column of name on a 1-based line, or 0: the first
 // occurrence that stands as a whole identifier (so "work" is not found inside
 // "workos").
-func column(lines []string, line int, name string) int {
-	if line < 1 || line > len(lines) || name == "" {
+func column(src string, line int, name string) int {
+	if line < 1 || name == "" {
 		return 0
 	}
-	text := lines[line-1]
+	text := src
+	for i := 1; i < line; i++ {
+		_, rest, ok := strings.Cut(text, "\n")
+		if !ok {
+			return 0
+		}
+		text = rest
+	}
+	text, _, _ = strings.Cut(text, "\n")
 	isIdent := func(c byte) bool {
 		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 	}

@@ -36,7 +36,7 @@ func TestPreflight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := preflight(cat, "script", tt.src)
+			_, got := preflight(func() *catalog.Catalog { return cat }, "script", tt.src)
 			if tt.want == nil {
 				if got != nil {
 					t.Fatalf("preflight = %+v, want pass", got)
@@ -58,15 +58,15 @@ func TestPreflight(t *testing.T) {
 			}
 		})
 	}
-	_, got := preflight(cat, "script", "return workos.organisations_list{}")
+	_, got := preflight(func() *catalog.Catalog { return cat }, "script", "return workos.organisations_list{}")
 	if !strings.Contains(got.Message, "did you mean organizations_list") {
 		t.Errorf("message %q lacks the closest match", got.Message)
 	}
-	_, got = preflight(cat, "script", "return app.integrations.workos.work.organizations_list{}")
+	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return app.integrations.workos.work.organizations_list{}")
 	if !strings.Contains(got.Message, "account name") || !strings.Contains(got.Hint, "--account work") {
 		t.Errorf("account path: %+v", got)
 	}
-	_, got = preflight(cat, "script", "return workos.list_groups{}")
+	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return workos.list_groups{}")
 	if !strings.Contains(got.Message, "ambiguous") {
 		t.Errorf("message %q does not explain the ambiguity", got.Message)
 	}

@@ -38,6 +38,11 @@ const (
 	KindCallLimit     = sandbox.KindCallLimit
 	KindOutputLimit   = sandbox.KindOutputLimit
 	KindStackOverflow = sandbox.KindStackOverflow
+	// KindScriptTooLarge reports a script over Limits.MaxScriptBytes; nothing ran.
+	KindScriptTooLarge = "script_too_large"
+	// KindWorkerCrashed reports a worker process that died for a reason that
+	// is not a limit (a Go fatal error); the host and other runs are unaffected.
+	KindWorkerCrashed = "worker_crashed"
 )
 
 // Result is the envelope of one run. See the package documentation for its JSON form.
@@ -115,9 +120,17 @@ type CallInfo struct {
 
 // Stats are measurements of one run.
 type Stats struct {
-	DurationMS  float64 `json:"duration_ms"`
-	Calls       int     `json:"calls"`
-	MemoryBytes int64   `json:"memory_bytes"`
+	DurationMS float64 `json:"duration_ms"`
+	// Calls counts every call the run made or tried, listed or not.
+	Calls int `json:"calls"`
+	// CallsTruncated counts the calls left out of Result.Calls, which lists
+	// at most MaxLedgerCalls.
+	CallsTruncated int `json:"calls_truncated,omitempty"`
+	// MemoryBytes is the run's measured peak memory: with process isolation
+	// on Linux, how far the worker's resident memory rose above where it was
+	// when the run started; in-process, the sandbox watchdog's peak heap
+	// growth. Nil (null) when nothing was measured.
+	MemoryBytes *int64 `json:"memory_bytes"`
 }
 
 // RunError is the Go error form of a run that did not complete; see [Result.Err].

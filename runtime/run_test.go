@@ -51,6 +51,7 @@ func newRuntime(t testing.TB, opts *runtime.Options) (*runtime.Runtime, *emulato
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rt.Close() })
 	return rt, em
 }
 
@@ -69,7 +70,7 @@ func normalized(t testing.TB, res *runtime.Result) string {
 	t.Helper()
 	c := *res
 	c.Stats.DurationMS = 0
-	c.Stats.MemoryBytes = 0
+	c.Stats.MemoryBytes = nil
 	c.Calls = append([]runtime.CallInfo{}, res.Calls...)
 	for i := range c.Calls {
 		c.Calls[i].DurationMS = 0

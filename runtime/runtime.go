@@ -1,10 +1,14 @@
 package runtime
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	goruntime "runtime"
+	"sync/atomic"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
@@ -13,14 +17,22 @@ import (
 
 // Runtime runs scripts and calls. Create it with [New]; it is safe for concurrent use.
 type Runtime struct {
-	opts   Options
-	cat    *catalog.Catalog
-	log    *slog.Logger
-	client *workos.Client
+	opts Options
+	// catalog is Options.Catalog, or catalog.Default loaded on first use, so
+	// a runtime that runs `return 1` never parses the catalog.
+	catalog func() *catalog.Catalog
+	log     *slog.Logger
+	client  *workos.Client
 	// gov is the memory governor shared by this runtime's parallel runs.
 	gov *sandbox.Governor
 	// allow and deny are the checked Allow and Deny lists.
 	allow, deny nameList
+	// engine runs scripts in this process (IsolationInProcess); pool runs
+	// them in worker processes (IsolationProcess). Exactly one is set.
+	engine *engine
+	pool   *pool
+	spec   *workerSpec
+	closed atomic.Bool
 }
 
 // New returns a Runtime. A nil opts means all defaults. New copies opts.
@@ -47,6 +59,19 @@ func New(opts *Options) (*Runtime, error) {
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
 	}
+	if o.MaxScriptBytes == 0 {
+		o.MaxScriptBytes = DefaultMaxScriptBytes
+	}
+	if o.MaxConcurrentRuns == 0 {
+		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
+	}
+	switch o.Isolation {
+	case "":
+		o.Isolation = IsolationProcess
+	case IsolationProcess, IsolationInProcess:
+	default:
+		return nil, fmt.Errorf("runtime: Isolation must be %q or %q", IsolationProcess, IsolationInProcess)
+	}
 	switch o.WritePolicy {
 	case "":
 		o.WritePolicy = WriteAllow
@@ -54,12 +79,13 @@ func New(opts *Options) (*Runtime, error) {
 	default:
 		return nil, errors.New(`runtime: WritePolicy must be "allow" or "deny"`)
 	}
-	if o.Timeout < 0 || o.MemoryLimit < 0 || o.MaxCalls < 0 || o.MaxOutputBytes < 0 || o.MaxLogBytes < 0 {
+	if o.Timeout < 0 || o.MemoryLimit < 0 || o.MaxCalls < 0 || o.MaxOutputBytes < 0 || o.MaxLogBytes < 0 ||
+		o.MaxScriptBytes < 0 || o.MaxConcurrentRuns < 0 || o.WarmWorkers < 0 {
 		return nil, errors.New("runtime: limits must not be negative")
 	}
-	cat := o.Catalog
-	if cat == nil {
-		cat = catalog.Default()
+	cat := catalog.Default
+	if o.Catalog != nil {
+		cat = func() *catalog.Catalog { return o.Catalog }
 	}
 	log := o.Logger
 	if log == nil {
@@ -83,7 +109,66 @@ func New(opts *Options) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	return &Runtime{opts: o, cat: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny}, nil
+	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny}
+	if o.Isolation == IsolationInProcess {
+		r.engine = &engine{catalog: cat, gov: r.gov}
+		return r, nil
+	}
+	spec, err := newWorkerSpec(&o, cat)
+	if err != nil {
+		return nil, err
+	}
+	r.spec = spec
+	r.pool = newPool(spec, o.MaxConcurrentRuns, o.WarmWorkers, log)
+	if o.WarmWorkers > 0 {
+		go r.pool.fill()
+	}
+	// A Runtime dropped without Close still stops its workers.
+	goruntime.AddCleanup(r, func(p *pool) { p.close() }, r.pool)
+	return r, nil
+}
+
+// newWorkerSpec says how this runtime starts its workers.
+func newWorkerSpec(o *Options, cat func() *catalog.Catalog) (*workerSpec, error) {
+	path := o.WorkerPath
+	if path == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("runtime: cannot find this program to start workers: %w; set Options.WorkerPath or use Isolation: IsolationInProcess", err)
+		}
+		path = exe
+	}
+	spec := &workerSpec{path: path, env: workerEnvironment(), cat: cat}
+	if o.Catalog != nil {
+		data, err := json.Marshal(catalog.File{Operations: o.Catalog.Operations()})
+		if err != nil {
+			return nil, fmt.Errorf("runtime: encode the catalog for workers: %w", err)
+		}
+		spec.catalogJSON = data
+	}
+	return spec, nil
+}
+
+// workerEnvironment is all a worker gets of the host's environment: the marker
+// that makes it a worker, and the time zone os.date uses.
+func workerEnvironment() []string {
+	env := []string{workerEnv + "=" + workerProtocol}
+	for _, k := range []string{"TZ", "GOCOVERDIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// Close stops the runtime's worker processes; runs in progress finish first.
+// Run fails after Close. It is idempotent, and a no-op in-process.
+func (r *Runtime) Close() error {
+	r.closed.Store(true)
+	if r.pool != nil {
+		r.pool.close()
+	}
+	return nil
 }
 
 // Options returns the effective options with defaults filled in; APIKey is
@@ -97,14 +182,14 @@ func (r *Runtime) Options() Options {
 }
 
 // Catalog returns the runtime's operation catalog.
-func (r *Runtime) Catalog() *catalog.Catalog { return r.cat }
+func (r *Runtime) Catalog() *catalog.Catalog { return r.catalog() }
 
 // Functions returns every catalog operation the runtime's policy lets scripts
 // call, in canonical-name order.
 func (r *Runtime) Functions() []*catalog.Operation {
 	var out []*catalog.Operation
-	for _, name := range r.cat.Names() {
-		op, _ := r.cat.Lookup(name)
+	for _, name := range r.catalog().Names() {
+		op, _ := r.catalog().Lookup(name)
 		if r.policyError(op) == nil {
 			out = append(out, op)
 		}
@@ -114,5 +199,5 @@ func (r *Runtime) Functions() []*catalog.Operation {
 
 // Describe returns the operation a name (canonical, seed or title alias) resolves to.
 func (r *Runtime) Describe(name string) (*catalog.Operation, error) {
-	return r.cat.Lookup(name)
+	return r.catalog().Lookup(name)
 }

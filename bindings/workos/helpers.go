@@ -315,6 +315,10 @@ func (s *state) luaBatch(L *lua.LState) int {
 	conc = min(max(conc, 1), MaxBatchConcurrency)
 	line := scriptLine(L)
 	n := calls.Len()
+	if n > MaxBatchItems {
+		s.raise(L, nil, &ValidationError{Param: "calls", Problem: fmt.Sprintf("has %d items; one batch takes at most %d", n, MaxBatchItems),
+			Hint: fmt.Sprintf("split the work into batches of at most %d calls (and mind the run's call budget)", MaxBatchItems)})
+	}
 	items := make([]batchItem, n)
 	// Convert everything to Go on the Lua goroutine.
 	for i := 1; i <= n; i++ {
@@ -410,7 +414,7 @@ func (s *state) luaDescribe(L *lua.LState) int {
 	if err != nil {
 		s.raise(L, nil, err)
 	}
-	L.Push(luajson.FromGo(L, Describe(s.cat, op)))
+	L.Push(luajson.FromGo(L, Describe(s.catalog(), op)))
 	return 1
 }
 
@@ -573,7 +577,7 @@ func (s *state) luaFunctions(L *lua.LState) int {
 	}
 	query = strings.ToLower(query)
 	var names []string
-	for _, op := range s.cat.Operations() {
+	for _, op := range s.catalog().Operations() {
 		if access != "" && string(op.Access) != access {
 			continue
 		}

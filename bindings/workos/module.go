@@ -18,16 +18,30 @@ import (
 const (
 	DefaultBatchConcurrency = 32
 	MaxBatchConcurrency     = 64
+	// MaxBatchItems bounds the calls of one workos.batch, checked before any
+	// item is converted, so a sparse table cannot make the host allocate per
+	// empty slot. It is far above any run's call budget.
+	MaxBatchItems = 1000
 )
 
 // Module is the `workos` Lua module: one function per catalog operation plus the
 // helpers paginate, list_all, batch, call, describe and functions. Configure it,
 // then call [Module.Preload] on each *lua.LState. One Module may serve many
 // states; it must not be changed after the first Preload.
+//
+// Calls go to Caller when it is set (for example a broker in another process);
+// otherwise to an [Executor] built from Client, Authorize and Observe.
 type Module struct {
-	// Catalog resolves function names. If nil, catalog.Default().
+	// Catalog resolves function names. If nil, CatalogFunc's.
 	Catalog *catalog.Catalog
-	// Client sends the requests. Required.
+	// CatalogFunc, used when Catalog is nil, is called the first time a
+	// script resolves a name, so a script that calls nothing never loads a
+	// catalog. If nil, catalog.Default.
+	CatalogFunc func() *catalog.Catalog
+	// Caller executes the module's calls. If nil, an [Executor] with Client,
+	// Authorize and Observe. When set, Client, Authorize and Observe are unused.
+	Caller Caller
+	// Client sends the requests. Required when Caller is nil.
 	Client *Client
 	// Authorize, if set, is called after validation and before every request
 	// (each batch item included). A non-nil error refuses the call: it is raised
@@ -42,11 +56,27 @@ type Module struct {
 	Observe func(CallRecord)
 	// BatchConcurrency is how many workos.batch calls run at once when the script
 	// does not say. If zero, [DefaultBatchConcurrency] (32): 100 calls at 20 ms
-	// each finish in about 4 rounds (~80 ms), and 32 in-flight requests stay far
+	// each finish in about 4 rounds, and 32 in-flight requests stay far
 	// below WorkOS's 6,000 requests/minute budget for any batch a script can
 	// reasonably issue (429s are retried with Retry-After anyway). A script may
 	// pass {concurrency = n}; values are clamped to 1..[MaxBatchConcurrency].
 	BatchConcurrency int
+	// OnError, if set, sees every error a call returns before it is raised to
+	// the script (or put in a batch result), on the goroutine that made the
+	// call. The sandbox host uses it to end the run when the error is a limit.
+	OnError func(error)
+}
+
+// Caller executes the calls of the workos module. Implementations must be safe
+// for concurrent use (workos.batch calls from several goroutines).
+type Caller interface {
+	// Call validates, authorizes and sends one call of op with args (the
+	// script's named arguments as luajson.ToGo gives them). batch is true for
+	// calls made by workos.batch.
+	Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error)
+	// Reject records a call of op whose arguments were refused before a request
+	// could be prepared (not a table, not convertible); err says why.
+	Reject(op *catalog.Operation, err error, batch bool)
 }
 
 // CallRecord describes one finished (or refused) call, for [Module.Observe].
@@ -77,8 +107,8 @@ type CallRecord struct {
 // and app.integrations.workos (KosmoKrator's path; app and app.integrations are
 // created when absent). All three are the same read-only table.
 func (m *Module) Preload(L *lua.LState) {
-	if m.Client == nil {
-		panic("workos: Module.Client is nil")
+	if m.Caller == nil && m.Client == nil {
+		panic("workos: Module needs a Caller or a Client")
 	}
 	mod := m.NewTable(L)
 	L.PreloadModule("workos", func(L *lua.LState) int {
@@ -105,7 +135,9 @@ func Preload(L *lua.LState, m *Module) { m.Preload(L) }
 // state is the module's per-LState data.
 type state struct {
 	m      *Module
+	caller Caller
 	cat    *catalog.Catalog
+	catFn  func() *catalog.Catalog
 	proxy  *lua.LTable
 	cache  *lua.LTable
 	byFn   map[*lua.LFunction]*catalog.Operation
@@ -118,9 +150,12 @@ type state struct {
 // Functions are created on first access (through a metatable __index) and
 // cached, so an unused function costs nothing.
 func (m *Module) NewTable(L *lua.LState) *lua.LTable {
-	s := &state{m: m, cat: m.Catalog, byFn: map[*lua.LFunction]*catalog.Operation{}, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
-	if s.cat == nil {
-		s.cat = catalog.Default()
+	s := &state{m: m, caller: m.Caller, cat: m.Catalog, catFn: m.CatalogFunc, byFn: map[*lua.LFunction]*catalog.Operation{}, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
+	if s.caller == nil {
+		s.caller = &Executor{Client: m.Client, Authorize: m.Authorize, Observe: m.Observe}
+	}
+	if s.catFn == nil {
+		s.catFn = catalog.Default
 	}
 	s.proxy = L.CreateTable(0, 0)
 	s.cache = L.CreateTable(0, 16)
@@ -190,6 +225,15 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 	return s.proxy
 }
 
+// catalog returns the module's catalog, loading it on first use. States are
+// used from one goroutine, and batch goroutines resolve nothing.
+func (s *state) catalog() *catalog.Catalog {
+	if s.cat == nil {
+		s.cat = s.catFn()
+	}
+	return s.cat
+}
+
 // luaIndex resolves workos.<name> on a cache miss.
 func (s *state) luaIndex(L *lua.LState) int {
 	key := L.Get(2)
@@ -198,7 +242,7 @@ func (s *state) luaIndex(L *lua.LState) int {
 		L.Push(lua.LNil)
 		return 1
 	}
-	op, err := s.cat.Lookup(string(name))
+	op, err := s.catalog().Lookup(string(name))
 	if err != nil {
 		s.raise(L, nil, err)
 	}
@@ -237,7 +281,7 @@ func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
 func (s *state) resolve(v lua.LValue, param, hint string) (*catalog.Operation, error) {
 	switch v := v.(type) {
 	case lua.LString:
-		return s.cat.Lookup(string(v))
+		return s.catalog().Lookup(string(v))
 	case *lua.LFunction:
 		if op, ok := s.byFn[v]; ok {
 			return op, nil
@@ -249,13 +293,10 @@ func (s *state) resolve(v lua.LValue, param, hint string) (*catalog.Operation, e
 	return nil, &ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got " + v.Type().String(), Hint: hint}
 }
 
-// observeRejected reports to Module.Observe a call of op whose arguments were
-// rejected before a request could be prepared (not a table, not convertible).
+// observeRejected reports a call of op whose arguments were rejected before a
+// request could be prepared (not a table, not convertible).
 func (s *state) observeRejected(op *catalog.Operation, err error, batch bool) {
-	if s.m.Observe == nil {
-		return
-	}
-	s.m.Observe(CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch, Err: err})
+	s.caller.Reject(op, err, batch)
 }
 
 // positionalKeys is the order positional arguments map onto: path parameters in
@@ -334,39 +375,12 @@ func tableArgs(op *catalog.Operation, t *lua.LTable) (map[string]any, error) {
 		Hint: "pass named arguments, e.g. " + example(op)}
 }
 
-// call runs one call: validate, authorize, send, observe. It is safe to run
-// off the Lua goroutine (it does not touch L).
+// call runs one call through the module's Caller. It is safe to run off the
+// Lua goroutine (it does not touch L).
 func (s *state) call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error) {
-	start := time.Now()
-	rec := CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch}
-	req, err := s.m.Client.Prepare(op, args)
-	var res *Result
-	if err == nil {
-		rec.Path = req.Path
-		if s.m.Authorize != nil {
-			if aerr := s.m.Authorize(ctx, op); aerr != nil {
-				err = &deniedError{err: aerr}
-			}
-		}
-		if err == nil {
-			res, err = s.m.Client.Send(ctx, req)
-		}
-	}
-	if res != nil {
-		rec.Status, rec.RequestID, rec.IdempotencyKey, rec.Retries = res.Status, res.RequestID, res.IdempotencyKey, res.Retries
-		rec.DryRun = res.DryRun != nil
-	}
-	var ae *APIError
-	var ne *NetworkError
-	if errors.As(err, &ae) {
-		rec.Status, rec.RequestID, rec.Retries = ae.Status, ae.RequestID, ae.Retries
-	} else if errors.As(err, &ne) {
-		rec.Retries = ne.Attempts - 1
-	}
-	rec.Err = err
-	rec.Duration = time.Since(start)
-	if s.m.Observe != nil {
-		s.m.Observe(rec)
+	res, err := s.caller.Call(ctx, op, args, batch)
+	if err != nil && s.m.OnError != nil {
+		s.m.OnError(err)
 	}
 	return res, err
 }

@@ -299,6 +299,7 @@ func authTestRun(ctx context.Context, opts *AuthOptions) error {
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	cr, err := rt.Call(ctx, "organizations_list", map[string]any{"limit": 1})
 	if err != nil {
 		return err

@@ -43,7 +43,7 @@ type ParamArg struct {
 }
 
 func newCmdCall(f *Factory, runF func(context.Context, *CallOptions) error) *cobra.Command {
-	opts := &CallOptions{IO: f.IOStreams, Runtime: f.Runtime, Catalog: catalog.Default()}
+	opts := &CallOptions{IO: f.IOStreams, Runtime: f.Runtime}
 	cmd := &cobra.Command{
 		Use:   "call NAME [JSON] [--key value ...]",
 		Short: "Call one WorkOS function without Lua",
@@ -78,7 +78,7 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 			return callRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return completeCallArgs(opts.Catalog, args, toComplete)
+			return completeCallArgs(opts.catalog(), args, toComplete)
 		},
 	}
 	opts.Flags.AddCredentialFlags(cmd.Flags())
@@ -277,7 +277,7 @@ func (o *CallOptions) arguments(op *catalog.Operation) (map[string]any, error) {
 }
 
 func callRun(ctx context.Context, opts *CallOptions) error {
-	op, err := opts.Catalog.Lookup(opts.Name)
+	op, err := opts.catalog().Lookup(opts.Name)
 	if err != nil {
 		var le *catalog.LookupError
 		if errors.As(err, &le) {
@@ -293,6 +293,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	cr, err := rt.Call(ctx, op.Name, args)
 	if err != nil {
 		return err
@@ -342,4 +343,13 @@ func completeCallArgs(cat *catalog.Catalog, args []string, toComplete string) ([
 	}
 	sort.Strings(out)
 	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// catalog returns the Catalog, or the default one, loaded on first use so that
+// building the command tree parses nothing.
+func (o *CallOptions) catalog() *catalog.Catalog {
+	if o.Catalog == nil {
+		o.Catalog = catalog.Default()
+	}
+	return o.Catalog
 }

@@ -24,7 +24,7 @@ func captureCall(t *testing.T, te *testEnv, args ...string) (*CallOptions, map[s
 	}
 	root.AddCommand(newCmdCall(te.f, func(_ context.Context, o *CallOptions) error {
 		got = o
-		op, err := lookup(o.Catalog, o.Name)
+		op, err := lookup(o.catalog(), o.Name)
 		if err != nil {
 			return err
 		}

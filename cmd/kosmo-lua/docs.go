@@ -38,7 +38,7 @@ type DocsOptions struct {
 }
 
 func newDocsOptions(f *Factory) *DocsOptions {
-	return &DocsOptions{IO: f.IOStreams, Catalog: catalog.Default(), Version: f.Version, WriteFile: os.WriteFile}
+	return &DocsOptions{IO: f.IOStreams, Version: f.Version, WriteFile: os.WriteFile}
 }
 
 // wantJSON says whether to print JSON: asked for, or stdout is not a terminal.
@@ -96,7 +96,7 @@ results use 'kosmo-lua search'.`,
 func functionsRun(opts *DocsOptions) error {
 	q := strings.ToLower(opts.Query)
 	var rows []FunctionSummary
-	for _, op := range opts.Catalog.Operations() {
+	for _, op := range opts.catalog().Operations() {
 		if opts.Access != "" && string(op.Access) != opts.Access {
 			continue
 		}
@@ -152,7 +152,7 @@ With --json (or when stdout is not a terminal), the catalog record plus
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return completeCallArgs(opts.Catalog, nil, toComplete)
+			return completeCallArgs(opts.catalog(), nil, toComplete)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON (the default when stdout is not a terminal)")
@@ -173,7 +173,7 @@ func lookup(cat *catalog.Catalog, name string) (*catalog.Operation, error) {
 }
 
 func describeRun(opts *DocsOptions) error {
-	op, err := lookup(opts.Catalog, opts.Name)
+	op, err := lookup(opts.catalog(), opts.Name)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ tags and parameter keys; best first.`,
 }
 
 func searchRun(opts *DocsOptions) error {
-	hits := opts.Catalog.Search(opts.Query, opts.Limit)
+	hits := opts.catalog().Search(opts.Query, opts.Limit)
 	rows := make([]FunctionSummary, 0, len(hits))
 	for _, h := range hits {
 		s := summarize(h.Op)
@@ -275,7 +275,7 @@ Point your editor's Lua language server at it with a .luarc.json such as:
 }
 
 func typesRun(opts *DocsOptions) error {
-	text := opts.Catalog.LuaLS(opts.Version)
+	text := opts.catalog().LuaLS(opts.Version)
 	if opts.Output == "" {
 		_, err := fmt.Fprint(opts.IO.Out, text)
 		return err
@@ -285,4 +285,13 @@ func typesRun(opts *DocsOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "wrote %s\n", opts.Output)
 	return nil
+}
+
+// catalog returns the Catalog, or the default one, loaded on first use so that
+// building the command tree parses nothing.
+func (o *DocsOptions) catalog() *catalog.Catalog {
+	if o.Catalog == nil {
+		o.Catalog = catalog.Default()
+	}
+	return o.Catalog
 }

@@ -123,14 +123,14 @@ func TestPrintRunResult(t *testing.T) {
 			name:       "envelope on success keeps logs inside",
 			res:        runtime.Result{OK: true, Outcome: runtime.OutcomeCompleted, Result: json.RawMessage(`[1,2]`), Logs: []string{"log line"}, Calls: []runtime.CallInfo{}},
 			envelope:   true,
-			wantStdout: `{"ok":true,"outcome":"completed","result":[1,2],"logs":["log line"],"error":null,"effects":false,"calls":[],"stats":{"duration_ms":0,"calls":0,"memory_bytes":0}}` + "\n",
+			wantStdout: `{"ok":true,"outcome":"completed","result":[1,2],"logs":["log line"],"error":null,"effects":false,"calls":[],"stats":{"duration_ms":0,"calls":0,"memory_bytes":null}}` + "\n",
 		},
 		{
 			name:       "envelope on error",
 			res:        runtime.Result{Outcome: runtime.OutcomeLimitExceeded, Error: &runtime.ErrorInfo{Kind: runtime.KindCallLimit, Message: "more than 1 call"}},
 			envelope:   true,
 			wantCode:   exitLimit,
-			wantStdout: `{"ok":false,"outcome":"limit_exceeded","result":null,"logs":null,"error":{"kind":"call_limit","message":"more than 1 call","line":null,"function":null,"status":null,"code":null,"request_id":null},"effects":false,"calls":null,"stats":{"duration_ms":0,"calls":0,"memory_bytes":0}}` + "\n",
+			wantStdout: `{"ok":false,"outcome":"limit_exceeded","result":null,"logs":null,"error":{"kind":"call_limit","message":"more than 1 call","line":null,"function":null,"status":null,"code":null,"request_id":null},"effects":false,"calls":null,"stats":{"duration_ms":0,"calls":0,"memory_bytes":null}}` + "\n",
 			wantStderr: []string{"error: call_limit: more than 1 call"},
 		},
 	}

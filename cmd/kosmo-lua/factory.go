@@ -105,6 +105,7 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		Timeout:     timeDuration(rf.Timeout),
 		MemoryLimit: int64(rf.Memory),
 		MaxCalls:    rf.MaxCalls,
+		WarmWorkers: rf.WarmWorkers,
 	}
 	res := &Resolved{}
 	var acct *config.Account

@@ -37,6 +37,10 @@ type RuntimeFlags struct {
 	Memory ByteSize
 	// MaxCalls is --max-calls; zero keeps the runtime default.
 	MaxCalls int
+
+	// WarmWorkers is not a flag: the command sets how many worker processes
+	// the runtime starts ahead of its first run (see runtime.Options).
+	WarmWorkers int
 }
 
 // AddCredentialFlags registers --emulate, --api-key, --base-url and --account.

@@ -102,10 +102,14 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 
 // mcpRun serves until the client disconnects (stdio) or ctx ends.
 func mcpRun(ctx context.Context, opts *MCPOptions) error {
+	// A server answers many runs: keep workers started ahead, so a run does
+	// not wait for a process to start.
+	opts.Flags.WarmWorkers = 2
 	rt, res, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	mode, _ := mcptools.ParseMode(opts.Tools)
 	srv := mcptools.NewServer(rt, &mcptools.Options{

@@ -51,7 +51,7 @@ type replSession interface {
 }
 
 func newCmdREPL(f *Factory, runF func(context.Context, *REPLOptions) error) *cobra.Command {
-	opts := &REPLOptions{IO: f.IOStreams, Runtime: f.Runtime, HistoryPath: f.HistoryPath, Catalog: catalog.Default()}
+	opts := &REPLOptions{IO: f.IOStreams, Runtime: f.Runtime, HistoryPath: f.HistoryPath}
 	cmd := &cobra.Command{
 		Use:   "repl",
 		Short: "Interactive Lua session with the workos module",
@@ -105,12 +105,13 @@ func replRun(ctx context.Context, opts *REPLOptions) error {
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	sess, err := rt.NewSession()
 	if err != nil {
 		return fmt.Errorf("repl: %w", err)
 	}
 	defer sess.Close()
-	r := &repl{sess: sess, cat: opts.Catalog, out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
+	r := &repl{sess: sess, cat: opts.catalog(), out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
 	if !opts.IO.IsStdinTTY() {
 		return r.loopPlain(ctx, opts.IO.In)
 	}
@@ -504,4 +505,13 @@ func openCall(text string) string {
 		return ""
 	}
 	return name
+}
+
+// catalog returns the Catalog, or the default one, loaded on first use so that
+// building the command tree parses nothing.
+func (o *REPLOptions) catalog() *catalog.Catalog {
+	if o.Catalog == nil {
+		o.Catalog = catalog.Default()
+	}
+	return o.Catalog
 }

@@ -134,6 +134,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return opts.failBeforeRun(err)
 	}
+	defer rt.Close()
 	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args})
 	if err != nil {
 		return err

@@ -1,0 +1,133 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
+)
+
+// MaxLedgerCalls bounds the calls listed in one envelope; the rest are counted
+// in [Stats.CallsTruncated], so a script that makes (or tries) 100,000 calls
+// still gets an envelope of a few hundred kilobytes.
+const MaxLedgerCalls = 1000
+
+// ledger is the host's record of one run (or one session input): it applies
+// the write policy and the call budget to every call, executes it, and keeps
+// the facts the envelope is built from. It is the [workos.Caller] of the run's
+// engine, in this process or, through a worker's pipe, in another. Its methods
+// may be called from several goroutines at once (workos.batch).
+type ledger struct {
+	rt     *Runtime
+	limits Limits
+	// onCall is the current script's progress hook (Script.OnCall).
+	onCall func(CallInfo)
+	exec   workos.Executor
+
+	mu        sync.Mutex
+	calls     []CallInfo
+	total     int  // calls seen, listed or not
+	started   int  // calls admitted by the budget
+	effects   bool // a write succeeded
+	denied    bool // the policy refused a call
+	overSpent bool // the budget refused a call
+}
+
+func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
+	l := &ledger{rt: rt}
+	l.exec = workos.Executor{Client: rt.client, Authorize: l.authorize, Observe: l.observe}
+	l.reset(limits, onCall)
+	return l
+}
+
+// reset starts a new input of a session on the same ledger.
+func (l *ledger) reset(limits Limits, onCall func(CallInfo)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.limits, l.onCall = limits, onCall
+	l.calls, l.total, l.started = nil, 0, 0
+	l.effects, l.denied, l.overSpent = false, false, false
+}
+
+// Call executes one call for the script.
+func (l *ledger) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*workos.Result, error) {
+	return l.exec.Call(ctx, op, args, batch)
+}
+
+// Reject records a call the script's engine refused before it was prepared.
+func (l *ledger) Reject(op *catalog.Operation, err error, batch bool) {
+	l.exec.Reject(op, err, batch)
+}
+
+// authorize enforces the write policy, the allow/deny lists and the call budget
+// before every request.
+func (l *ledger) authorize(_ context.Context, op *catalog.Operation) error {
+	if err := l.rt.policyError(op); err != nil {
+		l.mu.Lock()
+		l.denied = true
+		l.mu.Unlock()
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.started >= l.limits.MaxCalls {
+		l.overSpent = true
+		return callLimitError(l.limits.MaxCalls)
+	}
+	l.started++
+	return nil
+}
+
+func callLimitError(max int) *sandbox.LimitError {
+	return &sandbox.LimitError{Kind: sandbox.KindCallLimit,
+		Message: fmt.Sprintf("the script made more than %d WorkOS calls; fetch larger pages (limit = 100), use workos.batch for independent calls, or split the job into several runs", max)}
+}
+
+// observe records every call, refused ones included.
+func (l *ledger) observe(c workos.CallRecord) {
+	info := CallInfo{
+		Function:       c.Function,
+		Method:         c.Method,
+		Path:           capText(c.Path),
+		DurationMS:     ms(c.Duration),
+		RequestID:      capText(c.RequestID),
+		IdempotencyKey: capText(c.IdempotencyKey),
+		Access:         string(c.Access),
+		Retries:        c.Retries,
+		DryRun:         c.DryRun,
+	}
+	if c.Status != 0 {
+		st := c.Status
+		info.Status = &st
+	}
+	l.mu.Lock()
+	l.total++
+	if len(l.calls) < MaxLedgerCalls {
+		l.calls = append(l.calls, info)
+	}
+	if c.Err == nil && !c.DryRun && c.Access != catalog.Read && c.Status >= 200 && c.Status < 400 {
+		l.effects = true
+	}
+	onCall := l.onCall
+	l.mu.Unlock()
+	if onCall != nil {
+		onCall(info)
+	}
+}
+
+// facts is a copy of what the ledger saw.
+type facts struct {
+	calls             []CallInfo
+	total             int
+	effects           bool
+	denied, overSpent bool
+}
+
+func (l *ledger) facts() facts {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return facts{calls: append([]CallInfo(nil), l.calls...), total: l.total, effects: l.effects, denied: l.denied, overSpent: l.overSpent}
+}

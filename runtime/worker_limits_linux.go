@@ -1,0 +1,87 @@
+package runtime
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// On Linux the host bounds each worker from outside: RLIMIT_DATA (private
+// writable memory, which is where the Go heap lives; address-space
+// reservations do not count) is set before every job, so an allocation
+// that one VM instruction makes past the sandbox's own watchdog fails and the
+// worker dies with "out of memory"; /proc gives its peak resident memory.
+
+// setWorkerAttrs puts the worker in its own process group, so a terminal's
+// Ctrl-C reaches the host (which cancels the run) and not the worker.
+func setWorkerAttrs(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+}
+
+// dataLimitFor is the data-segment limit for a job with a Lua memory limit of
+// mem bytes in a worker whose data segment was base bytes when it started:
+// room for the live heap, as much again of garbage, and one string builtin's
+// worst single allocation, plus a fixed margin.
+func dataLimitFor(base, mem int64) int64 {
+	if base <= 0 || mem <= 0 {
+		return 0
+	}
+	return base + 3*mem + 64<<20
+}
+
+// applyWorkerLimits sets the worker's soft RLIMIT_DATA (0: no limit).
+func applyWorkerLimits(pid int, data int64) {
+	var old unix.Rlimit
+	if err := unix.Prlimit(pid, unix.RLIMIT_DATA, nil, &old); err != nil {
+		return
+	}
+	cur := uint64(unix.RLIM_INFINITY)
+	if data > 0 {
+		cur = uint64(data)
+	}
+	if cur > old.Max {
+		cur = old.Max
+	}
+	_ = unix.Prlimit(pid, unix.RLIMIT_DATA, &unix.Rlimit{Cur: cur, Max: old.Max}, nil)
+}
+
+// resetPeakMemory restarts the kernel's peak-RSS counter (VmHWM) of pid.
+func resetPeakMemory(pid int) {
+	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
+}
+
+// procStatus reads one "Name:  N kB" field of /proc/pid/status in bytes, or 0.
+func procStatus(pid int, field string) int64 {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(data, []byte("\n"+field+":"))
+	if i < 0 {
+		return 0
+	}
+	rest := data[i+len(field)+2:]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	rest = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte("kB")))
+	n, err := strconv.ParseInt(string(rest), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n << 10
+}
+
+func processDataBytes(pid int) int64         { return procStatus(pid, "VmData") }
+func processResidentBytes(pid int) int64     { return procStatus(pid, "VmRSS") }
+func processPeakResidentBytes(pid int) int64 { return procStatus(pid, "VmHWM") }
+
+// exitedBySIGKILL reports a process killed by SIGKILL.
+func exitedBySIGKILL(st *os.ProcessState) bool {
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}

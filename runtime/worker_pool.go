@@ -1,0 +1,184 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Pool tuning.
+const (
+	// workerIdleTimeout is how long an idle worker above the warm count lives.
+	workerIdleTimeout = 60 * time.Second
+	// maxRunsPerWorker recycles a worker after this many jobs.
+	maxRunsPerWorker = 10000
+	// recycleGrowth recycles a worker whose data segment grew by more than
+	// this over its start (the Go heap keeps what a big run took).
+	recycleGrowth = 64 << 20
+)
+
+// errPoolClosed is returned for runs after [Runtime.Close].
+var errPoolClosed = errors.New("runtime: the runtime is closed")
+
+// pool keeps warm workers and runs jobs on them, at most max at once.
+type pool struct {
+	spec *workerSpec
+	log  *slog.Logger
+	warm int
+	sem  chan struct{} // one token per job running or starting
+
+	mu     sync.Mutex
+	idle   []*workerProc
+	closed bool
+	reaper *time.Timer
+}
+
+func newPool(spec *workerSpec, max, warm int, log *slog.Logger) *pool {
+	return &pool{spec: spec, log: log, warm: min(warm, max), sem: make(chan struct{}, max)}
+}
+
+// run runs j on a pooled worker. Waiting for a free worker counts against the
+// run's deadline.
+func (p *pool) run(runCtx context.Context, j *job, led *ledger) *report {
+	select {
+	case p.sem <- struct{}{}:
+	case <-runCtx.Done():
+		return p.queueTimeout(runCtx, j)
+	}
+	defer func() { <-p.sem }()
+	w, err := p.get(runCtx)
+	if err != nil {
+		if runCtx.Err() != nil {
+			return p.queueTimeout(runCtx, j)
+		}
+		return failed(&ErrorInfo{Kind: KindWorkerCrashed, Message: err.Error()})
+	}
+	rep, _ := w.runJob(runCtx, j, led, false)
+	p.put(w)
+	return rep
+}
+
+// queueTimeout reports a run whose context ended before a worker was free.
+func (p *pool) queueTimeout(runCtx context.Context, j *job) *report {
+	if errors.Is(context.Cause(runCtx), context.DeadlineExceeded) {
+		return failed(&ErrorInfo{Kind: KindTimeout, Message: fmt.Sprintf("the run waited its whole time limit (%v) for a free worker: %d runs were already running", j.Limits.Timeout, cap(p.sem))})
+	}
+	return failed(&ErrorInfo{Kind: KindCanceled, Message: "the run was canceled by its caller before a worker was free"})
+}
+
+// get returns an idle live worker or starts one.
+func (p *pool) get(ctx context.Context) (*workerProc, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errPoolClosed
+	}
+	for len(p.idle) > 0 {
+		w := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if w.alive() {
+			p.mu.Unlock()
+			return w, nil
+		}
+	}
+	p.mu.Unlock()
+	return startWorker(ctx, p.spec)
+}
+
+// put returns a worker after a job: healthy ones go back to the idle list;
+// the others are stopped and, to keep the pool warm, replaced.
+func (p *pool) put(w *workerProc) {
+	healthy := w.alive() && w.runs < maxRunsPerWorker
+	if healthy && w.baseData > 0 && processDataBytes(w.pid)-w.baseData > recycleGrowth {
+		healthy = false
+	}
+	p.mu.Lock()
+	if healthy && !p.closed {
+		p.idle = append(p.idle, w)
+		p.scheduleReap()
+		p.mu.Unlock()
+		return
+	}
+	closed := p.closed
+	p.mu.Unlock()
+	go w.stop()
+	if !closed {
+		go p.fill()
+	}
+}
+
+// fill starts workers until warm of them are idle.
+func (p *pool) fill() {
+	for {
+		p.mu.Lock()
+		need := !p.closed && len(p.idle) < p.warm
+		p.mu.Unlock()
+		if !need {
+			return
+		}
+		w, err := startWorker(context.Background(), p.spec)
+		if err != nil {
+			p.log.Warn("runtime: could not start a warm worker", "err", err)
+			return
+		}
+		p.mu.Lock()
+		if p.closed || len(p.idle) >= p.warm {
+			p.mu.Unlock()
+			w.stop()
+			return
+		}
+		w.idleFrom = time.Now()
+		p.idle = append(p.idle, w)
+		p.mu.Unlock()
+	}
+}
+
+// scheduleReap arms the timer that stops workers idle for too long. Callers hold mu.
+func (p *pool) scheduleReap() {
+	if p.reaper == nil && len(p.idle) > p.warm {
+		p.reaper = time.AfterFunc(workerIdleTimeout, p.reap)
+	}
+}
+
+func (p *pool) reap() {
+	p.mu.Lock()
+	p.reaper = nil
+	var stop []*workerProc
+	keep := p.idle[:0]
+	for i, w := range p.idle {
+		// The oldest idle workers are first; the warm ones stay.
+		if len(p.idle)-i > p.warm && time.Since(w.idleFrom) >= workerIdleTimeout {
+			stop = append(stop, w)
+			continue
+		}
+		keep = append(keep, w)
+	}
+	p.idle = keep
+	p.scheduleReap()
+	p.mu.Unlock()
+	for _, w := range stop {
+		w.stop()
+	}
+}
+
+// close stops the idle workers; busy ones are stopped when their job ends.
+func (p *pool) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	if p.reaper != nil {
+		p.reaper.Stop()
+	}
+	p.mu.Unlock()
+	for _, w := range idle {
+		w.stop()
+	}
+}

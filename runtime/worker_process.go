@@ -1,0 +1,439 @@
+package runtime
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+)
+
+// Timing of worker supervision.
+const (
+	// workerStartTimeout bounds how long a new worker may take to say ready.
+	workerStartTimeout = 20 * time.Second
+	// deadlineGrace is how long after a run's deadline the host waits for the
+	// worker's own timeout report before it kills the worker (a script stuck
+	// in the compiler cannot report).
+	deadlineGrace = 500 * time.Millisecond
+	// cancelGrace is the same for a canceled run.
+	cancelGrace = 250 * time.Millisecond
+	// stderrKeep is how much of a worker's stderr is kept to explain a crash.
+	stderrKeep = 8 << 10
+)
+
+// workerSpec says how to start workers.
+type workerSpec struct {
+	path string
+	env  []string
+	// catalogJSON is sent to each new worker when the host uses a custom catalog.
+	catalogJSON []byte
+	cat         func() *catalog.Catalog
+}
+
+// workerProc is the host's handle on one worker process.
+type workerProc struct {
+	cmd  *exec.Cmd
+	pid  int
+	toW  *os.File
+	wmu  sync.Mutex
+	fw   frameWriter
+	errs *tailBuffer
+
+	ready chan error
+	dead  chan struct{} // closed once the process has exited and been reaped
+
+	baseData int64 // data segment size when ready (0 where unknown)
+	runs     int
+	started  time.Time
+	idleFrom time.Time
+
+	mu         sync.Mutex
+	cur        *activeRun
+	killReason string // why the host killed it ("" if it was not killed)
+	protoErr   error
+	exitState  *os.ProcessState
+	cat        func() *catalog.Catalog
+}
+
+// activeRun is the job a worker is running, as the host sees it.
+type activeRun struct {
+	ctx  context.Context // bounds the run's calls
+	led  *ledger
+	done chan *frame
+	wg   sync.WaitGroup // host calls in flight
+}
+
+// startWorker starts a worker and waits until it is ready.
+func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
+	hostR, workerW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("runtime: worker pipe: %w", err)
+	}
+	workerR, hostW, err := os.Pipe()
+	if err != nil {
+		hostR.Close()
+		workerW.Close()
+		return nil, fmt.Errorf("runtime: worker pipe: %w", err)
+	}
+	cmd := exec.Command(spec.path)
+	cmd.Env = spec.env
+	cmd.ExtraFiles = []*os.File{workerR, workerW} // fds 3 and 4
+	errs := &tailBuffer{max: stderrKeep}
+	cmd.Stderr = errs
+	setWorkerAttrs(cmd)
+	if err := cmd.Start(); err != nil {
+		hostR.Close()
+		workerW.Close()
+		workerR.Close()
+		hostW.Close()
+		return nil, fmt.Errorf("runtime: start worker %s: %w; set Options.WorkerPath to a binary that links the runtime package, or use Isolation: IsolationInProcess", spec.path, err)
+	}
+	workerR.Close()
+	workerW.Close()
+	p := &workerProc{cmd: cmd, pid: cmd.Process.Pid, toW: hostW, fw: frameWriter{w: hostW}, errs: errs,
+		ready: make(chan error, 1), dead: make(chan struct{}), started: time.Now(), cat: spec.cat}
+	go p.readLoop(hostR)
+	timer := time.NewTimer(workerStartTimeout)
+	defer timer.Stop()
+	select {
+	case err = <-p.ready:
+	case <-p.dead:
+		err = fmt.Errorf("runtime: the worker exited before it was ready: %s", p.crashText())
+	case <-timer.C:
+		err = fmt.Errorf("runtime: the worker was not ready after %v", workerStartTimeout)
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	if err == nil && spec.catalogJSON != nil {
+		err = p.send(&frame{Type: frameCatalog, payload: spec.catalogJSON})
+	}
+	if err != nil {
+		p.kill("start failed")
+		return nil, err
+	}
+	p.baseData = processDataBytes(p.pid)
+	return p, nil
+}
+
+// readLoop reads the worker's frames until the pipe closes, then reaps it.
+func (p *workerProc) readLoop(r io.Reader) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	first := true
+	for {
+		f, err := readFrame(br)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+				p.fail(err)
+			}
+			break
+		}
+		if first {
+			first = false
+			if f.Type != frameReady {
+				p.fail(fmt.Errorf("runtime: the worker sent %q before ready", f.Type))
+				break
+			}
+			p.ready <- nil
+			continue
+		}
+		if err := p.dispatch(f); err != nil {
+			p.fail(err)
+			break
+		}
+	}
+	p.kill("")       // a worker that stopped talking is of no use
+	_ = p.cmd.Wait() // also waits for its stderr to be read
+	p.mu.Lock()
+	p.exitState = p.cmd.ProcessState
+	p.mu.Unlock()
+	p.toW.Close()
+	close(p.dead)
+}
+
+// fail records a protocol error; the worker is then killed.
+func (p *workerProc) fail(err error) {
+	p.mu.Lock()
+	if p.protoErr == nil {
+		p.protoErr = err
+	}
+	p.mu.Unlock()
+}
+
+func (p *workerProc) current() *activeRun {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur
+}
+
+// dispatch handles one frame from the worker.
+func (p *workerProc) dispatch(f *frame) error {
+	cur := p.current()
+	switch f.Type {
+	case frameCall:
+		if cur == nil {
+			return p.send(&frame{Type: frameReply, ID: f.ID, Err: &wireError{Type: wireCanceled, Message: "the run is over"}})
+		}
+		cur.wg.Add(1)
+		go p.serveCall(cur, f)
+	case frameReject:
+		if cur == nil {
+			return nil
+		}
+		op, err := p.cat().Lookup(f.Function)
+		if err != nil {
+			return fmt.Errorf("runtime: the worker rejected a call of an unknown function")
+		}
+		cause := errors.New("rejected")
+		if f.Err != nil {
+			cause = f.Err.error()
+		}
+		cur.led.Reject(op, cause, f.Batch)
+	case frameDone:
+		if cur == nil {
+			return fmt.Errorf("runtime: the worker reported a run the host did not start")
+		}
+		select {
+		case cur.done <- f:
+		default:
+			return fmt.Errorf("runtime: the worker reported a run twice")
+		}
+	default:
+		return fmt.Errorf("runtime: unexpected %q frame from the worker", f.Type)
+	}
+	return nil
+}
+
+// serveCall executes one of the script's calls for the worker: the host
+// resolves the name, applies the policy and the budget, sends the request and
+// records it before the worker sees the answer.
+func (p *workerProc) serveCall(cur *activeRun, f *frame) {
+	defer cur.wg.Done()
+	reply := &frame{Type: frameReply, ID: f.ID}
+	op, err := p.cat().Lookup(f.Function)
+	if err == nil {
+		var args map[string]any
+		if args, err = decodeArgs(f.payload); err == nil {
+			res, cerr := cur.led.Call(cur.ctx, op, args, f.Batch)
+			if cerr == nil {
+				reply.Result, reply.payload = toWireResult(res)
+			}
+			err = cerr
+		}
+	}
+	if err != nil {
+		reply.Err = toWireError(err)
+	}
+	_ = p.send(reply)
+}
+
+func (p *workerProc) send(f *frame) error {
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	return p.fw.write(f)
+}
+
+// kill stops the worker at once; reason says why ("" keeps an earlier reason).
+func (p *workerProc) kill(reason string) {
+	p.mu.Lock()
+	if p.killReason == "" {
+		p.killReason = reason
+	}
+	p.mu.Unlock()
+	_ = p.cmd.Process.Kill()
+}
+
+// stop ends an idle worker and waits for it.
+func (p *workerProc) stop() {
+	p.kill("stopped")
+	<-p.dead
+}
+
+func (p *workerProc) alive() bool {
+	select {
+	case <-p.dead:
+		return false
+	default:
+		return true
+	}
+}
+
+// Reasons the host kills a worker during a run.
+const (
+	killTimeout  = "timeout"
+	killCanceled = "canceled"
+)
+
+// runJob runs j on the worker and returns the worker's report, or the host's
+// own report when the worker had to be killed or died. restarted is the
+// worker's word that a session input ran in a fresh state.
+func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session bool) (rep *report, restarted bool) {
+	cur := &activeRun{ctx: runCtx, led: led, done: make(chan *frame, 1)}
+	p.mu.Lock()
+	p.cur = cur
+	p.mu.Unlock()
+	defer func() {
+		cur.wg.Wait() // every call is in the ledger before the envelope is built
+		p.mu.Lock()
+		p.cur = nil
+		p.mu.Unlock()
+		p.runs++
+		p.idleFrom = time.Now()
+	}()
+	if deadline, ok := runCtx.Deadline(); ok {
+		jj := *j
+		jj.Limits.Timeout = max(time.Until(deadline), time.Millisecond)
+		j = &jj
+	}
+	j.DataLimit = dataLimitFor(p.baseData, j.Limits.MemoryLimit)
+	applyWorkerLimits(p.pid, j.DataLimit)
+	resetPeakMemory(p.pid)
+	before := processResidentBytes(p.pid)
+	if err := p.send(&frame{Type: frameRun, Job: j, Session: session, payload: []byte(j.Source)}); err != nil {
+		p.kill("")
+	}
+	var f *frame
+	select {
+	case f = <-cur.done:
+	case <-p.dead:
+	case <-runCtx.Done():
+		f = p.afterDeadline(runCtx, cur)
+	}
+	if f == nil {
+		return p.deathReport(j), false
+	}
+	rep = f.Report
+	if rep == nil {
+		rep = &report{}
+	}
+	rep.Result = f.payload
+	if peak := processPeakResidentBytes(p.pid); peak > 0 && before > 0 {
+		used := max(peak-before, 0)
+		rep.MemoryBytes = &used
+	}
+	return rep, f.Restarted
+}
+
+// afterDeadline waits a grace period for the worker's own report of a run
+// whose context ended, then kills it.
+func (p *workerProc) afterDeadline(runCtx context.Context, cur *activeRun) *frame {
+	reason, grace := killTimeout, deadlineGrace
+	if !errors.Is(context.Cause(runCtx), context.DeadlineExceeded) {
+		reason, grace = killCanceled, cancelGrace
+		_ = p.send(&frame{Type: frameAbort})
+	}
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case f := <-cur.done:
+		return f
+	case <-p.dead:
+		return nil
+	case <-timer.C:
+	}
+	p.kill(reason)
+	<-p.dead
+	return nil
+}
+
+// deathReport explains a worker that died during a run, from what the host
+// saw: its own kill, or the worker's exit and its stderr.
+func (p *workerProc) deathReport(j *job) *report {
+	<-p.dead
+	p.mu.Lock()
+	reason, protoErr := p.killReason, p.protoErr
+	p.mu.Unlock()
+	switch reason {
+	case killTimeout:
+		return failed(&ErrorInfo{Kind: KindTimeout,
+			Message: fmt.Sprintf("the script ran past its time limit of %v (it was stopped by the host; compiling a huge or deeply nested script also counts)", j.Limits.Timeout)})
+	case killCanceled:
+		return failed(&ErrorInfo{Kind: KindCanceled, Message: "the run was canceled by its caller"})
+	}
+	if protoErr != nil {
+		return failed(&ErrorInfo{Kind: KindWorkerCrashed, Message: "the script's worker process broke the protocol and was stopped: " + capText(protoErr.Error())})
+	}
+	text := p.crashText()
+	switch {
+	case outOfMemory(p.errs.String()), p.killedBySignal():
+		return failed(&ErrorInfo{Kind: KindMemoryLimit,
+			Message: fmt.Sprintf("the script used more memory than its worker process may (the limit is %d bytes of Lua memory); the worker was stopped", j.Limits.MemoryLimit)})
+	case strings.Contains(text, "stack overflow"), strings.Contains(text, "stack exceeds"):
+		return failed(&ErrorInfo{Kind: KindStackOverflow,
+			Message: "the script nested too deeply (the worker ran out of stack); use loops and flatter expressions"})
+	}
+	return failed(&ErrorInfo{Kind: KindWorkerCrashed, Message: "the script's worker process crashed: " + capText(text)})
+}
+
+// outOfMemory reports a Go crash report caused by a failed allocation: the
+// heap's ("out of memory") or a new thread's, whose stack the data limit
+// also bounds.
+func outOfMemory(report string) bool {
+	for _, s := range []string{"out of memory", "pthread_create failed", "failed to create new OS thread", "cannot allocate memory"} {
+		if strings.Contains(report, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// crashText is the first line of the worker's stderr that says what went
+// wrong (a Go "fatal error:" or "panic:"), or its exit status.
+func (p *workerProc) crashText() string {
+	out := p.errs.String()
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "runtime") {
+			return line
+		}
+	}
+	p.mu.Lock()
+	st := p.exitState
+	p.mu.Unlock()
+	if st != nil {
+		return "the worker exited: " + st.String()
+	}
+	if s := strings.TrimSpace(out); s != "" {
+		return strings.SplitN(s, "\n", 2)[0]
+	}
+	return "the worker exited"
+}
+
+// killedBySignal reports a worker killed by SIGKILL that the host did not
+// send: the kernel's out-of-memory killer.
+func (p *workerProc) killedBySignal() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.killReason == "" && p.exitState != nil && exitedBySIGKILL(p.exitState)
+}
+
+// tailBuffer keeps the first max bytes written to it (a Go crash report
+// starts with its cause) and discards the rest.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf bytes.Buffer
+}
+
+func (t *tailBuffer) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if room := t.max - t.buf.Len(); room > 0 {
+		t.buf.Write(b[:min(room, len(b))])
+	}
+	return len(b), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}

@@ -1,0 +1,314 @@
+package runtime
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
+)
+
+// The host and a worker exchange frames over two pipes. A frame is a JSON
+// header and an optional raw payload (a script's source, a response body, a
+// result), each preceded by its length as a big-endian uint32:
+//
+//	len(header) len(payload) header payload
+//
+// Payloads stay raw so a 1 MB response body is copied, not re-encoded.
+
+// Frame types.
+const (
+	frameReady   = "ready"   // worker → host: started; Catalog loaded lazily
+	frameCatalog = "catalog" // host → worker: a custom catalog (payload: its JSON)
+	frameRun     = "run"     // host → worker: a job (payload: the source)
+	frameAbort   = "abort"   // host → worker: cancel the current job
+	frameReset   = "reset"   // host → worker: drop the session's state
+	frameCall    = "call"    // worker → host: a workos call (payload: args JSON)
+	frameReject  = "reject"  // worker → host: a call refused before it was prepared
+	frameReply   = "reply"   // host → worker: a call's answer (payload: the body)
+	frameDone    = "done"    // worker → host: a job's report (payload: the result)
+)
+
+// Frame size caps. Headers are small except a report's logs; payloads are
+// bounded by the limits the host sets, with these as a backstop against a
+// worker gone wrong.
+const (
+	maxHeaderBytes  = 16 << 20
+	maxPayloadBytes = 256 << 20
+)
+
+// frame is one message between the host and a worker.
+type frame struct {
+	Type string `json:"t"`
+	// ID pairs a call with its reply.
+	ID uint64 `json:"id,omitempty"`
+
+	// run
+	Job     *job `json:"job,omitempty"`
+	Session bool `json:"session,omitempty"` // keep the state for the next run
+
+	// call and reject
+	Function string     `json:"fn,omitempty"`
+	Batch    bool       `json:"batch,omitempty"`
+	Err      *wireError `json:"err,omitempty"` // reject: why; reply: the call's error
+
+	// reply
+	Result *wireResult `json:"res,omitempty"`
+
+	// done
+	Report    *report `json:"report,omitempty"`
+	Restarted bool    `json:"restarted,omitempty"`
+
+	payload []byte
+}
+
+// frameWriter writes frames; it is not safe for concurrent use (callers lock).
+type frameWriter struct {
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (fw *frameWriter) write(f *frame) error {
+	hdr, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("runtime: encode %s frame: %w", f.Type, err)
+	}
+	fw.buf.Reset()
+	var n [8]byte
+	binary.BigEndian.PutUint32(n[:4], uint32(len(hdr)))
+	binary.BigEndian.PutUint32(n[4:], uint32(len(f.payload)))
+	fw.buf.Write(n[:])
+	fw.buf.Write(hdr)
+	fw.buf.Write(f.payload)
+	_, err = fw.w.Write(fw.buf.Bytes())
+	if fw.buf.Cap() > 1<<20 {
+		fw.buf = bytes.Buffer{} // do not keep a large result's buffer
+	}
+	return err
+}
+
+// readFrame reads one frame, refusing sizes over the caps.
+func readFrame(r *bufio.Reader) (*frame, error) {
+	var n [8]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, err
+	}
+	hl, pl := binary.BigEndian.Uint32(n[:4]), binary.BigEndian.Uint32(n[4:])
+	if hl > maxHeaderBytes || pl > maxPayloadBytes {
+		return nil, fmt.Errorf("runtime: frame too large (header %d, payload %d bytes)", hl, pl)
+	}
+	buf := make([]byte, int(hl)+int(pl))
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	f := &frame{}
+	dec := json.NewDecoder(bytes.NewReader(buf[:hl]))
+	dec.UseNumber() // API error bodies keep their numbers exact
+	if err := dec.Decode(f); err != nil {
+		return nil, fmt.Errorf("runtime: bad frame: %w", err)
+	}
+	if pl > 0 {
+		f.payload = buf[hl:]
+	}
+	return f, nil
+}
+
+// wireResult is a [workos.Result] without its body (the frame's payload).
+type wireResult struct {
+	Function       string               `json:"function"`
+	Status         int                  `json:"status,omitempty"`
+	Header         http.Header          `json:"header,omitempty"`
+	RequestID      string               `json:"request_id,omitempty"`
+	Retries        int                  `json:"retries,omitempty"`
+	IdempotencyKey string               `json:"idempotency_key,omitempty"`
+	Duration       time.Duration        `json:"duration,omitempty"`
+	DryRun         *workos.DryRunRecord `json:"dry_run,omitempty"`
+}
+
+// answerHeaders are the response headers a script's answer depends on
+// (redirects, body type); the rest stay in the host.
+var answerHeaders = []string{"Content-Type", "Location"}
+
+func toWireResult(r *workos.Result) (*wireResult, []byte) {
+	w := &wireResult{Function: r.Function, Status: r.Status, RequestID: r.RequestID, Retries: r.Retries,
+		IdempotencyKey: r.IdempotencyKey, Duration: r.Duration, DryRun: r.DryRun}
+	for _, h := range answerHeaders {
+		if v := r.Header.Get(h); v != "" {
+			if w.Header == nil {
+				w.Header = http.Header{}
+			}
+			w.Header.Set(h, v)
+		}
+	}
+	return w, r.Body
+}
+
+func (w *wireResult) result(body []byte) *workos.Result {
+	h := w.Header
+	if h == nil {
+		h = http.Header{}
+	}
+	return &workos.Result{Function: w.Function, Status: w.Status, Header: h, Body: body, RequestID: w.RequestID,
+		Retries: w.Retries, IdempotencyKey: w.IdempotencyKey, Duration: w.Duration, DryRun: w.DryRun}
+}
+
+// wireError carries a call's error with its type, so the worker raises the
+// same error table, and classifies it the same way, as the host would.
+type wireError struct {
+	Type       string                        `json:"type"`
+	API        *workos.APIError              `json:"api,omitempty"`
+	Validation *workos.ValidationError       `json:"validation,omitempty"`
+	Network    *wireNetworkError             `json:"network,omitempty"`
+	TooLarge   *workos.ResponseTooLargeError `json:"too_large,omitempty"`
+	Lookup     *catalog.LookupError          `json:"lookup,omitempty"`
+	Policy     *PolicyError                  `json:"policy,omitempty"`
+	Limit      *sandbox.LimitError           `json:"limit,omitempty"`
+	Message    string                        `json:"message,omitempty"`
+}
+
+type wireNetworkError struct {
+	Function, Method, Path string
+	Attempts               int
+	Message                string
+}
+
+// Wire error types.
+const (
+	wireAPI        = "api"
+	wireValidation = "validation"
+	wireNetwork    = "network"
+	wireTooLarge   = "too_large"
+	wireLookup     = "lookup"
+	wirePolicy     = "policy"
+	wireLimit      = "limit"
+	wireCanceled   = "canceled"
+	wireDeadline   = "deadline"
+	wireOther      = "other"
+)
+
+func toWireError(err error) *wireError {
+	var (
+		api *workos.APIError
+		ve  *workos.ValidationError
+		ne  *workos.NetworkError
+		tl  *workos.ResponseTooLargeError
+		le  *catalog.LookupError
+		pe  *PolicyError
+		lim *sandbox.LimitError
+	)
+	switch {
+	case errors.As(err, &pe):
+		return &wireError{Type: wirePolicy, Policy: pe}
+	case errors.As(err, &lim):
+		return &wireError{Type: wireLimit, Limit: lim}
+	case errors.As(err, &api):
+		return &wireError{Type: wireAPI, API: api}
+	case errors.As(err, &ve):
+		return &wireError{Type: wireValidation, Validation: ve}
+	case errors.As(err, &ne):
+		msg := ""
+		if ne.Err != nil {
+			msg = ne.Err.Error()
+		}
+		return &wireError{Type: wireNetwork, Network: &wireNetworkError{Function: ne.Function, Method: ne.Method, Path: ne.Path, Attempts: ne.Attempts, Message: msg}}
+	case errors.As(err, &tl):
+		return &wireError{Type: wireTooLarge, TooLarge: tl}
+	case errors.As(err, &le):
+		return &wireError{Type: wireLookup, Lookup: le}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &wireError{Type: wireDeadline, Message: err.Error()}
+	case errors.Is(err, context.Canceled):
+		return &wireError{Type: wireCanceled, Message: err.Error()}
+	}
+	return &wireError{Type: wireOther, Message: err.Error()}
+}
+
+// wrappedError keeps a context error's text while matching it with errors.Is.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
+
+func (w *wireError) error() error {
+	switch {
+	case w.Type == wirePolicy && w.Policy != nil:
+		return w.Policy
+	case w.Type == wireLimit && w.Limit != nil:
+		return w.Limit
+	case w.Type == wireAPI && w.API != nil:
+		return w.API
+	case w.Type == wireValidation && w.Validation != nil:
+		return w.Validation
+	case w.Type == wireNetwork && w.Network != nil:
+		n := w.Network
+		return &workos.NetworkError{Function: n.Function, Method: n.Method, Path: n.Path, Attempts: n.Attempts, Err: errors.New(n.Message)}
+	case w.Type == wireTooLarge && w.TooLarge != nil:
+		return w.TooLarge
+	case w.Type == wireLookup && w.Lookup != nil:
+		return w.Lookup
+	case w.Type == wireDeadline:
+		return &wrappedError{msg: w.Message, err: context.DeadlineExceeded}
+	case w.Type == wireCanceled:
+		return &wrappedError{msg: w.Message, err: context.Canceled}
+	}
+	return errors.New(w.Message)
+}
+
+// decodeArgs turns a call's JSON arguments back into the values luajson.ToGo
+// gave the worker: int64 for integers, float64 for other numbers, luajson.Null
+// for null.
+func decodeArgs(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("runtime: call arguments: %w", err)
+	}
+	for k, x := range v {
+		v[k] = fromJSONValue(x)
+	}
+	if v == nil {
+		v = map[string]any{}
+	}
+	return v, nil
+}
+
+func fromJSONValue(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return luajson.Null
+	case json.Number:
+		s := x.String()
+		if !strings.ContainsAny(s, ".eE") {
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return n
+			}
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i := range x {
+			x[i] = fromJSONValue(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = fromJSONValue(x[k])
+		}
+	}
+	return v
+}
