@@ -128,34 +128,46 @@ error("boom after a write")`},
 		{"output_limit", &runtime.Options{MaxOutputBytes: 2000}, `local t = {} for i = 1, 500 do t[i] = {id = i, name = "item " .. i} end return t`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rt, _ := newRuntime(t, tt.opts)
-			res := run(t, rt, tt.src, nil)
-			got := normalized(t, res)
-			golden := filepath.Join("testdata", "envelopes", tt.name+".golden.json")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./runtime -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("envelope mismatch (-want +got):\n%s", diff)
-			}
-			if res.OK != (res.Outcome == runtime.OutcomeCompleted) {
-				t.Errorf("ok = %v but outcome = %s", res.OK, res.Outcome)
-			}
-			if !res.OK && string(res.Result) != "null" {
-				t.Errorf("result = %s for a failed run, want null", res.Result)
-			}
-			if strings.Contains(got, testKey) {
-				t.Error("the API key appears in the envelope")
-			}
-		})
+		// Both isolation modes give the same envelope; the golden file is one.
+		for _, iso := range []runtime.Isolation{runtime.IsolationProcess, runtime.IsolationInProcess} {
+			t.Run(tt.name+"/"+string(iso), func(t *testing.T) {
+				testEnvelopeGolden(t, tt.name, tt.opts, tt.src, iso)
+			})
+		}
+	}
+}
+
+func testEnvelopeGolden(t *testing.T, name string, opts *runtime.Options, src string, iso runtime.Isolation) {
+	o := runtime.Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Isolation = iso
+	rt, _ := newRuntime(t, &o)
+	res := run(t, rt, src, nil)
+	got := normalized(t, res)
+	golden := filepath.Join("testdata", "envelopes", name+".golden.json")
+	if *update && iso == runtime.IsolationProcess {
+		os.MkdirAll(filepath.Dir(golden), 0o755)
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./runtime -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("envelope mismatch (-want +got):\n%s", diff)
+	}
+	if res.OK != (res.Outcome == runtime.OutcomeCompleted) {
+		t.Errorf("ok = %v but outcome = %s", res.OK, res.Outcome)
+	}
+	if !res.OK && string(res.Result) != "null" {
+		t.Errorf("result = %s for a failed run, want null", res.Result)
+	}
+	if strings.Contains(got, testKey) {
+		t.Error("the API key appears in the envelope")
 	}
 }
 

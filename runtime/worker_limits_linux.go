@@ -24,13 +24,13 @@ func setWorkerAttrs(cmd *exec.Cmd) {
 
 // dataLimitFor is the data-segment limit for a job with a Lua memory limit of
 // mem bytes in a worker whose data segment was base bytes when it started:
-// room for the live heap, as much again of garbage, and one string builtin's
-// worst single allocation, plus a fixed margin.
+// room for the live heap and as much again of garbage (the worker's Go memory
+// limit makes it collect before that), plus a fixed margin.
 func dataLimitFor(base, mem int64) int64 {
 	if base <= 0 || mem <= 0 {
 		return 0
 	}
-	return base + 3*mem + 64<<20
+	return base + 2*mem + 32<<20
 }
 
 // applyWorkerLimits sets the worker's soft RLIMIT_DATA (0: no limit).
