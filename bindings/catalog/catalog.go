@@ -272,8 +272,8 @@ func (c *Catalog) Names() []string {
 }
 
 // MaxNameLength is the longest name [Catalog.Lookup] resolves or
-// [Catalog.Suggest] compares. Catalog names are under 70 bytes (seed names
-// add "workos_"); the cap keeps a hostile script's huge name from running an
+// [Catalog.Suggest] compares. The longest canonical name, seed name or title
+// alias is under 100 bytes (TestNamesFitTheCap checks it); the cap keeps a hostile script's huge name from running an
 // edit distance against every operation.
 const MaxNameLength = 128
 

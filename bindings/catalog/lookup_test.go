@@ -82,6 +82,22 @@ func TestLookupAndResolve(t *testing.T) {
 	}
 }
 
+func TestNamesFitTheCap(t *testing.T) {
+	cat := catalog.Default()
+	for _, op := range cat.Operations() {
+		for _, n := range []string{op.Name, "workos_" + op.Name, op.TitleAlias} {
+			if len(n) > catalog.MaxNameLength {
+				t.Errorf("name %q is longer than MaxNameLength %d", n, catalog.MaxNameLength)
+			}
+		}
+	}
+	for a := range cat.Aliases() {
+		if len(a) > catalog.MaxNameLength {
+			t.Errorf("alias %q is longer than MaxNameLength %d", a, catalog.MaxNameLength)
+		}
+	}
+}
+
 func TestSuggestLongNames(t *testing.T) {
 	cat := catalog.Default()
 	tests := []struct {
