@@ -328,8 +328,9 @@ func (s *Sandbox) baseXPCall(L *lua.LState) int {
 	return L.GetTop() - top
 }
 
-// wrapCoroutine adds coroutine.create, wrap and resume to co: creation is
-// counted and resume re-raises limit errors.
+// wrapCoroutine adds coroutine.create, wrap, resume and yield to co:
+// creation is counted, resume re-raises limit errors and yield refuses to
+// cross a Go function (see yield.go).
 func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 	count := func(L *lua.LState) {
 		s.coroutines++
@@ -344,6 +345,7 @@ func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 			return callThrough(L, orig)
 		}))
 	}
+	co.RawSetString("yield", L.NewFunction(s.yield))
 	resume := st.coResume
 	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
 		n := callThrough(L, resume)

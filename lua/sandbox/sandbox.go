@@ -128,6 +128,9 @@ type Sandbox struct {
 	proxies map[*lua.LTable]proxyInfo
 	// refuseWrite is the __newindex of the read-only proxies.
 	refuseWrite *lua.LFunction
+	// frameKinds caches the Go functions coroutine.yield has seen on the
+	// stack (see yield.go).
+	frameKinds map[uintptr]uint8
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
