@@ -234,7 +234,7 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 		v := L.Get(i)
 		if t, ok := v.(*lua.LTable); ok && L.GetMetaField(t, "__tostring") == lua.LNil {
 			room := max(s.maxLog-s.LogBytes()-b.Len(), 1)
-			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room})
+			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.ctx})
 			if err == nil {
 				b.Write(js)
 				continue
@@ -243,6 +243,9 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 			if errors.As(err, &se) {
 				s.raise(L, s.outputError())
 			}
+			// A timeout or limit during the encoding ends the run; other
+			// errors (no JSON form, too costly to walk) print tostring.
+			s.checkCtx(L)
 		}
 		str := L.ToStringMeta(v).String()
 		if b.Len()+len(str) > s.maxLog {
