@@ -271,6 +271,12 @@ func (c *Catalog) Names() []string {
 	return names
 }
 
+// MaxNameLength is the longest name [Catalog.Lookup] resolves or
+// [Catalog.Suggest] compares. The longest canonical name, seed name or title
+// alias is under 100 bytes (TestNamesFitTheCap checks it); the cap keeps a hostile script's huge name from running an
+// edit distance against every operation.
+const MaxNameLength = 128
+
 // LookupError reports a name that does not resolve to exactly one operation.
 type LookupError struct {
 	Name string
@@ -278,10 +284,17 @@ type LookupError struct {
 	Candidates []string
 	// Suggestions are the closest canonical names for an unknown name.
 	Suggestions []string
+	// TooLong is set when the name is longer than MaxNameLength; Name then
+	// holds only its first MaxNameLength bytes and there are no suggestions.
+	TooLong bool
 }
 
 // Error says why the name did not resolve and what to call instead.
 func (e *LookupError) Error() string {
+	if e.TooLong {
+		return fmt.Sprintf("workos: function name %q... is too long (more than %d bytes); function names are short identifiers like organizations_list (list them with workos.functions() or `kosmo-lua functions`)",
+			e.Name, MaxNameLength)
+	}
 	if len(e.Candidates) > 0 {
 		return fmt.Sprintf("workos: %q is ambiguous: it could mean %s; call one of those names instead",
 			e.Name, strings.Join(e.Candidates, ", "))
@@ -293,10 +306,30 @@ func (e *LookupError) Error() string {
 	return msg + " (list functions with workos.functions() or `kosmo-lua functions`)"
 }
 
+// Resolve resolves name exactly like [Catalog.Lookup] but reports only
+// whether it names one operation: no error value and no suggestions, so it is
+// cheap enough for hot paths. Ambiguous aliases and names longer than
+// MaxNameLength do not resolve.
+func (c *Catalog) Resolve(name string) (*Operation, bool) {
+	if len(name) > MaxNameLength {
+		return nil, false
+	}
+	if op, ok := c.byName[name]; ok {
+		return op, true
+	}
+	if cands, ok := c.aliases[name]; ok && len(cands) == 1 {
+		return c.byName[cands[0]], true
+	}
+	return nil, false
+}
+
 // Lookup resolves a canonical name, a seed name ("workos_..."), or an unambiguous
 // KosmoKrator title alias. Otherwise it returns a *LookupError with candidates or
-// suggestions.
+// suggestions; a name longer than MaxNameLength fails at once with TooLong set.
 func (c *Catalog) Lookup(name string) (*Operation, error) {
+	if len(name) > MaxNameLength {
+		return nil, &LookupError{Name: name[:MaxNameLength], TooLong: true}
+	}
 	if op, ok := c.byName[name]; ok {
 		return op, nil
 	}
@@ -321,8 +354,13 @@ func (c *Catalog) Aliases() map[string][]string {
 // Suggest returns up to n canonical names for a name that did not resolve, best
 // first: names within a few typos of it (or containing it), else the functions a
 // search for its words finds, so a guessed name like "list_users" still points
-// at userland_users_list_0. It returns nothing rather than unrelated names.
+// at userland_users_list_0. It returns nothing rather than unrelated names, and
+// nothing for names longer than MaxNameLength (no operation is that close to
+// one).
 func (c *Catalog) Suggest(name string, n int) []string {
+	if len(name) > MaxNameLength {
+		return nil
+	}
 	q := strings.TrimPrefix(strings.ToLower(name), "workos_")
 	type scored struct {
 		name string

@@ -41,10 +41,18 @@ type EncodeOptions struct {
 	// the output passes it, with at most one string or object key of
 	// overshoot.
 	MaxBytes int
-	// Context, when not nil, is checked every few thousand values; once it
-	// is done, encoding stops with context.Cause(Context). Sandboxes use it
-	// so that a large encoding cannot outlive a timeout.
+	// Context, when not nil, is checked every few thousand values and
+	// every few thousand table slots walked; once it is done, encoding
+	// stops with context.Cause(Context). Sandboxes use it so that a large
+	// encoding cannot outlive a timeout.
 	Context context.Context
+	// MaxWork bounds the table slots the encoder walks, counting every
+	// slot of a table's array part (also the empty ones gopher-lua scans
+	// to find its length, as after t[1e6] = true; t[1e6] = nil) and of its
+	// hash part, each time the table is encoded. 0 means DefaultMaxWork; a
+	// negative value means unlimited (only for trusted values). Exceeding
+	// it gives a *WorkError.
+	MaxWork int
 }
 
 // kv is one object member collected for sorting.
@@ -57,6 +65,8 @@ type kv struct {
 // that classifying a decoded table costs one pointer comparison.
 type shaper struct {
 	arrMT, objMT, otherMT *lua.LTable
+	// memo remembers the shapes of large tables (see shapeCharged).
+	memo map[*lua.LTable]shapeResult
 }
 
 func (s *shaper) kind(t *lua.LTable) markKind {
@@ -150,6 +160,7 @@ type encoder struct {
 	maxBytes int // 0: unlimited
 	ctx      context.Context
 	count    int
+	work     workBudget
 	stack    []*lua.LTable
 	scratch  []kv
 	// memo remembers where the encoding of each large table was written,
@@ -194,6 +205,11 @@ func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
 			e.maxBytes = 0
 		}
 		e.ctx = opts.Context
+	}
+	if opts != nil {
+		e.work = newWorkBudget(opts.Context, opts.MaxWork)
+	} else {
+		e.work = newWorkBudget(nil, 0)
 	}
 	e.buf = make([]byte, 0, 512)
 	if err := e.value(v); err != nil {
@@ -287,8 +303,12 @@ func (e *encoder) table(t *lua.LTable) error {
 			if !e.room(sp.end - sp.start) {
 				return e.sizeErr()
 			}
-			// A copy stands for many values; check the context each time
-			// (copies are at least memoMin bytes, so this is cheap).
+			// A copy stands for many values; charge one slot and check
+			// the context each time (a context check is cheap next to
+			// the copy or the walk it saves).
+			if err := e.work.charge(1); err != nil {
+				return err
+			}
 			if e.ctx != nil && e.ctx.Err() != nil {
 				return context.Cause(e.ctx)
 			}
@@ -300,7 +320,9 @@ func (e *encoder) table(t *lua.LTable) error {
 	if err := e.walkTable(t); err != nil {
 		return err
 	}
-	if len(e.buf)-start >= memoMin {
+	// Large output, or a table that is costly to walk (a large or sparse
+	// array part): copy its encoding next time instead.
+	if len(e.buf)-start >= memoMin || tableSlots(t) >= shapeMemoMin {
 		if e.memo == nil {
 			e.memo = make(map[memoKey]span)
 		}
@@ -324,7 +346,10 @@ func (e *encoder) walkTable(t *lua.LTable) error {
 			return &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
 		}
 	}
-	isArr, n, reason := e.shape(t)
+	isArr, n, reason, err := e.shapeCharged(t, &e.work)
+	if err != nil {
+		return err
+	}
 	if reason != "" {
 		return &pathError{reason: reason}
 	}

@@ -47,6 +47,18 @@ func (e *ValueSizeError) Error() string {
 	return fmt.Sprintf("luajson: value too large to convert: more than %d %s (a table used several times counts each time it appears); pass a smaller value", e.Limit, e.Unit)
 }
 
+// WorkError reports that [Encode] or [ToGoWithOptions] walked more table
+// slots than [EncodeOptions.MaxWork] or [ToGoOptions.MaxWork] allow.
+type WorkError struct {
+	// Limit is the configured maximum in table slots.
+	Limit int
+}
+
+// Error names the limit and how to stay under it.
+func (e *WorkError) Error() string {
+	return fmt.Sprintf("luajson: value too costly to walk: more than %d table slots (empty array slots left by removed keys count, and a table used several times counts each time); copy sparse tables into new tables with only the keys you need", e.Limit)
+}
+
 // DecodeError reports malformed JSON input.
 type DecodeError struct {
 	// Offset is the byte offset of the problem in the input.

@@ -1,6 +1,7 @@
 package luajson
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -41,6 +42,15 @@ type ToGoOptions struct {
 	// values and object keys alike. 0 means DefaultMaxStringBytes; a
 	// negative value means unlimited (only for trusted values).
 	MaxBytes int
+	// MaxWork bounds the table slots the conversion walks, as
+	// [EncodeOptions.MaxWork] does. 0 means DefaultMaxWork; a negative
+	// value means unlimited (only for trusted values). Exceeding it gives
+	// a *WorkError.
+	MaxWork int
+	// Context, when not nil, is checked every few thousand table slots
+	// walked; once it is done, the conversion stops with
+	// context.Cause(Context).
+	Context context.Context
 }
 
 // ToGo converts a Lua value to the Go value encoding/json would produce for
@@ -59,7 +69,9 @@ func ToGo(v lua.LValue) (any, error) {
 func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
 	c := converter{maxDepth: DefaultMaxDepth, nodesLeft: DefaultMaxNodes, bytesLeft: DefaultMaxStringBytes}
 	c.maxNodes, c.maxBytes = c.nodesLeft, c.bytesLeft
+	c.work = newWorkBudget(nil, 0)
 	if opts != nil {
+		c.work = newWorkBudget(opts.Context, opts.MaxWork)
 		if opts.MaxDepth > 0 {
 			c.maxDepth = opts.MaxDepth
 		}
@@ -91,6 +103,7 @@ type converter struct {
 	// unlimited); nodesLeft and bytesLeft count down.
 	maxNodes, maxBytes   int
 	nodesLeft, bytesLeft int
+	work                 workBudget
 }
 
 // useNodes takes n values from the budget.
@@ -155,7 +168,10 @@ func (c *converter) table(t *lua.LTable) (any, error) {
 	if len(c.stack) >= c.maxDepth {
 		return nil, &pathError{reason: fmt.Sprintf("nesting deeper than %d levels; flatten the value", c.maxDepth)}
 	}
-	isArr, n, reason := c.shape(t)
+	isArr, n, reason, err := c.shapeCharged(t, &c.work)
+	if err != nil {
+		return nil, err
+	}
 	if reason != "" {
 		return nil, &pathError{reason: reason}
 	}

@@ -137,6 +137,29 @@
 // their previous estimate, and ties go to the run with more bytes through
 // size-checked builtins, then to the youngest run.
 //
+// # Source checks
+//
+// [CheckSource] rejects a script before gopher-lua parses it when it is
+// larger than 1 MiB or nests or chains so deep that gopher-lua's parser
+// and compiler would recurse deeply: a Go stack overflow is fatal to the
+// whole process, and long operator or suffix chains compile in time that
+// grows with the square of their length. It counts brackets, blocks and
+// unary operators as nesting (200 levels, as C Lua) and operators, field
+// accesses, indexes and calls within one expression as a chain (256).
+// [Sandbox.DoString] runs it first; hosts that load code themselves must
+// call it before L().Load. A rejected script gives a *[SourceError].
+//
+// # Coroutines
+//
+// coroutine.yield refuses to yield across a Go function: when the
+// coroutine re-entered the VM from Go since it was resumed (a metamethod,
+// tostring's __tostring, a table.sort comparator, a string.gsub
+// replacement function, pcall, ...), gopher-lua would switch threads
+// under active Go frames and corrupt the state. Such a yield raises
+// "attempt to yield across a C-call boundary" (as C Lua 5.1 does) and the
+// run goes on. It finds out by reading a few Go frames, which costs about
+// a microsecond per yield.
+//
 // # Pattern matching
 //
 // string.find, match, gmatch and gsub use a port of the PUC-Lua 5.1

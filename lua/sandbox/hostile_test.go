@@ -2,6 +2,9 @@ package sandbox
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,18 +16,28 @@ import (
 var hostileOutcomes = map[string]bool{
 	"error": true, "timeout": true, "memory_limit": true, "output_limit": true,
 	"stack_overflow": true, "completed": true,
+	KindSourceTooLarge: true, KindSourceTooComplex: true,
 }
 
-// readExpect returns the outcome named by the first line of a corpus
-// script: "-- expect: <outcome>".
-func readExpect(t *testing.T, path string) string {
+// readCorpus returns a corpus script and the outcome named by its first
+// line, "-- expect: <outcome>". Files ending in .gz are gzip-compressed
+// (large generated sources).
+func readCorpus(t *testing.T, path string) (src, want string) {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	if !sc.Scan() {
 		t.Fatalf("%s is empty", path)
 	}
@@ -33,10 +46,11 @@ func readExpect(t *testing.T, path string) string {
 	if !ok || !hostileOutcomes[want] {
 		t.Fatalf("%s: first line %q must be \"-- expect: <outcome>\" with a known outcome", path, sc.Text())
 	}
-	return want
+	return string(data), want
 }
 
-// TestHostileCorpus runs every testdata/hostile/*.lua script with a 2 s
+// TestHostileCorpus runs every testdata/hostile/*.lua and *.lua.gz script
+// (through DoString, so CheckSource runs first) with a 2 s
 // timeout (1 s is enough on an idle machine; the margin keeps memory bombs
 // classified as memory_limit when other processes load the CPU) and a 32 MiB memory limit, checks its outcome class and that it
 // ends within the timeout + 1 s, and that a trivial script still works
@@ -47,19 +61,20 @@ func TestHostileCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gz, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.lua.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, gz...)
 	if len(files) < 40 {
 		t.Fatalf("corpus has %d scripts, want at least 40", len(files))
 	}
 	opts := &Options{MemoryLimit: 32 << 20, MaxLogBytes: 64 << 10}
 	for _, path := range files {
-		name := strings.TrimSuffix(filepath.Base(path), ".lua")
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".lua")
 		t.Run(name, func(t *testing.T) {
-			want := readExpect(t, path)
-			src, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := runScript(t, string(src), timeout, opts)
+			src, want := readCorpus(t, path)
+			r := runScript(t, src, timeout, opts)
 			if got := limitKind(r.err); got != want {
 				t.Errorf("outcome = %s (%v), want %s", got, r.err, want)
 			}

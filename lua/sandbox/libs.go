@@ -234,7 +234,7 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 		v := L.Get(i)
 		if t, ok := v.(*lua.LTable); ok && L.GetMetaField(t, "__tostring") == lua.LNil {
 			room := max(s.maxLog-s.LogBytes()-b.Len(), 1)
-			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room})
+			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.ctx})
 			if err == nil {
 				b.Write(js)
 				continue
@@ -243,6 +243,9 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 			if errors.As(err, &se) {
 				s.raise(L, s.outputError())
 			}
+			// A timeout or limit during the encoding ends the run; other
+			// errors (no JSON form, too costly to walk) print tostring.
+			s.checkCtx(L)
 		}
 		str := L.ToStringMeta(v).String()
 		if b.Len()+len(str) > s.maxLog {
@@ -328,8 +331,9 @@ func (s *Sandbox) baseXPCall(L *lua.LState) int {
 	return L.GetTop() - top
 }
 
-// wrapCoroutine adds coroutine.create, wrap and resume to co: creation is
-// counted and resume re-raises limit errors.
+// wrapCoroutine adds coroutine.create, wrap, resume and yield to co:
+// creation is counted, resume re-raises limit errors and yield refuses to
+// cross a Go function (see yield.go).
 func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 	count := func(L *lua.LState) {
 		s.coroutines++
@@ -344,6 +348,7 @@ func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 			return callThrough(L, orig)
 		}))
 	}
+	co.RawSetString("yield", L.NewFunction(s.yield))
 	resume := st.coResume
 	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
 		n := callThrough(L, resume)

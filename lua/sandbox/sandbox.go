@@ -80,6 +80,10 @@ type Options struct {
 	MaxCoroutines int
 	// Seed seeds math.random for this run. 0 means a seed from the clock.
 	Seed int64
+	// Source limits the scripts [Sandbox.DoString] accepts (see
+	// [CheckSource]); the zero value means the defaults of
+	// [SourceLimits].
+	Source SourceLimits
 	// Governor is the process-wide memory governor shared by sandboxes
 	// that run in parallel. Nil means a private governor for this sandbox,
 	// which is exact for one run at a time but over-strict when several
@@ -113,6 +117,7 @@ type Sandbox struct {
 	limit  atomic.Pointer[LimitError]
 
 	memLimit      int64
+	srcLimits     SourceLimits
 	maxString     int
 	maxLog        int
 	maxCoroutines int
@@ -128,6 +133,9 @@ type Sandbox struct {
 	proxies map[*lua.LTable]proxyInfo
 	// refuseWrite is the __newindex of the read-only proxies.
 	refuseWrite *lua.LFunction
+	// frameKinds caches the Go functions coroutine.yield has seen on the
+	// stack (see yield.go).
+	frameKinds map[uintptr]uint8
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
@@ -163,6 +171,7 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 	}
 	s := &Sandbox{
 		memLimit:      o.MemoryLimit,
+		srcLimits:     o.Source,
 		maxString:     o.MaxStringBytes,
 		maxLog:        o.MaxLogBytes,
 		maxCoroutines: o.MaxCoroutines,
@@ -297,9 +306,15 @@ func (s *Sandbox) Classify(err error) error {
 	return err
 }
 
-// DoString runs src as a chunk named "script" and returns [Sandbox.Classify]
-// of the outcome. Results stay on the Lua stack.
+// DoString checks src with [CheckSource] (a rejected script gives the
+// *SourceError and never reaches the parser), runs it as a chunk named
+// "script" and returns [Sandbox.Classify] of the outcome. Results stay on
+// the Lua stack. Hosts that load code themselves must call CheckSource
+// before L().Load.
 func (s *Sandbox) DoString(src string) error {
+	if err := CheckSource(src, s.srcLimits); err != nil {
+		return err
+	}
 	fn, err := s.l.Load(strings.NewReader(src), "script")
 	if err != nil {
 		return err

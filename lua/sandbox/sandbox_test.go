@@ -53,6 +53,10 @@ func limitKind(err error) string {
 	if errors.As(err, &le) {
 		return le.Kind
 	}
+	var se *SourceError
+	if errors.As(err, &se) {
+		return se.Kind
+	}
 	if err != nil {
 		return "error"
 	}

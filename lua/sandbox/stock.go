@@ -133,8 +133,8 @@ func loadStock() (st *stockLibs, err error) {
 		mth: funcs("math", mth, "abs", "acos", "asin", "atan", "atan2", "ceil", "cos",
 			"cosh", "deg", "exp", "floor", "fmod", "frexp", "ldexp", "log", "log10", "max",
 			"min", "mod", "modf", "pow", "rad", "sin", "sinh", "sqrt", "tan", "tanh"),
-		// create, wrap and resume are wrapped.
-		co: funcs("coroutine", co, "running", "status", "yield"),
+		// create, wrap and resume are wrapped; yield is the sandbox's.
+		co: funcs("coroutine", co, "running", "status"),
 		// date is wrapped.
 		os: funcs("os", osT, "clock", "difftime", "time"),
 

@@ -1,0 +1,3 @@
+-- expect: error
+-- yield from the main chunk is an ordinary error
+coroutine.yield(1)
