@@ -86,10 +86,9 @@ func classify(ctx context.Context, name string, err error) *ErrorInfo {
 // workosError describes an error from a workos call or the write policy. raw,
 // when not nil, is the uncaught Lua error whose table carries the script line.
 func workosError(goErr, raw error) *ErrorInfo {
-	info := &ErrorInfo{Kind: KindRuntime, Message: capText(goErr.Error())}
-	var kinder interface{ Kind() string }
-	if errors.As(goErr, &kinder) {
-		info.Kind = kinder.Kind()
+	info := &ErrorInfo{Kind: workos.KindOf(goErr), Message: capText(goErr.Error())}
+	if info.Kind == workos.KindInternal {
+		info.Kind = KindRuntime
 	}
 	var ae *lua.ApiError
 	if errors.As(raw, &ae) {

@@ -70,10 +70,20 @@ func (e *engine) run(ctx context.Context, j *job, caller workos.Caller) *report 
 	return e.execute(ctx, sb, j, proto, 0)
 }
 
-// compile checks the script's size and pre-flights and compiles it.
+// compile checks the script's size and shape, then pre-flights and
+// compiles it. The cheap linear check comes first: gopher-lua's parser and
+// compiler recurse over the syntax tree and cannot be interrupted.
 func (e *engine) compile(j *job) (*lua.FunctionProto, *ErrorInfo) {
 	if info := checkSize(j.Source, j.Limits.MaxScriptBytes); info != nil {
 		return nil, info
+	}
+	if se := sandbox.CheckSource(j.Source, sandbox.SourceLimits{MaxBytes: j.Limits.MaxScriptBytes}); se != nil {
+		kind := KindScriptTooComplex
+		if se.Kind == sandbox.KindSourceTooLarge {
+			kind = KindScriptTooLarge
+		}
+		return nil, &ErrorInfo{Kind: kind, Message: capText(se.Message), Line: se.Line, Column: se.Column,
+			}
 	}
 	chunk, info := preflight(e.catalog, j.Name, j.Source)
 	if info != nil {

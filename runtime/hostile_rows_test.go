@@ -30,7 +30,7 @@ func hostileRows() []hostileRow {
 	rep := strings.Repeat
 	sparse := `local b = {} b[1e6] = true b[1e6] = nil local r = {} for i = 1, 2000 do r[i] = b end `
 	limits := []string{runtime.KindTimeout, runtime.KindMemoryLimit, runtime.KindStackOverflow}
-	syntaxOrLimit := append([]string{runtime.KindSyntax}, limits...)
+	syntaxOrLimit := append([]string{runtime.KindScriptTooComplex, runtime.KindSyntax}, limits...)
 	return []hostileRow{
 		{name: "600 KB of unary #", src: func() string { return "return " + rep("#", 600_000) + "x" }, kinds: syntaxOrLimit},
 		{name: "500k nested braces", src: func() string { return "return " + rep("{", 500_000) + rep("}", 500_000) }, kinds: syntaxOrLimit},

@@ -52,8 +52,8 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 		if cat == nil {
 			cat = catalogFn()
 		}
-		_, err := cat.Lookup(name)
-		return err == nil
+		_, ok := cat.Resolve(name)
+		return ok
 	}
 	// A script that declares its own local workos or app (anywhere: the check
 	// does not track scopes) is not checked through that name.

@@ -40,6 +40,9 @@ const (
 	KindStackOverflow = sandbox.KindStackOverflow
 	// KindScriptTooLarge reports a script over Limits.MaxScriptBytes; nothing ran.
 	KindScriptTooLarge = "script_too_large"
+	// KindScriptTooComplex reports a script whose nesting or expression
+	// chains exceed the sandbox's source limits; nothing ran.
+	KindScriptTooComplex = "script_too_complex"
 	// KindWorkerCrashed reports a worker process that died for a reason that
 	// is not a limit (a Go fatal error); the host and other runs are unaffected.
 	KindWorkerCrashed = "worker_crashed"

@@ -153,6 +153,8 @@ func hintFor(kind string) string {
 		return "fix the script at the reported line; wrap workos calls in pcall to handle API errors"
 	case KindCanceled:
 		return "the caller stopped the run; nothing more will happen"
+	case KindScriptTooComplex:
+		return "split long expressions into locals and deep nesting into functions or loops"
 	case KindScriptTooLarge:
 		return "send a shorter script; pass data in args instead of writing it into the source"
 	case KindWorkerCrashed:

@@ -1,11 +1,13 @@
 package runtime_test
 
 import (
-	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/emulator"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
@@ -171,9 +174,9 @@ func testEnvelopeGolden(t *testing.T, name string, opts *runtime.Options, src st
 	}
 }
 
-// TestHostileCorpus runs the sandbox's hostile scripts end to end through Run and
-// checks each outcome, that it ends within its limit plus one second, and that
-// the runtime still works afterwards.
+// TestHostileCorpus runs the sandbox's hostile scripts (plain and gzip-compressed)
+// end to end through Run and checks each outcome, that it ends within its limit
+// plus one second, and that the runtime still works afterwards.
 func TestHostileCorpus(t *testing.T) {
 	if raceDetector {
 		// The ordinary `go test ./...` run covers the corpus; under the race
@@ -181,32 +184,25 @@ func TestHostileCorpus(t *testing.T) {
 		// is about concurrency.
 		t.Skip("the hostile corpus runs without -race")
 	}
-	files, err := filepath.Glob(filepath.Join("..", "lua", "sandbox", "testdata", "hostile", "*.lua"))
-	if err != nil || len(files) < 40 {
-		t.Fatalf("hostile corpus: %d files, %v", len(files), err)
+	dir := filepath.Join("..", "lua", "sandbox", "testdata", "hostile")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.lua"))
+	gz, _ := filepath.Glob(filepath.Join(dir, "*.lua.gz"))
+	files = append(files, gz...)
+	if len(files) < 40 {
+		t.Fatalf("hostile corpus: %d files", len(files))
 	}
 	const timeout = time.Second
 	rt, _ := newRuntime(t, &runtime.Options{Timeout: timeout, MemoryLimit: 32 << 20, MaxLogBytes: 64 << 10})
 	for _, path := range files {
-		name := strings.TrimSuffix(filepath.Base(path), ".lua")
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".lua")
 		t.Run(name, func(t *testing.T) {
-			want := expectation(t, path)
-			src, _ := os.ReadFile(path)
+			src, want := corpusScript(t, path)
 			start := time.Now()
-			res := run(t, rt, string(src), nil)
+			res := run(t, rt, src, nil)
 			if took := time.Since(start); took > timeout+time.Second {
 				t.Errorf("ran %v, want at most the limit + 1s", took)
 			}
-			got := string(res.Outcome)
-			if res.Error != nil {
-				switch res.Error.Kind {
-				case runtime.KindMemoryLimit, runtime.KindOutputLimit, runtime.KindStackOverflow, runtime.KindTimeout:
-					got = res.Error.Kind
-				default:
-					got = "error"
-				}
-			}
-			if got != want {
+			if got := corpusOutcome(res); got != want {
 				t.Errorf("outcome %s (%+v), want %s", got, res.Error, want)
 			}
 			after := run(t, rt, `return ("abc"):upper() .. #workos.functions()`, nil)
@@ -217,16 +213,42 @@ func TestHostileCorpus(t *testing.T) {
 	}
 }
 
-func expectation(t *testing.T, path string) string {
-	f, err := os.Open(path)
+// corpusOutcome names a run's outcome the way the corpus's "-- expect:" lines
+// do: a limit's kind, the sandbox's source-check kinds, completed or error.
+func corpusOutcome(res *runtime.Result) string {
+	if res.Error == nil {
+		return string(res.Outcome)
+	}
+	switch res.Error.Kind {
+	case runtime.KindMemoryLimit, runtime.KindOutputLimit, runtime.KindStackOverflow, runtime.KindTimeout:
+		return res.Error.Kind
+	case runtime.KindScriptTooLarge:
+		return sandbox.KindSourceTooLarge
+	case runtime.KindScriptTooComplex:
+		return sandbox.KindSourceTooComplex
+	}
+	return "error"
+}
+
+// corpusScript reads a corpus file (gunzipping *.gz) and its expected outcome.
+func corpusScript(t *testing.T, path string) (src, want string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Scan()
-	want, _ := strings.CutPrefix(strings.TrimSpace(sc.Text()), "-- expect:")
-	return strings.TrimSpace(want)
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	want, _ = strings.CutPrefix(strings.TrimSpace(first), "-- expect:")
+	return string(data), strings.TrimSpace(want)
 }
 
 func TestArgsAndKosmoKratorPaths(t *testing.T) {

@@ -2,12 +2,16 @@ package workos
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
 // Error kinds, as reported by the Kind method of this package's errors and as the
@@ -28,6 +32,29 @@ const (
 // default for hook errors is [KindDenied]).
 type Kinder interface {
 	Kind() string
+}
+
+// KindOf is the kind of a call's error, as the `kind` field of its Lua error
+// table and the result envelope report it: the error's own Kind(), or
+// unknown_function for a name that did not resolve, canceled for a context
+// error, and "error" otherwise.
+func KindOf(err error) string {
+	var le *catalog.LookupError
+	switch {
+	case errors.As(err, &le):
+		return KindUnknownFunction
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		var kd Kinder
+		if errors.As(err, &kd) {
+			return kd.Kind()
+		}
+		return KindCanceled
+	}
+	var kd Kinder
+	if errors.As(err, &kd) {
+		return kd.Kind()
+	}
+	return KindInternal
 }
 
 // FieldError is one item of the `errors` array of a WorkOS error body. WorkOS uses

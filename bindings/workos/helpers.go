@@ -56,7 +56,7 @@ func (s *state) newPager(L *lua.LState, helper string) *pager {
 	}
 	args := map[string]any{}
 	if t, ok := L.Get(2).(*lua.LTable); ok {
-		if args, err = tableArgs(op, t); err != nil {
+		if args, err = tableArgs(L, op, t); err != nil {
 			s.observeRejected(op, err, false)
 			s.raise(L, op, err)
 		}
@@ -259,7 +259,7 @@ func (s *state) luaCall(L *lua.LState) int {
 	args := map[string]any{}
 	switch a := L.Get(2).(type) {
 	case *lua.LTable:
-		if args, err = tableArgs(op, a); err != nil {
+		if args, err = tableArgs(L, op, a); err != nil {
 			s.observeRejected(op, err, false)
 			s.raise(L, op, err)
 		}
@@ -348,7 +348,7 @@ func (s *state) luaBatch(L *lua.LState) int {
 		}
 		switch a := argsV.(type) {
 		case *lua.LTable:
-			it.args, it.err = tableArgs(op, a)
+			it.args, it.err = tableArgs(L, op, a)
 		case *lua.LNilType:
 			it.args = map[string]any{}
 		default:

@@ -336,7 +336,7 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 				}
 			}
 		}
-		return tableArgs(op, t)
+		return tableArgs(L, op, t)
 	}
 	keys := positionalKeys(op)
 	args := map[string]any{}
@@ -349,7 +349,7 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 			return nil, &ValidationError{Function: op.Name, Problem: fmt.Sprintf("too many positional arguments (%d; it takes %d: %s)", n, len(keys), strings.Join(keys, ", ")),
 				Hint: "pass one table of named arguments, e.g. " + example(op)}
 		}
-		gv, err := luajson.ToGo(v)
+		gv, err := toGo(L, v)
 		if err != nil {
 			return nil, &ValidationError{Function: op.Name, Param: keys[i-1], Problem: err.Error(), Hint: "pass strings, numbers, booleans or tables"}
 		}
@@ -358,8 +358,14 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 	return args, nil
 }
 
-func tableArgs(op *catalog.Operation, t *lua.LTable) (map[string]any, error) {
-	gv, err := luajson.ToGo(t)
+// toGo converts a script's argument to Go within the run's context, so a
+// conversion that walks a huge table stops when the run ends.
+func toGo(L *lua.LState, v lua.LValue) (any, error) {
+	return luajson.ToGoWithOptions(v, &luajson.ToGoOptions{Context: L.Context()})
+}
+
+func tableArgs(L *lua.LState, op *catalog.Operation, t *lua.LTable) (map[string]any, error) {
+	gv, err := toGo(L, t)
 	if err != nil {
 		return nil, &ValidationError{Function: op.Name, Problem: "arguments cannot be converted: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
 	}
@@ -451,11 +457,7 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 			set(k, lua.LString(v))
 		}
 	}
-	kind := KindInternal
-	var kd Kinder
-	if errors.As(err, &kd) {
-		kind = kd.Kind()
-	}
+	kind := KindOf(err)
 	text := err.Error()
 	message := text
 	if op != nil {
@@ -529,7 +531,6 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 		setStr("request_id", te.RequestID)
 		setStr("path", te.Path)
 	case errors.As(err, &le):
-		kind = KindUnknownFunction
 		setStr("name", le.Name)
 		if len(le.Candidates) > 0 {
 			set("candidates", luajson.FromGo(L, toAnySlice(le.Candidates)))
@@ -538,7 +539,6 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 			set("suggestions", luajson.FromGo(L, toAnySlice(le.Suggestions)))
 		}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		kind = KindCanceled
 		name := ""
 		if op != nil {
 			name = op.Name + ": "

@@ -20,6 +20,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
@@ -265,7 +266,13 @@ func (r *repl) feed(ctx context.Context, line string) (cont, quit bool) {
 
 // replChunk turns input into the chunk to run: an expression becomes
 // "return <expr>". complete is false while the input is an unfinished chunk.
+// The REPL parses only what the sandbox's cheap source check accepts (its
+// parser recurses and cannot be interrupted); anything else goes to the
+// worker as it is, which refuses it with a clear error.
 func replChunk(src string) (chunk string, complete bool) {
+	if sandbox.CheckSource("return "+src, sandbox.SourceLimits{}) != nil {
+		return src, true
+	}
 	if _, err := parse.Parse(strings.NewReader("return "+src), "repl"); err == nil {
 		return "return " + src, true
 	}
@@ -282,6 +289,9 @@ func replChunk(src string) (chunk string, complete bool) {
 // values come back as an array with nils kept as null (the runtime does that).
 func packValues(src string) (chunk string, always bool) {
 	chunk = "return " + src
+	if sandbox.CheckSource(chunk, sandbox.SourceLimits{}) != nil {
+		return chunk, false
+	}
 	stmts, err := parse.Parse(strings.NewReader(chunk), "repl")
 	if err != nil || len(stmts) != 1 {
 		return chunk, false
