@@ -82,8 +82,7 @@ func (e *engine) compile(j *job) (*lua.FunctionProto, *ErrorInfo) {
 		if se.Kind == sandbox.KindSourceTooLarge {
 			kind = KindScriptTooLarge
 		}
-		return nil, &ErrorInfo{Kind: kind, Message: capText(se.Message), Line: se.Line, Column: se.Column,
-			}
+		return nil, &ErrorInfo{Kind: kind, Message: capText(se.Message), Line: se.Line, Column: se.Column}
 	}
 	chunk, info := preflight(e.catalog, j.Name, j.Source)
 	if info != nil {
