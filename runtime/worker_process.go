@@ -183,7 +183,13 @@ func (p *workerProc) dispatch(f *frame) error {
 			return p.send(&frame{Type: frameReply, ID: f.ID, Err: &wireError{Type: wireCanceled, Message: "the run is over"}})
 		}
 		cur.wg.Add(1)
-		go p.serveCall(cur, f)
+		if f.Batch {
+			go p.serveCall(cur, f)
+		} else {
+			// The script waits for this answer and sends nothing else
+			// meanwhile: answering here saves a goroutine hand-off.
+			p.serveCall(cur, f)
+		}
 	case frameReject:
 		if cur == nil {
 			return nil

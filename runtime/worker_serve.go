@@ -10,6 +10,9 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"syscall"
+
+	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
@@ -34,6 +37,10 @@ func init() {
 	if os.Getenv(workerEnv) != workerProtocol {
 		return
 	}
+	// Non-blocking descriptors make the files pollable, so a goroutine
+	// waiting for the host parks instead of holding a thread in read(2).
+	_ = syscall.SetNonblock(workerInFD, true)
+	_ = syscall.SetNonblock(workerOutFD, true)
 	in, out := os.NewFile(workerInFD, "host-to-worker"), os.NewFile(workerOutFD, "worker-to-host")
 	if in == nil || out == nil {
 		fmt.Fprintln(os.Stderr, "kosmo-lua worker: started without its pipes; workers are started by the runtime, not by hand")
@@ -188,7 +195,7 @@ func (w *workerServer) send(f *frame) error {
 
 // Call sends a call to the host and waits for its answer.
 func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*workos.Result, error) {
-	data, err := json.Marshal(args)
+	data, err := segjson.Marshal(args)
 	if err != nil {
 		return nil, &workos.ValidationError{Function: op.Name, Problem: "arguments cannot be encoded: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
 	}

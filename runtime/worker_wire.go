@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
@@ -77,24 +78,22 @@ type frame struct {
 // frameWriter writes frames; it is not safe for concurrent use (callers lock).
 type frameWriter struct {
 	w   io.Writer
-	buf bytes.Buffer
+	buf []byte
 }
 
 func (fw *frameWriter) write(f *frame) error {
-	hdr, err := json.Marshal(f)
+	// Every workos call costs two frames each way, so headers use a faster
+	// encoder than encoding/json (same format; map keys need no order here).
+	buf, err := segjson.Append(append(fw.buf[:0], 0, 0, 0, 0, 0, 0, 0, 0), f, 0)
 	if err != nil {
 		return fmt.Errorf("runtime: encode %s frame: %w", f.Type, err)
 	}
-	fw.buf.Reset()
-	var n [8]byte
-	binary.BigEndian.PutUint32(n[:4], uint32(len(hdr)))
-	binary.BigEndian.PutUint32(n[4:], uint32(len(f.payload)))
-	fw.buf.Write(n[:])
-	fw.buf.Write(hdr)
-	fw.buf.Write(f.payload)
-	_, err = fw.w.Write(fw.buf.Bytes())
-	if fw.buf.Cap() > 1<<20 {
-		fw.buf = bytes.Buffer{} // do not keep a large result's buffer
+	binary.BigEndian.PutUint32(buf[:4], uint32(len(buf)-8))
+	binary.BigEndian.PutUint32(buf[4:8], uint32(len(f.payload)))
+	buf = append(buf, f.payload...)
+	_, err = fw.w.Write(buf)
+	if cap(buf) <= 1<<20 {
+		fw.buf = buf // reuse, but do not keep a large result's buffer
 	}
 	return err
 }
@@ -114,9 +113,8 @@ func readFrame(r *bufio.Reader) (*frame, error) {
 		return nil, err
 	}
 	f := &frame{}
-	dec := json.NewDecoder(bytes.NewReader(buf[:hl]))
-	dec.UseNumber() // API error bodies keep their numbers exact
-	if err := dec.Decode(f); err != nil {
+	// UseNumber: API error bodies keep their numbers exact.
+	if _, err := segjson.Parse(buf[:hl], f, segjson.UseNumber|segjson.DontMatchCaseInsensitiveStructFields); err != nil {
 		return nil, fmt.Errorf("runtime: bad frame: %w", err)
 	}
 	if pl > 0 {
@@ -273,10 +271,8 @@ func (w *wireError) error() error {
 // gave the worker: int64 for integers, float64 for other numbers, luajson.Null
 // for null.
 func decodeArgs(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	var v map[string]any
-	if err := dec.Decode(&v); err != nil {
+	if _, err := segjson.Parse(data, &v, segjson.UseNumber); err != nil {
 		return nil, fmt.Errorf("runtime: call arguments: %w", err)
 	}
 	for k, x := range v {
