@@ -115,13 +115,22 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 		return res
 	}
 	res.OK = false
-	res.Error = info
+	res.Error = capInfo(info)
 	res.Outcome = outcomeOf(info.Kind)
 	if info.Hint == "" {
 		info.Hint = hintFor(info.Kind)
 	}
 	r.log.Debug("run ended", "outcome", res.Outcome, "kind", info.Kind, "calls", res.Stats.Calls)
 	return res
+}
+
+// capInfo bounds every string of an error before it enters an envelope: they
+// come from scripts and API answers of any size.
+func capInfo(info *ErrorInfo) *ErrorInfo {
+	for _, f := range []*string{&info.Kind, &info.Message, &info.Function, &info.Code, &info.RequestID, &info.Hint} {
+		*f = capText(*f)
+	}
+	return info
 }
 
 // outcomeOf maps an error kind to the run's outcome.

@@ -99,6 +99,9 @@ type repl struct {
 	pretty bool
 	// pending holds the lines of an incomplete chunk.
 	pending []string
+	// ended is the error kind of the last input that failed, which explains a
+	// reset on the next one.
+	ended string
 }
 
 func replRun(ctx context.Context, opts *REPLOptions) error {
@@ -310,15 +313,37 @@ func packValues(src string) (chunk string, always bool) {
 	return chunk, !multi
 }
 
-// replNote is printed when an input ran in a fresh state because the previous
-// one ended the session's state.
-const replNote = "note: state was reset after the previous input hit a limit (its globals and functions are gone)"
+// replNote starts the line printed when an input ran in a fresh state because
+// the previous one ended the session's state; resetNote finishes it.
+const replNote = "note: state was reset"
+
+// resetNote says why the state was reset, from the previous input's error kind.
+func resetNote(kind string) string {
+	why := "after the previous input hit a limit"
+	switch kind {
+	case runtime.KindTimeout:
+		why = "after the previous input ran past its time limit (--timeout)"
+	case runtime.KindMemoryLimit:
+		why = "after the previous input hit its memory limit (--memory)"
+	case runtime.KindCanceled:
+		why = "after the previous input was canceled"
+	case runtime.KindStackOverflow:
+		why = "after the previous input overflowed the stack"
+	case runtime.KindWorkerCrashed:
+		why = "after the previous input's worker process crashed"
+	}
+	return replNote + " " + why + " (its globals and functions are gone)"
+}
 
 // eval runs a chunk and prints its value; a nil value only when always is set.
 func (r *repl) eval(ctx context.Context, chunk string, always bool) {
 	res, err := r.sess.Run(ctx, runtime.Script{Name: "stdin", Source: chunk})
 	if r.sess.Restarted() {
-		fmt.Fprintln(r.errOut, replNote)
+		fmt.Fprintln(r.errOut, resetNote(r.ended))
+	}
+	r.ended = ""
+	if err == nil && res.Error != nil {
+		r.ended = res.Error.Kind
 	}
 	if err != nil {
 		fmt.Fprintf(r.errOut, "error: %v\n", err)

@@ -412,6 +412,9 @@ func TestREPLSessionOnRuntime(t *testing.T) {
 	if timeoutAt < 0 || noteAt < timeoutAt {
 		t.Errorf("want the timeout error, then the note; stderr:\n%s", errOut)
 	}
+	if !strings.Contains(errOut, resetNote(runtime.KindTimeout)) {
+		t.Errorf("the note does not say the time limit reset the state:\n%s", errOut)
+	}
 	if strings.Contains(errOut, "not kept") {
 		t.Errorf("stderr mentions the old workaround:\n%s", errOut)
 	}
