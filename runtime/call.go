@@ -28,7 +28,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 			if info.Hint == "" {
 				info.Hint = hintFor(info.Kind)
 			}
-			res.Error = info
+			res.Error = capInfo(info)
 			res.Success = false
 			res.Data = json.RawMessage("null")
 		} else {
