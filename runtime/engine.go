@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -203,6 +202,3 @@ func encodeResults(L *lua.LState, base, maxBytes int) (json.RawMessage, *ErrorIn
 	return nil, &ErrorInfo{Kind: KindRuntime, Message: "the script's return value cannot be encoded as JSON: " + capText(err.Error()),
 		Hint: "return tables, strings, numbers, booleans or nil (not functions, coroutines or cyclic tables)"}
 }
-
-// elapsedMS is the time since start in milliseconds.
-func elapsedMS(start time.Time) float64 { return ms(time.Since(start)) }

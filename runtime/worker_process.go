@@ -107,7 +107,8 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 	select {
 	case err = <-p.ready:
 	case <-p.dead:
-		err = fmt.Errorf("runtime: the worker exited before it was ready: %s", p.crashText())
+		text, _ := p.crashText()
+		err = fmt.Errorf("runtime: the worker exited before it was ready: %s", text)
 	case <-timer.C:
 		err = fmt.Errorf("runtime: the worker was not ready after %v", workerStartTimeout)
 	case <-ctx.Done():
@@ -294,6 +295,7 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		p.runs++
 		p.idleFrom = time.Now()
 	}()
+	limit := j.Limits.Timeout // for messages: the limit the caller set
 	if deadline, ok := runCtx.Deadline(); ok {
 		jj := *j
 		jj.Limits.Timeout = max(time.Until(deadline), time.Millisecond)
@@ -314,7 +316,7 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		f = p.afterDeadline(runCtx, cur)
 	}
 	if f == nil {
-		return p.deathReport(j), false
+		return p.deathReport(limit, j), false
 	}
 	rep = f.Report
 	if rep == nil {
@@ -352,7 +354,7 @@ func (p *workerProc) afterDeadline(runCtx context.Context, cur *activeRun) *fram
 
 // deathReport explains a worker that died during a run, from what the host
 // saw: its own kill, or the worker's exit and its stderr.
-func (p *workerProc) deathReport(j *job) *report {
+func (p *workerProc) deathReport(timeout time.Duration, j *job) *report {
 	<-p.dead
 	p.mu.Lock()
 	reason, protoErr := p.killReason, p.protoErr
@@ -360,16 +362,20 @@ func (p *workerProc) deathReport(j *job) *report {
 	switch reason {
 	case killTimeout:
 		return failed(&ErrorInfo{Kind: KindTimeout,
-			Message: fmt.Sprintf("the script ran past its time limit of %v (it was stopped by the host; compiling a huge or deeply nested script also counts)", j.Limits.Timeout)})
+			Message: fmt.Sprintf("the script ran past its time limit of %v (it was stopped by the host; compiling a huge or deeply nested script also counts)", timeout)})
 	case killCanceled:
 		return failed(&ErrorInfo{Kind: KindCanceled, Message: "the run was canceled by its caller"})
 	}
 	if protoErr != nil {
 		return failed(&ErrorInfo{Kind: KindWorkerCrashed, Message: "the script's worker process broke the protocol and was stopped: " + capText(protoErr.Error())})
 	}
-	text := p.crashText()
+	text, cause := p.crashText()
 	switch {
-	case outOfMemory(p.errs.String()), p.killedBySignal():
+	case outOfMemory(p.errs.String()), p.killedBySignal(),
+		// A Go runtime that dies without saying why while its data limit is
+		// in force (a failed allocation inside the collector, say) has run
+		// out of memory as far as the script is concerned.
+		!cause && j.DataLimit > 0:
 		return failed(&ErrorInfo{Kind: KindMemoryLimit,
 			Message: fmt.Sprintf("the script used more memory than its worker process may (the limit is %d bytes of Lua memory); the worker was stopped", j.Limits.MemoryLimit)})
 	case strings.Contains(text, "stack overflow"), strings.Contains(text, "stack exceeds"):
@@ -391,26 +397,27 @@ func outOfMemory(report string) bool {
 	return false
 }
 
-// crashText is the first line of the worker's stderr that says what went
-// wrong (a Go "fatal error:" or "panic:"), or its exit status.
-func (p *workerProc) crashText() string {
+// crashText is the line of the worker's stderr that says what went wrong (a
+// Go "fatal error:", "panic:", "runtime: ..." or signal line, never a
+// traceback frame), or else its exit status; cause reports whether such a
+// line was found.
+func (p *workerProc) crashText() (text string, cause bool) {
 	out := p.errs.String()
 	for _, line := range strings.Split(out, "\n") {
 		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "runtime") {
-			return line
+		for _, prefix := range []string{"fatal error:", "panic:", "runtime: ", "runtime/cgo:", "SIG"} {
+			if strings.HasPrefix(line, prefix) {
+				return line, true
+			}
 		}
 	}
 	p.mu.Lock()
 	st := p.exitState
 	p.mu.Unlock()
 	if st != nil {
-		return "the worker exited: " + st.String()
+		return "the worker exited: " + st.String(), false
 	}
-	if s := strings.TrimSpace(out); s != "" {
-		return strings.SplitN(s, "\n", 2)[0]
-	}
-	return "the worker exited"
+	return "the worker exited", false
 }
 
 // killedBySignal reports a worker killed by SIGKILL that the host did not

@@ -328,7 +328,7 @@ type hostileCLIRow struct {
 func hostileCLIRows() []hostileCLIRow {
 	rep := strings.Repeat
 	limits := []string{"timeout", "memory_limit", "stack_overflow"}
-	parseOrLimit := append([]string{"syntax_error"}, limits...)
+	parseOrLimit := append([]string{"script_too_complex", "syntax_error"}, limits...)
 	sparse := `local b={} b[1e6]=true b[1e6]=nil; local r={} for i=1,2000 do r[i]=b end; `
 	sparseKinds := append([]string{"", "runtime_error", "output_limit"}, limits...)
 	return []hostileCLIRow{

@@ -140,7 +140,16 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if calls != nil {
 		script.OnCall = calls.onCall
 	}
-	err := s.call(ctx, req, ToolExecuteLua, calls, func(ctx context.Context) (string, int) {
+	// The run's time limit starts now: waiting for a free slot counts
+	// against it, so a queued call still answers within its timeout.
+	timeout := s.rt.Options().Timeout
+	if limits.Timeout > 0 && limits.Timeout < timeout {
+		timeout = limits.Timeout
+	}
+	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := s.call(ctx, runCtx, req, ToolExecuteLua, calls, func(context.Context) (string, int) {
+		ctx := runCtx
 		res, runErr = s.rt.Run(ctx, script)
 		if runErr != nil || res == nil {
 			return "not_run", 0

@@ -93,7 +93,7 @@ func (s *server) functionHandler(op *catalog.Operation, name string) mcp.ToolHan
 			res     *runtime.CallResult
 			callErr error
 		)
-		err := s.call(ctx, req, name, nil, func(ctx context.Context) (string, int) {
+		err := s.call(ctx, ctx, req, name, nil, func(ctx context.Context) (string, int) {
 			res, callErr = s.rt.Call(ctx, op.Name, args)
 			switch {
 			case callErr != nil || res == nil:

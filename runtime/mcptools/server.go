@@ -2,6 +2,7 @@ package mcptools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -134,15 +135,23 @@ func (s *server) instructions() string {
 // and logs the outcome to the server log and to the client. calls, when not
 // nil, counts the WorkOS calls fn makes; the notifications report it.
 //
-// It returns an error only when ctx ended before fn could start.
-func (s *server) call(ctx context.Context, req *mcp.CallToolRequest, tool string, calls *callProgress, fn func(context.Context) (outcome string, calls int)) error {
+// It returns an error only when wait was canceled before fn could start; a
+// deadline that passes in the queue is fn's to report.
+//
+// wait bounds the wait for a free slot (a run's deadline); ctx is the
+// request's, for the heartbeat and the log message.
+func (s *server) call(ctx, wait context.Context, req *mcp.CallToolRequest, tool string, calls *callProgress, fn func(context.Context) (outcome string, calls int)) error {
 	start := time.Now()
 	if s.sem != nil {
 		select {
 		case s.sem <- struct{}{}:
 			defer func() { <-s.sem }()
-		case <-ctx.Done():
-			return fmt.Errorf("mcptools: %s was cancelled while waiting for a free slot (%d calls already running)", tool, cap(s.sem))
+		case <-wait.Done():
+			if !errors.Is(wait.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("mcptools: %s was cancelled while waiting for a free slot (%d calls already running)", tool, cap(s.sem))
+			}
+			// The call's time ran out in the queue: fn reports that as the
+			// call's own timeout, in a normal result.
 		}
 	}
 	stop := s.heartbeat(ctx, req, tool, start, calls)
