@@ -120,9 +120,7 @@ func New(opts *Options) (*Runtime, error) {
 	}
 	r.spec = spec
 	r.pool = newPool(spec, o.MaxConcurrentRuns, o.WarmWorkers, log)
-	if o.WarmWorkers > 0 {
-		go r.pool.fill()
-	}
+	r.pool.fill()
 	// A Runtime dropped without Close still stops its workers.
 	goruntime.AddCleanup(r, func(p *pool) { p.close() }, r.pool)
 	return r, nil

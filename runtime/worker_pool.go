@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,10 +35,17 @@ type pool struct {
 	idle   []*workerProc
 	closed bool
 	reaper *time.Timer
+	// starting counts warm workers being started; a run that finds no idle
+	// worker waits for one of them instead of starting another. arrived is
+	// closed (and replaced) each time one of them is done starting.
+	starting int
+	arrived  chan struct{}
+	// started counts the workers this pool has started.
+	started atomic.Int64
 }
 
 func newPool(spec *workerSpec, max, warm int, log *slog.Logger) *pool {
-	return &pool{spec: spec, log: log, warm: min(warm, max), sem: make(chan struct{}, max)}
+	return &pool{spec: spec, log: log, warm: min(warm, max), sem: make(chan struct{}, max), arrived: make(chan struct{})}
 }
 
 // run runs j on a pooled worker. Waiting for a free worker counts against the
@@ -69,23 +77,33 @@ func (p *pool) queueTimeout(runCtx context.Context, j *job) *report {
 	return failed(&ErrorInfo{Kind: KindCanceled, Message: "the run was canceled by its caller before a worker was free"})
 }
 
-// get returns an idle live worker or starts one.
+// get returns an idle live worker, one being warmed up, or a new one.
 func (p *pool) get(ctx context.Context) (*workerProc, error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, errPoolClosed
-	}
-	for len(p.idle) > 0 {
-		w := p.idle[len(p.idle)-1]
-		p.idle = p.idle[:len(p.idle)-1]
-		if w.alive() {
+	for {
+		p.mu.Lock()
+		if p.closed {
 			p.mu.Unlock()
-			return w, nil
+			return nil, errPoolClosed
+		}
+		for len(p.idle) > 0 {
+			w := p.idle[len(p.idle)-1]
+			p.idle = p.idle[:len(p.idle)-1]
+			if w.alive() {
+				p.mu.Unlock()
+				return w, nil
+			}
+		}
+		starting, arrived := p.starting, p.arrived
+		p.mu.Unlock()
+		if starting == 0 {
+			return p.start(ctx)
+		}
+		select {
+		case <-arrived:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
 		}
 	}
-	p.mu.Unlock()
-	return startWorker(ctx, p.spec)
 }
 
 // put returns a worker after a job: healthy ones go back to the idle list;
@@ -106,34 +124,57 @@ func (p *pool) put(w *workerProc) {
 	p.mu.Unlock()
 	go w.stop()
 	if !closed {
-		go p.fill()
+		p.fill()
 	}
 }
 
-// fill starts workers until warm of them are idle.
+// fill starts, in the background, as many workers as keep warm of them idle
+// or starting. It counts them as starting before it returns, so a run that
+// comes next waits for one of them.
 func (p *pool) fill() {
-	for {
-		p.mu.Lock()
-		need := !p.closed && len(p.idle) < p.warm
-		p.mu.Unlock()
-		if !need {
-			return
-		}
-		w, err := startWorker(context.Background(), p.spec)
-		if err != nil {
-			p.log.Warn("runtime: could not start a warm worker", "err", err)
-			return
-		}
-		p.mu.Lock()
-		if p.closed || len(p.idle) >= p.warm {
-			p.mu.Unlock()
-			w.stop()
-			return
-		}
-		w.idleFrom = time.Now()
-		p.idle = append(p.idle, w)
-		p.mu.Unlock()
+	p.mu.Lock()
+	n := 0
+	if !p.closed {
+		n = max(p.warm-len(p.idle)-p.starting, 0)
 	}
+	p.starting += n
+	p.mu.Unlock()
+	for range n {
+		go p.warmOne()
+	}
+}
+
+// warmOne starts one worker counted in starting and makes it idle.
+func (p *pool) warmOne() {
+	w, err := p.start(context.Background())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.starting--
+	p.signalArrival()
+	if err != nil {
+		p.log.Warn("runtime: could not start a warm worker", "err", err)
+		return
+	}
+	if p.closed {
+		go w.stop()
+		return
+	}
+	w.idleFrom = time.Now()
+	p.idle = append(p.idle, w)
+}
+
+// start starts one worker for the pool.
+func (p *pool) start(ctx context.Context) (*workerProc, error) {
+	p.started.Add(1)
+	return startWorker(ctx, p.spec)
+}
+
+// signalArrival wakes every run waiting for a warm worker; each looks again
+// (the worker may have gone to another run, or failed to start). Callers
+// hold mu.
+func (p *pool) signalArrival() {
+	close(p.arrived)
+	p.arrived = make(chan struct{})
 }
 
 // scheduleReap arms the timer that stops workers idle for too long. Callers hold mu.

@@ -131,3 +131,23 @@ func scanMemory(t *testing.T, pid int, needle []byte) (scanned int64, found bool
 	}
 	return scanned, found
 }
+
+// TestWarmWorkerIsUsed: a run that arrives while the warm worker is still
+// starting waits for it instead of starting another, and sequential runs
+// reuse one worker.
+func TestWarmWorkerIsUsed(t *testing.T) {
+	rt, err := New(&Options{APIKey: "sk_test_unused", BaseURL: "http://127.0.0.1:1", WarmWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	for i := range 5 {
+		res, err := rt.Run(context.Background(), Script{Source: `return 1`})
+		if err != nil || !res.OK {
+			t.Fatalf("run %d: %v %+v", i, err, res)
+		}
+	}
+	if n := rt.pool.started.Load(); n != 1 {
+		t.Errorf("the pool started %d workers for 5 sequential runs, want 1", n)
+	}
+}
