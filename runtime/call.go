@@ -7,8 +7,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
 
 // Call runs one catalog function with JSON-compatible arguments, without Lua:
@@ -57,11 +57,11 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	}
 	out, err := r.client.Do(ctx, op, args)
 	if err != nil {
-		var api *workos.APIError
-		if errors.As(err, &api) {
-			st := api.Status
+		var apiErr *api.APIError
+		if errors.As(err, &apiErr) {
+			st := apiErr.Status
 			res.Meta.Status = &st
-			res.Meta.RequestID = api.RequestID
+			res.Meta.RequestID = apiErr.RequestID
 		}
 		info := workosError(err, nil)
 		if info.Function == "" {
@@ -79,8 +79,8 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 }
 
 // resultData renders a call's answer the way the Lua module returns it (see
-// workos.Result.Answer).
-func resultData(res *workos.Result) json.RawMessage {
+// api.Result.Answer).
+func resultData(res *api.Result) json.RawMessage {
 	v, ok := res.Answer()
 	if !ok {
 		body := bytes.TrimSpace(res.Body)

@@ -9,6 +9,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
@@ -86,8 +87,8 @@ func classify(ctx context.Context, name string, err error) *ErrorInfo {
 // workosError describes an error from a workos call or the write policy. raw,
 // when not nil, is the uncaught Lua error whose table carries the script line.
 func workosError(goErr, raw error) *ErrorInfo {
-	info := &ErrorInfo{Kind: workos.KindOf(goErr), Message: capText(goErr.Error())}
-	if info.Kind == workos.KindInternal {
+	info := &ErrorInfo{Kind: api.KindOf(goErr), Message: capText(goErr.Error())}
+	if info.Kind == api.KindInternal {
 		info.Kind = KindRuntime
 	}
 	var ae *lua.ApiError
@@ -102,27 +103,27 @@ func workosError(goErr, raw error) *ErrorInfo {
 		}
 	}
 	var (
-		api *workos.APIError
-		pe  *PolicyError
-		ve  *workos.ValidationError
+		apiErr *api.APIError
+		pe     *PolicyError
+		ve     *api.ValidationError
 	)
 	switch {
 	case errors.As(goErr, &pe):
 		info.Kind = KindDenied
 		info.Function = pe.Function
 		info.Hint = "this runtime only allows the functions its host permits; use read functions or ask the host to allow writes"
-	case errors.As(goErr, &api):
+	case errors.As(goErr, &apiErr):
 		info.Kind = KindAPI
-		info.Status = api.Status
-		info.Code = api.Code
+		info.Status = apiErr.Status
+		info.Code = apiErr.Code
 		if info.Code == "" {
-			info.Code = api.ErrorCode
+			info.Code = apiErr.ErrorCode
 		}
-		info.RequestID = api.RequestID
+		info.RequestID = apiErr.RequestID
 		if info.Function == "" {
-			info.Function = api.Function
+			info.Function = apiErr.Function
 		}
-		info.Hint = apiHint(api.Status)
+		info.Hint = apiHint(apiErr.Status)
 	case errors.As(goErr, &ve):
 		info.Kind = KindValidation
 		info.Function = ve.Function

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -25,7 +25,7 @@ type ledger struct {
 	limits Limits
 	// onCall is the current script's progress hook (Script.OnCall).
 	onCall func(CallInfo)
-	exec   workos.Executor
+	exec   api.Executor
 
 	mu        sync.Mutex
 	calls     []CallInfo
@@ -38,7 +38,7 @@ type ledger struct {
 
 func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
 	l := &ledger{rt: rt}
-	l.exec = workos.Executor{Client: rt.client, Authorize: l.authorize, Observe: l.observe}
+	l.exec = api.Executor{Client: rt.client, Authorize: l.authorize, Observe: l.observe}
 	l.reset(limits, onCall)
 	return l
 }
@@ -53,7 +53,7 @@ func (l *ledger) reset(limits Limits, onCall func(CallInfo)) {
 }
 
 // Call executes one call for the script.
-func (l *ledger) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*workos.Result, error) {
+func (l *ledger) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
 	return l.exec.Call(ctx, op, args, batch)
 }
 
@@ -87,7 +87,7 @@ func callLimitError(max int) *sandbox.LimitError {
 }
 
 // observe records every call, refused ones included.
-func (l *ledger) observe(c workos.CallRecord) {
+func (l *ledger) observe(c api.CallRecord) {
 	info := CallInfo{
 		Function:       c.Function,
 		Method:         c.Method,

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -25,14 +25,14 @@ const (
 const (
 	KindSyntax          = "syntax_error"
 	KindRuntime         = "runtime_error"
-	KindUnknownFunction = workos.KindUnknownFunction
-	KindValidation      = workos.KindValidation
-	KindAPI             = workos.KindAPI
-	KindNetwork         = workos.KindNetwork
-	KindDenied          = workos.KindDenied
+	KindUnknownFunction = api.KindUnknownFunction
+	KindValidation      = api.KindValidation
+	KindAPI             = api.KindAPI
+	KindNetwork         = api.KindNetwork
+	KindDenied          = api.KindDenied
 	// KindCanceled reports a run stopped because its caller's context was
 	// canceled (for example an MCP client's notifications/cancelled).
-	KindCanceled      = workos.KindCanceled
+	KindCanceled      = api.KindCanceled
 	KindTimeout       = sandbox.KindTimeout
 	KindMemoryLimit   = sandbox.KindMemoryLimit
 	KindCallLimit     = sandbox.KindCallLimit

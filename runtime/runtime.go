@@ -10,8 +10,8 @@ import (
 	goruntime "runtime"
 	"sync/atomic"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -22,7 +22,7 @@ type Runtime struct {
 	// a runtime that runs `return 1` never parses the catalog.
 	catalog func() *catalog.Catalog
 	log     *slog.Logger
-	client  *workos.Client
+	client  *api.Client
 	// gov is the memory governor shared by this runtime's parallel runs.
 	gov *sandbox.Governor
 	// allow and deny are the checked Allow and Deny lists.
@@ -99,7 +99,7 @@ func New(opts *Options) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := workos.NewClient(&workos.Options{
+	client, err := api.NewClient(&api.Options{
 		APIKey:     o.APIKey,
 		BaseURL:    o.BaseURL,
 		HTTPClient: o.HTTPClient,

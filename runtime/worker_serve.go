@@ -14,8 +14,8 @@ import (
 
 	segjson "github.com/segmentio/encoding/json"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -194,10 +194,10 @@ func (w *workerServer) send(f *frame) error {
 }
 
 // Call sends a call to the host and waits for its answer.
-func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*workos.Result, error) {
+func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
 	data, err := segjson.Marshal(args)
 	if err != nil {
-		return nil, &workos.ValidationError{Function: op.Name, Problem: "arguments cannot be encoded: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
+		return nil, &api.ValidationError{Function: op.Name, Problem: "arguments cannot be encoded: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
 	}
 	ch := make(chan *frame, 1)
 	w.pmu.Lock()

@@ -15,8 +15,8 @@ import (
 
 	segjson "github.com/segmentio/encoding/json"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
@@ -123,23 +123,23 @@ func readFrame(r *bufio.Reader) (*frame, error) {
 	return f, nil
 }
 
-// wireResult is a [workos.Result] without its body (the frame's payload).
+// wireResult is a [api.Result] without its body (the frame's payload).
 type wireResult struct {
-	Function       string               `json:"function"`
-	Status         int                  `json:"status,omitempty"`
-	Header         http.Header          `json:"header,omitempty"`
-	RequestID      string               `json:"request_id,omitempty"`
-	Retries        int                  `json:"retries,omitempty"`
-	IdempotencyKey string               `json:"idempotency_key,omitempty"`
-	Duration       time.Duration        `json:"duration,omitempty"`
-	DryRun         *workos.DryRunRecord `json:"dry_run,omitempty"`
+	Function       string            `json:"function"`
+	Status         int               `json:"status,omitempty"`
+	Header         http.Header       `json:"header,omitempty"`
+	RequestID      string            `json:"request_id,omitempty"`
+	Retries        int               `json:"retries,omitempty"`
+	IdempotencyKey string            `json:"idempotency_key,omitempty"`
+	Duration       time.Duration     `json:"duration,omitempty"`
+	DryRun         *api.DryRunRecord `json:"dry_run,omitempty"`
 }
 
 // answerHeaders are the response headers a script's answer depends on
 // (redirects, body type); the rest stay in the host.
 var answerHeaders = []string{"Content-Type", "Location"}
 
-func toWireResult(r *workos.Result) (*wireResult, []byte) {
+func toWireResult(r *api.Result) (*wireResult, []byte) {
 	w := &wireResult{Function: r.Function, Status: r.Status, RequestID: r.RequestID, Retries: r.Retries,
 		IdempotencyKey: r.IdempotencyKey, Duration: r.Duration, DryRun: r.DryRun}
 	for _, h := range answerHeaders {
@@ -153,27 +153,27 @@ func toWireResult(r *workos.Result) (*wireResult, []byte) {
 	return w, r.Body
 }
 
-func (w *wireResult) result(body []byte) *workos.Result {
+func (w *wireResult) result(body []byte) *api.Result {
 	h := w.Header
 	if h == nil {
 		h = http.Header{}
 	}
-	return &workos.Result{Function: w.Function, Status: w.Status, Header: h, Body: body, RequestID: w.RequestID,
+	return &api.Result{Function: w.Function, Status: w.Status, Header: h, Body: body, RequestID: w.RequestID,
 		Retries: w.Retries, IdempotencyKey: w.IdempotencyKey, Duration: w.Duration, DryRun: w.DryRun}
 }
 
 // wireError carries a call's error with its type, so the worker raises the
 // same error table, and classifies it the same way, as the host would.
 type wireError struct {
-	Type       string                        `json:"type"`
-	API        *workos.APIError              `json:"api,omitempty"`
-	Validation *workos.ValidationError       `json:"validation,omitempty"`
-	Network    *wireNetworkError             `json:"network,omitempty"`
-	TooLarge   *workos.ResponseTooLargeError `json:"too_large,omitempty"`
-	Lookup     *catalog.LookupError          `json:"lookup,omitempty"`
-	Policy     *PolicyError                  `json:"policy,omitempty"`
-	Limit      *sandbox.LimitError           `json:"limit,omitempty"`
-	Message    string                        `json:"message,omitempty"`
+	Type       string                     `json:"type"`
+	API        *api.APIError              `json:"api,omitempty"`
+	Validation *api.ValidationError       `json:"validation,omitempty"`
+	Network    *wireNetworkError          `json:"network,omitempty"`
+	TooLarge   *api.ResponseTooLargeError `json:"too_large,omitempty"`
+	Lookup     *catalog.LookupError       `json:"lookup,omitempty"`
+	Policy     *PolicyError               `json:"policy,omitempty"`
+	Limit      *sandbox.LimitError        `json:"limit,omitempty"`
+	Message    string                     `json:"message,omitempty"`
 }
 
 type wireNetworkError struct {
@@ -198,21 +198,21 @@ const (
 
 func toWireError(err error) *wireError {
 	var (
-		api *workos.APIError
-		ve  *workos.ValidationError
-		ne  *workos.NetworkError
-		tl  *workos.ResponseTooLargeError
-		le  *catalog.LookupError
-		pe  *PolicyError
-		lim *sandbox.LimitError
+		apiErr *api.APIError
+		ve     *api.ValidationError
+		ne     *api.NetworkError
+		tl     *api.ResponseTooLargeError
+		le     *catalog.LookupError
+		pe     *PolicyError
+		lim    *sandbox.LimitError
 	)
 	switch {
 	case errors.As(err, &pe):
 		return &wireError{Type: wirePolicy, Policy: pe}
 	case errors.As(err, &lim):
 		return &wireError{Type: wireLimit, Limit: lim}
-	case errors.As(err, &api):
-		return &wireError{Type: wireAPI, API: api}
+	case errors.As(err, &apiErr):
+		return &wireError{Type: wireAPI, API: apiErr}
 	case errors.As(err, &ve):
 		return &wireError{Type: wireValidation, Validation: ve}
 	case errors.As(err, &ne):
@@ -254,7 +254,7 @@ func (w *wireError) error() error {
 		return w.Validation
 	case w.Type == wireNetwork && w.Network != nil:
 		n := w.Network
-		return &workos.NetworkError{Function: n.Function, Method: n.Method, Path: n.Path, Attempts: n.Attempts, Err: errors.New(n.Message)}
+		return &api.NetworkError{Function: n.Function, Method: n.Method, Path: n.Path, Attempts: n.Attempts, Err: errors.New(n.Message)}
 	case w.Type == wireTooLarge && w.TooLarge != nil:
 		return w.TooLarge
 	case w.Type == wireLookup && w.Lookup != nil:

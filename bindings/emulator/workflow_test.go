@@ -12,14 +12,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
 // newClient returns a workos executor talking to e in process (no socket).
-func newClient(t testing.TB, e *Emulator, opts *workos.Options) *workos.Client {
+func newClient(t testing.TB, e *Emulator, opts *api.Options) *api.Client {
 	t.Helper()
-	o := workos.Options{}
+	o := api.Options{}
 	if opts != nil {
 		o = *opts
 	}
@@ -28,7 +29,7 @@ func newClient(t testing.TB, e *Emulator, opts *workos.Options) *workos.Client {
 		o.BaseURL = "http://emulator.local"
 		o.HTTPClient = &http.Client{Transport: e.Transport()}
 	}
-	c, err := workos.NewClient(&o)
+	c, err := api.NewClient(&o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,14 +37,14 @@ func newClient(t testing.TB, e *Emulator, opts *workos.Options) *workos.Client {
 }
 
 // luaState loads json and the real workos module over c.
-func luaState(t testing.TB, c *workos.Client, calls *atomic.Int64) *lua.LState {
+func luaState(t testing.TB, c *api.Client, calls *atomic.Int64) *lua.LState {
 	t.Helper()
 	L := lua.NewState()
 	t.Cleanup(L.Close)
 	luajson.Preload(L)
 	m := &workos.Module{Client: c}
 	if calls != nil {
-		m.Observe = func(workos.CallRecord) { calls.Add(1) }
+		m.Observe = func(api.CallRecord) { calls.Add(1) }
 	}
 	m.Preload(L)
 	return L
@@ -253,9 +254,9 @@ func TestRetriesThroughExecutor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	for name, c := range map[string]*workos.Client{
-		"in-process": newClient(t, e, &workos.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}),
-		"loopback":   newClient(t, e, &workos.Options{BaseURL: srv.URL, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}),
+	for name, c := range map[string]*api.Client{
+		"in-process": newClient(t, e, &api.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}),
+		"loopback":   newClient(t, e, &api.Options{BaseURL: srv.URL, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := e.Reset(); err != nil {
@@ -304,7 +305,7 @@ func TestRetriesThroughExecutor(t *testing.T) {
 			if n := len(objs(e, "organizations", where("name", "Retry Co"))); n != 1 {
 				t.Errorf("%d organizations after replay, want 1", n)
 			}
-			var apiErr *workos.APIError
+			var apiErr *api.APIError
 			_, err = c.Do(context.Background(), create, map[string]any{"name": "Other", "idempotency_key": "idem-retry-1"})
 			if !errors.As(err, &apiErr) || apiErr.Status != 400 {
 				t.Errorf("same key, different body: %v", err)

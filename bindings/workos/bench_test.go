@@ -10,7 +10,9 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/internal/apitest"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
@@ -34,7 +36,7 @@ func benchServer(b *testing.B, latency time.Duration) *httptest.Server {
 
 // luaCaller returns a function making one workos.organizations_find call from Lua.
 func luaCaller(b *testing.B, url string) func() {
-	c, err := NewClient(&Options{APIKey: testKey, BaseURL: url})
+	c, err := api.NewClient(&api.Options{APIKey: apitest.TestKey, BaseURL: url})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,8 +72,8 @@ func plainCaller(b *testing.B, url string) func() {
 		if err != nil {
 			b.Fatal(err)
 		}
-		req.Header.Set("Authorization", "Bearer "+testKey)
-		req.Header.Set("User-Agent", DefaultUserAgent)
+		req.Header.Set("Authorization", "Bearer "+apitest.TestKey)
+		req.Header.Set("User-Agent", api.DefaultUserAgent)
 		req.Header.Set("Accept", "application/json")
 		resp, err := hc.Do(req)
 		if err != nil {
@@ -138,7 +140,7 @@ func BenchmarkLuaVsPlain(b *testing.B) {
 // 20 ms, at the default concurrency.
 func BenchmarkBatch100(b *testing.B) {
 	srv := benchServer(b, 20*time.Millisecond)
-	c, err := NewClient(&Options{APIKey: testKey, BaseURL: srv.URL})
+	c, err := api.NewClient(&api.Options{APIKey: apitest.TestKey, BaseURL: srv.URL})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
@@ -24,7 +25,7 @@ func Example() {
 	}))
 	defer srv.Close()
 
-	client, err := workos.NewClient(&workos.Options{APIKey: "sk_test_example", BaseURL: srv.URL})
+	client, err := api.NewClient(&api.Options{APIKey: "sk_test_example", BaseURL: srv.URL})
 	if err != nil {
 		panic(err)
 	}

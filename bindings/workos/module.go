@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
@@ -30,7 +30,7 @@ const (
 // states; it must not be changed after the first Preload.
 //
 // Calls go to Caller when it is set (for example a broker in another process);
-// otherwise to an [Executor] built from Client, Authorize and Observe.
+// otherwise to an [api.Executor] built from Client, Authorize and Observe.
 type Module struct {
 	// Catalog resolves function names. If nil, CatalogFunc's.
 	Catalog *catalog.Catalog
@@ -38,22 +38,22 @@ type Module struct {
 	// script resolves a name, so a script that calls nothing never loads a
 	// catalog. If nil, catalog.Default.
 	CatalogFunc func() *catalog.Catalog
-	// Caller executes the module's calls. If nil, an [Executor] with Client,
+	// Caller executes the module's calls. If nil, an [api.Executor] with Client,
 	// Authorize and Observe. When set, Client, Authorize and Observe are unused.
 	Caller Caller
 	// Client sends the requests. Required when Caller is nil.
-	Client *Client
+	Client *api.Client
 	// Authorize, if set, is called after validation and before every request
 	// (each batch item included). A non-nil error refuses the call: it is raised
 	// to the script with kind "denied", or the error's own Kind() when it
-	// implements [Kinder]. It may be called from several goroutines at once
+	// implements [api.Kinder]. It may be called from several goroutines at once
 	// during workos.batch.
 	Authorize func(ctx context.Context, op *catalog.Operation) error
 	// Observe, if set, is called after every call, including refused and invalid
 	// ones (Status 0; arguments rejected before a request was prepared
 	// included), but not for what names no function. It may be called from several goroutines at once during
 	// workos.batch.
-	Observe func(CallRecord)
+	Observe func(api.CallRecord)
 	// BatchConcurrency is how many workos.batch calls run at once when the script
 	// does not say. If zero, [DefaultBatchConcurrency] (32): 100 calls at 20 ms
 	// each finish in about 4 rounds, and 32 in-flight requests stay far
@@ -73,34 +73,10 @@ type Caller interface {
 	// Call validates, authorizes and sends one call of op with args (the
 	// script's named arguments as luajson.ToGo gives them). batch is true for
 	// calls made by workos.batch.
-	Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error)
+	Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error)
 	// Reject records a call of op whose arguments were refused before a request
 	// could be prepared (not a table, not convertible); err says why.
 	Reject(op *catalog.Operation, err error, batch bool)
-}
-
-// CallRecord describes one finished (or refused) call, for [Module.Observe].
-type CallRecord struct {
-	// Function is the canonical name; Method and Path the request line (Path
-	// with parameters filled in when validation succeeded, else the template).
-	Function, Method, Path string
-	// Status is the HTTP status; 0 when nothing was sent (invalid, refused,
-	// dry-run, network error).
-	Status int
-	// Duration is the wall time of the call, validation to decoded answer.
-	Duration time.Duration
-	// RequestID and IdempotencyKey are as sent/received.
-	RequestID, IdempotencyKey string
-	// Access is the operation's access class.
-	Access catalog.Access
-	// Retries counts retried attempts.
-	Retries int
-	// DryRun is true when the call was recorded instead of sent.
-	DryRun bool
-	// Batch is true for calls made by workos.batch.
-	Batch bool
-	// Err is the failure, nil on success.
-	Err error
 }
 
 // Preload registers the module in L: require("workos"), the global `workos`,
@@ -152,7 +128,7 @@ type state struct {
 func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 	s := &state{m: m, caller: m.Caller, cat: m.Catalog, catFn: m.CatalogFunc, byFn: map[*lua.LFunction]*catalog.Operation{}, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
 	if s.caller == nil {
-		s.caller = &Executor{Client: m.Client, Authorize: m.Authorize, Observe: m.Observe}
+		s.caller = &api.Executor{Client: m.Client, Authorize: m.Authorize, Observe: m.Observe}
 	}
 	if s.catFn == nil {
 		s.catFn = catalog.Default
@@ -286,11 +262,11 @@ func (s *state) resolve(v lua.LValue, param, hint string) (*catalog.Operation, e
 		if op, ok := s.byFn[v]; ok {
 			return op, nil
 		}
-		return nil, &ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got a function that is not part of the workos module", Hint: hint}
+		return nil, &api.ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got a function that is not part of the workos module", Hint: hint}
 	case *lua.LNilType:
-		return nil, &ValidationError{Param: param, Problem: "missing function name", Hint: hint}
+		return nil, &api.ValidationError{Param: param, Problem: "missing function name", Hint: hint}
 	}
-	return nil, &ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got " + v.Type().String(), Hint: hint}
+	return nil, &api.ValidationError{Param: param, Problem: "expected a function name such as \"organizations_list\" or a workos function, got " + v.Type().String(), Hint: hint}
 }
 
 // observeRejected reports a call of op whose arguments were rejected before a
@@ -315,7 +291,7 @@ func positionalKeys(op *catalog.Operation) []string {
 		}
 	}
 	if op.Body != nil {
-		keys = append(keys, ArgBody)
+		keys = append(keys, api.ArgBody)
 	}
 	return keys
 }
@@ -331,7 +307,7 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 		if n > 1 {
 			for i := 2; i <= n; i++ {
 				if L.Get(i) != lua.LNil {
-					return nil, &ValidationError{Function: op.Name, Problem: "got a table followed by more arguments",
+					return nil, &api.ValidationError{Function: op.Name, Problem: "got a table followed by more arguments",
 						Hint: "pass one table of named arguments, e.g. " + example(op)}
 				}
 			}
@@ -346,12 +322,12 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 			continue
 		}
 		if i > len(keys) {
-			return nil, &ValidationError{Function: op.Name, Problem: fmt.Sprintf("too many positional arguments (%d; it takes %d: %s)", n, len(keys), strings.Join(keys, ", ")),
+			return nil, &api.ValidationError{Function: op.Name, Problem: fmt.Sprintf("too many positional arguments (%d; it takes %d: %s)", n, len(keys), strings.Join(keys, ", ")),
 				Hint: "pass one table of named arguments, e.g. " + example(op)}
 		}
 		gv, err := toGo(L, v)
 		if err != nil {
-			return nil, &ValidationError{Function: op.Name, Param: keys[i-1], Problem: err.Error(), Hint: "pass strings, numbers, booleans or tables"}
+			return nil, &api.ValidationError{Function: op.Name, Param: keys[i-1], Problem: err.Error(), Hint: "pass strings, numbers, booleans or tables"}
 		}
 		args[keys[i-1]] = gv
 	}
@@ -367,7 +343,7 @@ func toGo(L *lua.LState, v lua.LValue) (any, error) {
 func tableArgs(L *lua.LState, op *catalog.Operation, t *lua.LTable) (map[string]any, error) {
 	gv, err := toGo(L, t)
 	if err != nil {
-		return nil, &ValidationError{Function: op.Name, Problem: "arguments cannot be converted: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
+		return nil, &api.ValidationError{Function: op.Name, Problem: "arguments cannot be converted: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
 	}
 	switch v := gv.(type) {
 	case map[string]any:
@@ -377,13 +353,13 @@ func tableArgs(L *lua.LState, op *catalog.Operation, t *lua.LTable) (map[string]
 			return map[string]any{}, nil
 		}
 	}
-	return nil, &ValidationError{Function: op.Name, Problem: "arguments must be a table of named values, got a list",
+	return nil, &api.ValidationError{Function: op.Name, Problem: "arguments must be a table of named values, got a list",
 		Hint: "pass named arguments, e.g. " + example(op)}
 }
 
 // call runs one call through the module's Caller. It is safe to run off the
 // Lua goroutine (it does not touch L).
-func (s *state) call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error) {
+func (s *state) call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
 	res, err := s.caller.Call(ctx, op, args, batch)
 	if err != nil && s.m.OnError != nil {
 		s.m.OnError(err)
@@ -410,7 +386,7 @@ func (s *state) callOne(L *lua.LState, op *catalog.Operation, args map[string]an
 // resultValue converts a result to Lua: decoded JSON; {success = true, status =
 // N} for an empty body (and location for a redirect); {body = text, status = N}
 // for a body that is not JSON; {dry_run = true, request = {...}} for a dry run.
-func (s *state) resultValue(L *lua.LState, res *Result) lua.LValue {
+func (s *state) resultValue(L *lua.LState, res *api.Result) lua.LValue {
 	if v, ok := res.Answer(); ok {
 		return luajson.FromGo(L, v)
 	}
@@ -418,27 +394,6 @@ func (s *state) resultValue(L *lua.LState, res *Result) lua.LValue {
 		return v
 	}
 	return luajson.FromGo(L, res.RawAnswer())
-}
-
-func toAnyMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// deniedError wraps an Authorize refusal.
-type deniedError struct{ err error }
-
-func (e *deniedError) Error() string { return e.err.Error() }
-func (e *deniedError) Unwrap() error { return e.err }
-func (e *deniedError) Kind() string {
-	var k Kinder
-	if errors.As(e.err, &k) {
-		return k.Kind()
-	}
-	return KindDenied
 }
 
 // raise raises err as a Lua error table (see errorTable). It does not return.
@@ -457,7 +412,7 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 			set(k, lua.LString(v))
 		}
 	}
-	kind := KindOf(err)
+	kind := api.KindOf(err)
 	text := err.Error()
 	message := text
 	if op != nil {
@@ -466,11 +421,11 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 		setStr("path", op.Path)
 	}
 	var (
-		ae *APIError
-		ve *ValidationError
-		ne *NetworkError
+		ae *api.APIError
+		ve *api.ValidationError
+		ne *api.NetworkError
 		le *catalog.LookupError
-		te *ResponseTooLargeError
+		te *api.ResponseTooLargeError
 	)
 	switch {
 	case errors.As(err, &ae):

@@ -16,7 +16,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/internal/apitest"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
@@ -25,7 +27,7 @@ import (
 func newLua(t testing.TB, m *Module) *lua.LState {
 	t.Helper()
 	if m.Catalog == nil {
-		m.Catalog = testCatalog(t)
+		m.Catalog = apitest.Catalog(t)
 	}
 	L := lua.NewState()
 	t.Cleanup(L.Close)
@@ -49,8 +51,8 @@ func run(t testing.TB, L *lua.LState, script string) string {
 	return string(b)
 }
 
-func jsonServer(t testing.TB, body string) *recorder {
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+func jsonServer(t testing.TB, body string) *apitest.Recorder {
+	return apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", "req_"+strconv.Itoa(n))
 		io.WriteString(w, body)
@@ -73,7 +75,7 @@ func TestModuleNamesAndPaths(t *testing.T) {
 	if diff := cmp.Diff(`["Acme","Acme","Acme","Acme","Acme","Acme"]`, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
-	for _, r := range srv.requests() {
+	for _, r := range srv.Requests() {
 		if r.Path != "/organizations/org_1" {
 			t.Errorf("path %q", r.Path)
 		}
@@ -81,7 +83,7 @@ func TestModuleNamesAndPaths(t *testing.T) {
 }
 
 func TestModuleErrors(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("X-Request-Id", "req_404")
 		w.WriteHeader(404)
 		io.WriteString(w, `{"code":"not_found","message":"Organization not found"}`)
@@ -135,7 +137,7 @@ func TestModuleErrors(t *testing.T) {
 // TestErrorTableReachesGo pins that an uncaught error arrives in Go as the table
 // itself (lua.ApiError.Object), so the runtime can rebuild the error.
 func TestErrorTableReachesGo(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("X-Request-Id", "req_9")
 		w.WriteHeader(422)
 		io.WriteString(w, `{"message":"Validation failed.","errors":[{"field":"name","code":"required"}]}`)
@@ -159,21 +161,21 @@ func TestErrorTableReachesGo(t *testing.T) {
 		t.Errorf("error table mismatch (-want +got):\n%s", diff)
 	}
 	goErr, ok := ErrorFromLua(err)
-	var apiErr *APIError
+	var apiErr *api.APIError
 	if !ok || !errors.As(goErr, &apiErr) || apiErr.Status != 422 || apiErr.RequestID != "req_9" {
 		t.Errorf("ErrorFromLua = %v, %v; want the *APIError", goErr, ok)
 	}
 }
 
 func TestModuleNetworkAndCancel(t *testing.T) {
-	L := newLua(t, &Module{Client: newTestClient(t, "http://127.0.0.1:1", func(o *Options) { o.MaxRetries = 1 })})
+	L := newLua(t, &Module{Client: newTestClient(t, "http://127.0.0.1:1", func(o *api.Options) { o.MaxRetries = 1 })})
 	got := run(t, L, `
 		local ok, err = pcall(workos.organizations_find, "o")
 		return {err.kind, err.attempts, err.path, err.status == nil}`)
 	if diff := cmp.Diff(`["network_error",2,"/organizations/o",true]`, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
 	L2 := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil)})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -185,8 +187,8 @@ func TestModuleNetworkAndCancel(t *testing.T) {
 	}
 	var ae *lua.ApiError
 	errors.As(err, &ae)
-	if tbl, ok := ae.Object.(*lua.LTable); !ok || tbl.RawGetString("kind").String() != KindCanceled {
-		t.Errorf("error object %v, want kind %q", ae.Object, KindCanceled)
+	if tbl, ok := ae.Object.(*lua.LTable); !ok || tbl.RawGetString("kind").String() != api.KindCanceled {
+		t.Errorf("error object %v, want kind %q", ae.Object, api.KindCanceled)
 	}
 }
 
@@ -198,12 +200,12 @@ func TestPositionalArguments(t *testing.T) {
 		workos.role_permissions_add("admin", {slug = "posts:read"})         -- a shadowed field in the body
 		workos.organizations_list(nil, nil, 5)                              -- before, after, limit
 		return true`)
-	want := []recorded{
+	want := []apitest.Recorded{
 		{Method: "PUT", Path: "/organizations/org_1", Body: `{"name":"Acme"}`},
 		{Method: "POST", Path: "/authorization/roles/admin/permissions", Body: `{"slug":"posts:read"}`},
 		{Method: "GET", Path: "/organizations", Query: "limit=5"},
 	}
-	got := srv.requests()
+	got := srv.Requests()
 	for i := range got {
 		got[i].Header = nil
 	}
@@ -214,7 +216,7 @@ func TestPositionalArguments(t *testing.T) {
 
 func TestModuleResults(t *testing.T) {
 	var body atomic.Value
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		b := body.Load().(string)
 		if b == "" {
 			w.WriteHeader(204)
@@ -246,7 +248,7 @@ func TestModuleResults(t *testing.T) {
 			}
 		})
 	}
-	reqs := srv.requests()
+	reqs := srv.Requests()
 	if last := reqs[len(reqs)-1]; last.Body != `{"metadata":null,"name":"a"}` {
 		t.Errorf("body sent %q", last.Body)
 	}
@@ -255,7 +257,7 @@ func TestModuleResults(t *testing.T) {
 func TestAuthorizeAndObserve(t *testing.T) {
 	srv := jsonServer(t, `{}`)
 	var mu sync.Mutex
-	var recs []CallRecord
+	var recs []api.CallRecord
 	m := &Module{
 		Client: newTestClient(t, srv.URL, nil),
 		Authorize: func(ctx context.Context, op *catalog.Operation) error {
@@ -267,7 +269,7 @@ func TestAuthorizeAndObserve(t *testing.T) {
 			}
 			return nil
 		},
-		Observe: func(r CallRecord) { mu.Lock(); recs = append(recs, r); mu.Unlock() },
+		Observe: func(r api.CallRecord) { mu.Lock(); recs = append(recs, r); mu.Unlock() },
 	}
 	L := newLua(t, m)
 	got := run(t, L, `
@@ -280,7 +282,7 @@ func TestAuthorizeAndObserve(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
-	if n := len(srv.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("sent %d requests, want 1", n)
 	}
 	type short struct {
@@ -310,8 +312,8 @@ func (e kindErr) Error() string { return e.msg }
 func (e kindErr) Kind() string  { return e.kind }
 
 // pagedServer serves organizations_list from 7 items, honouring limit/after.
-func pagedServer(t testing.TB) *recorder {
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+func pagedServer(t testing.TB) *apitest.Recorder {
+	return apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		start := 0
 		if a := r.URL.Query().Get("after"); a != "" {
@@ -358,7 +360,7 @@ func TestPagination(t *testing.T) {
 			if diff := cmp.Diff(tt.want, run(t, L, tt.script)); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
-			if n := len(srv.requests()); n != tt.requests {
+			if n := len(srv.Requests()); n != tt.requests {
 				t.Errorf("requests = %d, want %d", n, tt.requests)
 			}
 		})
@@ -375,7 +377,7 @@ func TestPagination(t *testing.T) {
 
 func TestBatch(t *testing.T) {
 	var inFlight, peak atomic.Int32
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		cur := inFlight.Add(1)
 		for {
 			p := peak.Load()
@@ -394,7 +396,7 @@ func TestBatch(t *testing.T) {
 		fmt.Fprintf(w, `{"id":%q}`, id)
 	})
 	var observed atomic.Int32
-	L := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil), Observe: func(CallRecord) { observed.Add(1) }})
+	L := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil), Observe: func(api.CallRecord) { observed.Add(1) }})
 	got := run(t, L, `
 		local calls = {}
 		for i = 1, 12 do calls[#calls+1] = {"organizations_find", {id = "org_" .. i}} end
@@ -421,7 +423,7 @@ func TestBatch(t *testing.T) {
 
 func TestDryRunInLua(t *testing.T) {
 	srv := jsonServer(t, `{"id":"org_1"}`)
-	L := newLua(t, &Module{Client: newTestClient(t, srv.URL, func(o *Options) { o.DryRun = true })})
+	L := newLua(t, &Module{Client: newTestClient(t, srv.URL, func(o *api.Options) { o.DryRun = true })})
 	got := run(t, L, `
 		local r = workos.organizations_create({name = "Acme", idempotency_key = "k"})
 		local g = workos.organizations_find("org_1")
@@ -431,10 +433,10 @@ func TestDryRunInLua(t *testing.T) {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 	all := run(t, L, `return workos.organizations_update({id = "o", name = "n"})`)
-	if strings.Contains(all, testKey) || !strings.Contains(all, `"dry_run":true`) {
+	if strings.Contains(all, apitest.TestKey) || !strings.Contains(all, `"dry_run":true`) {
 		t.Errorf("dry-run result %s", all)
 	}
-	if n := len(srv.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("sent %d requests, want only the read", n)
 	}
 }
@@ -455,17 +457,13 @@ func TestDescribeAndFunctions(t *testing.T) {
 	}
 }
 
-// TestFullCatalogSmoke loads the real catalog: every function resolves lazily,
-// every body schema compiles, and a real GET goes out with the right shape.
+// TestFullCatalogSmoke loads the real catalog: every function resolves lazily
+// and a real GET goes out with the right shape (api's tests compile every
+// body schema).
 func TestFullCatalogSmoke(t *testing.T) {
 	cat := catalog.Default()
 	srv := jsonServer(t, `{"id":"org_01","object":"organization"}`)
 	client := newTestClient(t, srv.URL, nil)
-	for _, op := range cat.Operations() {
-		if _, err := client.Validator().schema(op); err != nil {
-			t.Errorf("%s: body schema does not compile: %v", op.Name, err)
-		}
-	}
 	L := newLua(t, &Module{Catalog: cat, Client: client})
 	got := run(t, L, `
 		local n = 0
@@ -485,7 +483,7 @@ func TestFullCatalogSmoke(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
-	if r := srv.requests(); len(r) != 1 || r[0].Path != "/organizations/org_01" {
+	if r := srv.Requests(); len(r) != 1 || r[0].Path != "/organizations/org_01" {
 		t.Errorf("requests %+v", r)
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 )
 
 // version defaults to the version the WorkOS client sends in its User-Agent; a
 // release build may override it with -ldflags "-X main.version=v1.2.3".
-var version = workos.Version
+var version = api.Version
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -17,6 +17,10 @@ func (nullType) String() string { return "null" }
 // MarshalJSON encodes Null as the JSON literal null.
 func (nullType) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 
+// IsNull reports true: packages that take [ToGo]'s values recognise an
+// explicit null by this method, without importing this package.
+func (nullType) IsNull() bool { return true }
+
 // Null is the Go-side value of an explicit JSON null. [ToGo] returns it for
 // json.null, and [FromGo] turns it into json.null. A Go nil, by contrast,
 // means "absent": inside a map[string]any it removes the key.

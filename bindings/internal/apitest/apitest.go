@@ -1,4 +1,7 @@
-package workos
+// Package apitest holds the fixtures the api and workos packages' tests
+// share: a tiny hand-written catalog covering every parameter kind and an HTTP
+// server that records what it receives.
+package apitest
 
 import (
 	"encoding/json"
@@ -12,17 +15,19 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
-const testKey = "sk_test_SECRETSECRET123"
+// TestKey is the API key the fixtures' clients send; tests check it never leaks.
+const TestKey = "sk_test_SECRETSECRET123"
 
-func f64(v float64) *float64 { return &v }
+// F64 returns a pointer to v (catalog bounds are pointers).
+func F64(v float64) *float64 { return &v }
 
-// testCatalog is a tiny hand-written catalog covering every parameter kind.
-func testCatalog(t testing.TB) *catalog.Catalog {
+// Catalog is a tiny hand-written catalog covering every parameter kind.
+func Catalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	listParams := []catalog.Param{
 		{Name: "before", Key: "before", In: catalog.InQuery, Type: "string"},
 		{Name: "after", Key: "after", In: catalog.InQuery, Type: "string"},
-		{Name: "limit", Key: "limit", In: catalog.InQuery, Type: "integer", Minimum: f64(1), Maximum: f64(100)},
+		{Name: "limit", Key: "limit", In: catalog.InQuery, Type: "integer", Minimum: F64(1), Maximum: F64(100)},
 		{Name: "order", Key: "order", In: catalog.InQuery, Type: "string", Enum: []string{"normal", "desc", "asc"}},
 		{Name: "domains", Key: "domains", In: catalog.InQuery, Type: "array", ItemType: "string"},
 		{Name: "statuses", Key: "statuses", In: catalog.InQuery, Type: "array", ItemType: "string", Explode: true,
@@ -120,7 +125,8 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 	return c
 }
 
-func mustOp(t testing.TB, c *catalog.Catalog, name string) *catalog.Operation {
+// MustOp resolves name in c or fails the test.
+func MustOp(t testing.TB, c *catalog.Catalog, name string) *catalog.Operation {
 	t.Helper()
 	op, err := c.Lookup(name)
 	if err != nil {
@@ -129,27 +135,29 @@ func mustOp(t testing.TB, c *catalog.Catalog, name string) *catalog.Operation {
 	return op
 }
 
-// recorded is one request as the test server saw it.
-type recorded struct {
+// Recorded is one request as the test server saw it.
+type Recorded struct {
 	Method, Path, Query string
 	Header              http.Header
 	Body                string
 }
 
-// recorder is an httptest server that records requests and answers with handler.
-type recorder struct {
+// Recorder is an httptest server that records Requests and answers with handler.
+type Recorder struct {
 	*httptest.Server
 	mu   sync.Mutex
-	reqs []recorded
+	reqs []Recorded
 }
 
-func newRecorder(t testing.TB, handler func(w http.ResponseWriter, r *http.Request, n int)) *recorder {
+// NewRecorder starts a Recorder answering with handler (nil: a small JSON
+// body); the test's cleanup closes it.
+func NewRecorder(t testing.TB, handler func(w http.ResponseWriter, r *http.Request, n int)) *Recorder {
 	t.Helper()
-	rec := &recorder{}
+	rec := &Recorder{}
 	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, recorded{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(b)})
+		rec.reqs = append(rec.reqs, Recorded{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(b)})
 		n := len(rec.reqs)
 		rec.mu.Unlock()
 		if handler == nil {
@@ -164,25 +172,14 @@ func newRecorder(t testing.TB, handler func(w http.ResponseWriter, r *http.Reque
 	return rec
 }
 
-func (r *recorder) requests() []recorded {
+// Requests returns the requests received so far.
+func (r *Recorder) Requests() []Recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]recorded(nil), r.reqs...)
+	return append([]Recorded(nil), r.reqs...)
 }
 
-func newTestClient(t testing.TB, baseURL string, mod func(*Options)) *Client {
-	t.Helper()
-	o := &Options{APIKey: testKey, BaseURL: baseURL, RetryWaitMin: 1e6, RetryWaitMax: 2e6, MaxRetryAfter: 50e6}
-	if mod != nil {
-		mod(o)
-	}
-	c, err := NewClient(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func newTextLogger(w io.Writer) *slog.Logger {
+// TextLogger logs everything to w as text.
+func TextLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -1,4 +1,4 @@
-package workos
+package api
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
-// Executor is the [Caller] that runs calls in this process: validate the
+// Executor is the Caller (of the workos Lua module, for one) that runs calls in this process: validate the
 // arguments, authorize, send with Client, and report each call to Observe. A
 // host that brokers calls for scripts running elsewhere uses it directly.
 type Executor struct {
@@ -63,4 +63,49 @@ func (e *Executor) Reject(op *catalog.Operation, err error, batch bool) {
 		return
 	}
 	e.Observe(CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch, Err: err})
+}
+
+func toAnyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// deniedError wraps an Authorize refusal.
+type deniedError struct{ err error }
+
+func (e *deniedError) Error() string { return e.err.Error() }
+func (e *deniedError) Unwrap() error { return e.err }
+func (e *deniedError) Kind() string {
+	var k Kinder
+	if errors.As(e.err, &k) {
+		return k.Kind()
+	}
+	return KindDenied
+}
+
+// CallRecord describes one finished (or refused) call, for [Executor.Observe].
+type CallRecord struct {
+	// Function is the canonical name; Method and Path the request line (Path
+	// with parameters filled in when validation succeeded, else the template).
+	Function, Method, Path string
+	// Status is the HTTP status; 0 when nothing was sent (invalid, refused,
+	// dry-run, network error).
+	Status int
+	// Duration is the wall time of the call, validation to decoded answer.
+	Duration time.Duration
+	// RequestID and IdempotencyKey are as sent/received.
+	RequestID, IdempotencyKey string
+	// Access is the operation's access class.
+	Access catalog.Access
+	// Retries counts retried attempts.
+	Retries int
+	// DryRun is true when the call was recorded instead of sent.
+	DryRun bool
+	// Batch is true for calls made by workos.batch.
+	Batch bool
+	// Err is the failure, nil on success.
+	Err error
 }

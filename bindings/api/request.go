@@ -1,4 +1,4 @@
-package workos
+package api
 
 import (
 	"bytes"
@@ -18,7 +18,6 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
-	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
 // Reserved argument keys, accepted besides an operation's parameters and body
@@ -183,7 +182,7 @@ func schemaItemEnum(raw json.RawMessage) []string {
 // spelling), body fields at the top level or under "body" (not both), plus the
 // reserved keys [ArgIdempotencyKey] and [ArgAccessToken]. Values are what
 // luajson.ToGo or encoding/json produce (int64/float64/json.Number numbers,
-// luajson.Null for an explicit null). Every problem is a *ValidationError.
+// a value with an IsNull method, such as luajson.Null, for an explicit null). Every problem is a *ValidationError.
 func (v *Validator) Prepare(op *catalog.Operation, args map[string]any) (*Request, error) {
 	p := preparer{v: v, op: op, args: args}
 	return p.run()
@@ -352,7 +351,7 @@ func (p *preparer) run() (*Request, error) {
 			req.IdempotencyKey = s
 			continue
 		}
-		if luajson.Null == val {
+		if isNull(val) {
 			if prm.In == catalog.InPath {
 				return nil, p.fail(prm.Key, "must not be null", "pass a value")
 			}
@@ -688,7 +687,7 @@ func (p *preparer) checkValue(name, typ string, enum []string, val any) error {
 	if typ == "" {
 		return nil
 	}
-	if luajson.Null == val {
+	if isNull(val) {
 		for _, t := range strings.Split(typ, "|") {
 			if t == "null" {
 				return nil
@@ -856,7 +855,7 @@ func deepestLeaf(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
 	return best
 }
 
-// plainJSON returns v with luajson.Null replaced by nil, for JSON encoding and
+// plainJSON returns v with explicit nulls replaced by nil, for JSON encoding and
 // schema validation.
 func plainJSON(v any) any {
 	switch v := v.(type) {
@@ -873,7 +872,7 @@ func plainJSON(v any) any {
 		}
 		return out
 	default:
-		if luajson.Null == v {
+		if isNull(v) {
 			return nil
 		}
 		return v
@@ -1081,7 +1080,7 @@ func matchesType(t string, v any) bool {
 		_, ok := asObject(v)
 		return ok
 	case "null":
-		return luajson.Null == v
+		return isNull(v)
 	}
 	return true
 }
@@ -1108,7 +1107,7 @@ func typeOf(v any) string {
 		}
 		return "an array"
 	default:
-		if luajson.Null == v {
+		if isNull(v) {
 			return "json.null"
 		}
 		return fmt.Sprintf("%T", v)
@@ -1190,4 +1189,14 @@ func closest(s string, cands []string) string {
 		return ""
 	}
 	return best
+}
+
+// explicitNull is what an explicit JSON null from a script looks like
+// (luajson.Null): this package knows nothing of Lua.
+type explicitNull interface{ IsNull() bool }
+
+// isNull reports whether v is an explicit null.
+func isNull(v any) bool {
+	n, ok := v.(explicitNull)
+	return ok && n.IsNull()
 }

@@ -1,4 +1,4 @@
-package workos
+package api
 
 import (
 	"bytes"

@@ -12,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/internal/apitest"
 )
 
 // cursorServer serves organizations_list over org_1..org_n (creation order)
@@ -20,8 +22,8 @@ import (
 // descending with before and after swapped), before/after object ids, limit
 // (default 10), list_metadata {before, after} with null at either end. With
 // ignoreLimit it answers whole lists, as a server that ignores limit would.
-func cursorServer(t testing.TB, n int, ignoreLimit bool) *recorder {
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+func cursorServer(t testing.TB, n int, ignoreLimit bool) *apitest.Recorder {
+	return apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		q := r.URL.Query()
 		limit := 10
 		if s := q.Get("limit"); s != "" {
@@ -85,9 +87,9 @@ func cursorServer(t testing.TB, n int, ignoreLimit bool) *recorder {
 }
 
 // pageQueries returns, per request, the cursor and limit parameters sent.
-func pageQueries(t testing.TB, srv *recorder) []string {
+func pageQueries(t testing.TB, srv *apitest.Recorder) []string {
 	var out []string
-	for _, r := range srv.requests() {
+	for _, r := range srv.Requests() {
 		q, err := url.ParseQuery(r.Query)
 		if err != nil {
 			t.Fatal(err)
@@ -221,7 +223,7 @@ func TestPaginationCapsAndDirection(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("mismatch (-want +got):\n%s", diff)
 		}
-		if n := len(srv.requests()); n != 2 {
+		if n := len(srv.Requests()); n != 2 {
 			t.Errorf("sent %d requests, want 2", n)
 		}
 	})
@@ -234,7 +236,7 @@ func TestPaginationCapsAndDirection(t *testing.T) {
 		if diff := cmp.Diff(`["validation_error","after, before","give one cursor, not both"]`, got); diff != "" {
 			t.Errorf("mismatch (-want +got):\n%s", diff)
 		}
-		if n := len(srv.requests()); n != 0 {
+		if n := len(srv.Requests()); n != 0 {
 			t.Errorf("sent %d requests, want 0", n)
 		}
 	})
@@ -266,7 +268,7 @@ func TestEmptyTableAsObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := mustOp(t, cat, "things_create")
+	op := apitest.MustOp(t, cat, "things_create")
 	empty := []any{}
 	tests := []struct {
 		name string
@@ -289,7 +291,7 @@ func TestEmptyTableAsObject(t *testing.T) {
 			"by_pattern": map[string]any{"x_1": empty, "other": empty}},
 			`{"by_name":{"a":{}},"by_pattern":{"other":[],"x_1":{}}}`},
 	}
-	v := NewValidator()
+	v := api.NewValidator()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, err := v.Prepare(op, tt.args)
@@ -305,7 +307,7 @@ func TestEmptyTableAsObject(t *testing.T) {
 		srv := jsonServer(t, `{"id":"org_1"}`)
 		L := newLua(t, &Module{Client: newTestClient(t, srv.URL, nil)})
 		run(t, L, `return workos.organizations_create{name = "x", metadata = {}, domains = {}}`)
-		reqs := srv.requests()
+		reqs := srv.Requests()
 		if len(reqs) != 1 {
 			t.Fatalf("sent %d requests, want 1", len(reqs))
 		}
@@ -322,7 +324,7 @@ func TestHelperArgumentErrors(t *testing.T) {
 	srv := jsonServer(t, `{"id":"org_1"}`)
 	var mu sync.Mutex
 	var recs []string
-	m := &Module{Client: newTestClient(t, srv.URL, nil), Observe: func(r CallRecord) {
+	m := &Module{Client: newTestClient(t, srv.URL, nil), Observe: func(r api.CallRecord) {
 		mu.Lock()
 		defer mu.Unlock()
 		recs = append(recs, fmt.Sprintf("%s %s batch=%v status=%d err=%v", r.Function, r.Path, r.Batch, r.Status, r.Err != nil))

@@ -1,4 +1,4 @@
-package workos
+package api
 
 import (
 	"testing"
@@ -55,5 +55,15 @@ func TestFullCatalogPrepare(t *testing.T) {
 				t.Errorf("got path %q body %s query %q; want %q %s %q", req.Path, req.Body, req.RawQuery, tt.path, tt.body, tt.query)
 			}
 		})
+	}
+}
+
+// TestEveryBodySchemaCompiles compiles the body schema of every operation.
+func TestEveryBodySchemaCompiles(t *testing.T) {
+	client := newTestClient(t, "http://127.0.0.1:1", nil)
+	for _, op := range catalog.Default().Operations() {
+		if _, err := client.Validator().schema(op); err != nil {
+			t.Errorf("%s: body schema does not compile: %v", op.Name, err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package workos
+package api
 
 import (
 	"context"
@@ -16,24 +16,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/internal/apitest"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 )
 
 func TestRequestShape(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	tests := []struct {
 		name       string
 		op         string
 		args       map[string]any
-		want       recorded
+		want       apitest.Recorded
 		wantHeader map[string]string // checked individually; "" means absent
 	}{
 		{
 			name: "path param escaped",
 			op:   "organizations_find",
 			args: map[string]any{"id": "org 1/x?y"},
-			want: recorded{Method: "GET", Path: "/organizations/org%201%2Fx%3Fy"},
-			wantHeader: map[string]string{"Authorization": "Bearer " + testKey, "User-Agent": DefaultUserAgent,
+			want: apitest.Recorded{Method: "GET", Path: "/organizations/org%201%2Fx%3Fy"},
+			wantHeader: map[string]string{"Authorization": "Bearer " + apitest.TestKey, "User-Agent": DefaultUserAgent,
 				"Content-Type": "", "Idempotency-Key": ""},
 		},
 		{
@@ -41,14 +42,14 @@ func TestRequestShape(t *testing.T) {
 			op:   "organizations_list",
 			args: map[string]any{"domains": []any{"a.com", "b.com"}, "statuses": []any{"active", "pending"}, "limit": int64(25),
 				"include_deleted": false, "order": "asc"},
-			want: recorded{Method: "GET", Path: "/organizations",
+			want: apitest.Recorded{Method: "GET", Path: "/organizations",
 				Query: "limit=25&order=asc&domains=a.com%2Cb.com&statuses=active&statuses=pending&include_deleted=false"},
 		},
 		{
 			name: "spec spelling of a parameter is accepted",
 			op:   "role_assignments_remove",
 			args: map[string]any{"organizationMembershipId": "om_1", "role_slug": "admin", "resource_id": "r_1"},
-			want: recorded{Method: "DELETE", Path: "/authorization/organization_memberships/om_1/role_assignments",
+			want: apitest.Recorded{Method: "DELETE", Path: "/authorization/organization_memberships/om_1/role_assignments",
 				Body: `{"resource_id":"r_1","role_slug":"admin"}`},
 			wantHeader: map[string]string{"Content-Type": "application/json"},
 		},
@@ -56,7 +57,7 @@ func TestRequestShape(t *testing.T) {
 			name: "header parameter becomes the idempotency key",
 			op:   "audit_log_events_create",
 			args: map[string]any{"idempotency_key": "idem-1", "organization_id": "org_1", "event": map[string]any{"action": "user.signed_in", "version": int64(12345678901)}},
-			want: recorded{Method: "POST", Path: "/audit_logs/events",
+			want: apitest.Recorded{Method: "POST", Path: "/audit_logs/events",
 				Body: `{"event":{"action":"user.signed_in","version":12345678901},"organization_id":"org_1"}`},
 			wantHeader: map[string]string{"Idempotency-Key": "idem-1"},
 		},
@@ -64,71 +65,71 @@ func TestRequestShape(t *testing.T) {
 			name: "body fields at the top level",
 			op:   "organizations_create",
 			args: map[string]any{"name": "Acme", "domains": []any{"acme.com"}, "metadata": luajson.Null},
-			want: recorded{Method: "POST", Path: "/organizations", Body: `{"domains":["acme.com"],"metadata":null,"name":"Acme"}`},
+			want: apitest.Recorded{Method: "POST", Path: "/organizations", Body: `{"domains":["acme.com"],"metadata":null,"name":"Acme"}`},
 		},
 		{
 			name: "body fields under body, mixed with top level",
 			op:   "organizations_create",
 			args: map[string]any{"body": map[string]any{"name": "Acme", "domains": []any{"acme.com"}}, "metadata": luajson.Null},
-			want: recorded{Method: "POST", Path: "/organizations", Body: `{"domains":["acme.com"],"metadata":null,"name":"Acme"}`},
+			want: apitest.Recorded{Method: "POST", Path: "/organizations", Body: `{"domains":["acme.com"],"metadata":null,"name":"Acme"}`},
 		},
 		{
 			name: "shadowed body field goes under body",
 			op:   "role_permissions_add",
 			args: map[string]any{"slug": "admin", "body": map[string]any{"slug": "posts:read"}},
-			want: recorded{Method: "POST", Path: "/authorization/roles/admin/permissions", Body: `{"slug":"posts:read"}`},
+			want: apitest.Recorded{Method: "POST", Path: "/authorization/roles/admin/permissions", Body: `{"slug":"posts:read"}`},
 		},
 		{
 			name: "PUT with an empty required body sends {}",
 			op:   "organizations_update",
 			args: map[string]any{"id": "org_1"},
-			want: recorded{Method: "PUT", Path: "/organizations/org_1", Body: `{}`},
+			want: apitest.Recorded{Method: "PUT", Path: "/organizations/org_1", Body: `{}`},
 		},
 		{
 			name:       "access token operation uses the token, not the key",
 			op:         "sso_get_profile",
 			args:       map[string]any{"access_token": "tok_abc"},
-			want:       recorded{Method: "GET", Path: "/sso/profile"},
+			want:       apitest.Recorded{Method: "GET", Path: "/sso/profile"},
 			wantHeader: map[string]string{"Authorization": "Bearer tok_abc"},
 		},
 		{
 			name:       "public operation sends no credentials",
 			op:         "sso_jwks",
 			args:       map[string]any{"client_id": "client_1"},
-			want:       recorded{Method: "GET", Path: "/sso/jwks/client_1"},
+			want:       apitest.Recorded{Method: "GET", Path: "/sso/jwks/client_1"},
 			wantHeader: map[string]string{"Authorization": ""},
 		},
 		{
 			name:       "body fields shadowed by query parameters take their values (sso_token)",
 			op:         "sso_token",
 			args:       map[string]any{"client_id": "client_1", "code": "c 1"},
-			want:       recorded{Method: "POST", Path: "/sso/token", Query: "client_id=client_1&code=c+1", Body: `{"client_id":"client_1","code":"c 1"}`},
+			want:       apitest.Recorded{Method: "POST", Path: "/sso/token", Query: "client_id=client_1&code=c+1", Body: `{"client_id":"client_1","code":"c 1"}`},
 			wantHeader: map[string]string{"Authorization": ""},
 		},
 		{
 			name: "numbers given for string parameters are sent as text",
 			op:   "organizations_find",
 			args: map[string]any{"id": int64(123)},
-			want: recorded{Method: "GET", Path: "/organizations/123"},
+			want: apitest.Recorded{Method: "GET", Path: "/organizations/123"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newRecorder(t, nil)
+			srv := apitest.NewRecorder(t, nil)
 			c := newTestClient(t, srv.URL, nil)
-			res, err := c.Do(context.Background(), mustOp(t, cat, tt.op), tt.args)
+			res, err := c.Do(context.Background(), apitest.MustOp(t, cat, tt.op), tt.args)
 			if err != nil {
 				t.Fatalf("Do: %v", err)
 			}
 			if res.Status != 200 || res.RequestID != "req_1" {
 				t.Errorf("result status %d request id %q", res.Status, res.RequestID)
 			}
-			reqs := srv.requests()
+			reqs := srv.Requests()
 			if len(reqs) != 1 {
 				t.Fatalf("got %d requests, want 1", len(reqs))
 			}
 			got := reqs[0]
-			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(recorded{}, "Header")); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(apitest.Recorded{}, "Header")); diff != "" {
 				t.Errorf("request mismatch (-want +got):\n%s", diff)
 			}
 			for k, v := range tt.wantHeader {
@@ -141,7 +142,7 @@ func TestRequestShape(t *testing.T) {
 }
 
 func TestValidationErrors(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	tests := []struct {
 		name string
 		op   string
@@ -203,7 +204,7 @@ func TestValidationErrors(t *testing.T) {
 	c := newTestClient(t, "http://127.0.0.1:1", nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := c.Prepare(mustOp(t, cat, tt.op), tt.args)
+			_, err := c.Prepare(apitest.MustOp(t, cat, tt.op), tt.args)
 			var ve *ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("Prepare error = %v (%T), want *ValidationError", err, err)
@@ -216,7 +217,7 @@ func TestValidationErrors(t *testing.T) {
 }
 
 func TestAPIErrorShapes(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	tests := []struct {
 		name   string
 		status int
@@ -256,13 +257,13 @@ func TestAPIErrorShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("X-Request-Id", "req_e")
 				w.WriteHeader(tt.status)
 				io.WriteString(w, tt.body)
 			})
 			c := newTestClient(t, srv.URL, nil)
-			_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "org_1"})
+			_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "org_1"})
 			var ae *APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("error = %v (%T), want *APIError", err, err)
@@ -281,9 +282,9 @@ func TestAPIErrorShapes(t *testing.T) {
 }
 
 func TestRetries(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	t.Run("429 with Retry-After seconds is honoured and capped", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
 				w.Header().Set("Retry-After", "30")
 				w.WriteHeader(429)
@@ -294,19 +295,19 @@ func TestRetries(t *testing.T) {
 		})
 		c := newTestClient(t, srv.URL, func(o *Options) { o.MaxRetryAfter = 60 * time.Millisecond })
 		start := time.Now()
-		res, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "org_1"})
+		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "org_1"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(start); el < 60*time.Millisecond || el > 2*time.Second {
 			t.Errorf("elapsed %v, want about the 60ms cap", el)
 		}
-		if res.Retries != 1 || len(srv.requests()) != 2 {
-			t.Errorf("retries %d, requests %d; want 1 and 2", res.Retries, len(srv.requests()))
+		if res.Retries != 1 || len(srv.Requests()) != 2 {
+			t.Errorf("retries %d, requests %d; want 1 and 2", res.Retries, len(srv.Requests()))
 		}
 	})
 	t.Run("Retry-After as an HTTP date", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
 				w.Header().Set("Retry-After", time.Now().Add(10*time.Second).UTC().Format(http.TimeFormat))
 				w.WriteHeader(503)
@@ -316,7 +317,7 @@ func TestRetries(t *testing.T) {
 		})
 		c := newTestClient(t, srv.URL, func(o *Options) { o.MaxRetryAfter = 40 * time.Millisecond })
 		start := time.Now()
-		if _, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"}); err != nil {
+		if _, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"}); err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(start); el < 40*time.Millisecond {
@@ -324,30 +325,30 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("gives up after MaxRetries with the last APIError", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			w.WriteHeader(500)
 			io.WriteString(w, `{"message":"boom"}`)
 		})
 		c := newTestClient(t, srv.URL, nil)
-		_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_delete"), map[string]any{"id": "o"})
+		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_delete"), map[string]any{"id": "o"})
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.Status != 500 {
 			t.Fatalf("error = %v, want a 500 APIError", err)
 		}
-		if n := len(srv.requests()); n != 4 || ae.Retries != 3 {
+		if n := len(srv.Requests()); n != 4 || ae.Retries != 3 {
 			t.Errorf("requests = %d, retries = %d; want 4 (1 + 3 retries)", n, ae.Retries)
 		}
 	})
 	t.Run("no retry on 4xx other than 408 and 429", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(400) })
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(400) })
 		c := newTestClient(t, srv.URL, nil)
-		c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
-		if n := len(srv.requests()); n != 1 {
+		c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		if n := len(srv.Requests()); n != 1 {
 			t.Errorf("requests = %d, want 1", n)
 		}
 	})
 	t.Run("408 is retried", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
 				w.WriteHeader(408)
 				return
@@ -355,26 +356,26 @@ func TestRetries(t *testing.T) {
 			io.WriteString(w, `{}`)
 		})
 		c := newTestClient(t, srv.URL, nil)
-		res, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		if err != nil || res.Retries != 1 {
 			t.Fatalf("res %+v err %v; want one retry", res, err)
 		}
 	})
 	t.Run("POST without an idempotency key is not retried", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(503) })
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(503) })
 		c := newTestClient(t, srv.URL, func(o *Options) { o.NoAutoIdempotencyKey = true })
-		_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
+		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
 		var ae *APIError
 		if !errors.As(err, &ae) {
 			t.Fatalf("error = %v", err)
 		}
-		reqs := srv.requests()
+		reqs := srv.Requests()
 		if len(reqs) != 1 || reqs[0].Header.Get("Idempotency-Key") != "" {
 			t.Errorf("requests = %d (key %q), want 1 without a key", len(reqs), reqs[0].Header.Get("Idempotency-Key"))
 		}
 	})
 	t.Run("POST reuses its generated key on every retry", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			if n < 3 {
 				w.WriteHeader(502)
 				return
@@ -382,11 +383,11 @@ func TestRetries(t *testing.T) {
 			io.WriteString(w, `{"id":"org_1"}`)
 		})
 		c := newTestClient(t, srv.URL, nil)
-		res, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
+		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		reqs := srv.requests()
+		reqs := srv.Requests()
 		if len(reqs) != 3 || res.Retries != 2 {
 			t.Fatalf("requests %d retries %d, want 3 and 2", len(reqs), res.Retries)
 		}
@@ -400,13 +401,13 @@ func TestRetries(t *testing.T) {
 			}
 		}
 		// A second logical POST gets a new key.
-		res2, _ := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
+		res2, _ := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
 		if res2 == nil || res2.IdempotencyKey == key {
 			t.Errorf("second call reused the key %q", key)
 		}
 	})
 	t.Run("caller key is used and reused", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
 				w.WriteHeader(500)
 				return
@@ -414,11 +415,11 @@ func TestRetries(t *testing.T) {
 			io.WriteString(w, `{}`)
 		})
 		c := newTestClient(t, srv.URL, func(o *Options) { o.NoAutoIdempotencyKey = true })
-		_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "a", "idempotency_key": "mine"})
+		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a", "idempotency_key": "mine"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		reqs := srv.requests()
+		reqs := srv.Requests()
 		if len(reqs) != 2 || reqs[0].Header.Get("Idempotency-Key") != "mine" || reqs[1].Header.Get("Idempotency-Key") != "mine" {
 			t.Errorf("requests %d keys %q", len(reqs), reqs[0].Header.Get("Idempotency-Key"))
 		}
@@ -441,7 +442,7 @@ func TestRetries(t *testing.T) {
 		}()
 		defer ln.Close()
 		c := newTestClient(t, "http://"+ln.Addr().String(), nil)
-		_, err = c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		_, err = c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		var ne *NetworkError
 		if !errors.As(err, &ne) {
 			t.Fatalf("error = %v (%T), want *NetworkError", err, err)
@@ -453,12 +454,12 @@ func TestRetries(t *testing.T) {
 		if ne.Attempts != 4 || accepted.Load() != 4 {
 			t.Errorf("attempts %d, connections %d; want 4", ne.Attempts, accepted.Load())
 		}
-		if strings.Contains(err.Error(), testKey) {
+		if strings.Contains(err.Error(), apitest.TestKey) {
 			t.Error("key leaked into the network error")
 		}
 	})
 	t.Run("context canceled during the backoff sleep", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			w.Header().Set("Retry-After", "30")
 			w.WriteHeader(429)
 		})
@@ -466,7 +467,7 @@ func TestRetries(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := c.Do(ctx, mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		_, err := c.Do(ctx, apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("error = %v, want context.DeadlineExceeded", err)
 		}
@@ -477,27 +478,27 @@ func TestRetries(t *testing.T) {
 }
 
 func TestTimeoutAndSizeLimit(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	t.Run("per-request timeout", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			select {
 			case <-time.After(2 * time.Second):
 			case <-r.Context().Done():
 			}
 		})
 		c := newTestClient(t, srv.URL, func(o *Options) { o.Timeout = 30 * time.Millisecond; o.MaxRetries = -1 })
-		_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		var ne *NetworkError
 		if !errors.As(err, &ne) || ne.Attempts != 1 {
 			t.Fatalf("error = %v, want a NetworkError after 1 attempt", err)
 		}
 	})
 	t.Run("response size cap", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			io.WriteString(w, `{"data":"`+strings.Repeat("x", 2000)+`"}`)
 		})
 		c := newTestClient(t, srv.URL, func(o *Options) { o.MaxResponseBytes = 1000 })
-		_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		var te *ResponseTooLargeError
 		if !errors.As(err, &te) {
 			t.Fatalf("error = %v, want *ResponseTooLargeError", err)
@@ -508,11 +509,11 @@ func TestTimeoutAndSizeLimit(t *testing.T) {
 		}
 	})
 	t.Run("redirects are returned, not followed", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			http.Redirect(w, r, "https://example.com/login", http.StatusFound)
 		})
 		c := newTestClient(t, srv.URL, nil)
-		res, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		if err != nil || res.Status != 302 || res.Header.Get("Location") != "https://example.com/login" {
 			t.Fatalf("res %+v err %v", res, err)
 		}
@@ -520,16 +521,16 @@ func TestTimeoutAndSizeLimit(t *testing.T) {
 }
 
 func TestDryRunAndRedaction(t *testing.T) {
-	cat := testCatalog(t)
-	srv := newRecorder(t, nil)
+	cat := apitest.Catalog(t)
+	srv := apitest.NewRecorder(t, nil)
 	c := newTestClient(t, srv.URL, func(o *Options) { o.DryRun = true })
-	// A write is recorded, not sent.
-	res, err := c.Do(context.Background(), mustOp(t, cat, "organizations_create"), map[string]any{"name": "Acme " + testKey, "idempotency_key": "k1"})
+	// A write is apitest.Recorded, not sent.
+	res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "Acme " + apitest.TestKey, "idempotency_key": "k1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.DryRun == nil || len(srv.requests()) != 0 {
-		t.Fatalf("dry run = %+v, requests %d; want a record and nothing sent", res.DryRun, len(srv.requests()))
+	if res.DryRun == nil || len(srv.Requests()) != 0 {
+		t.Fatalf("dry run = %+v, requests %d; want a record and nothing sent", res.DryRun, len(srv.Requests()))
 	}
 	want := &DryRunRecord{Method: "POST", URL: srv.URL + "/organizations",
 		Headers: map[string]string{"Authorization": "Bearer [REDACTED]", "Content-Type": "application/json", "Accept": "application/json",
@@ -539,50 +540,50 @@ func TestDryRunAndRedaction(t *testing.T) {
 		t.Errorf("record mismatch (-want +got):\n%s", diff)
 	}
 	b, _ := json.Marshal(res)
-	if strings.Contains(string(b), testKey) || strings.Contains(fmt.Sprintf("%+v", res.DryRun), testKey) {
+	if strings.Contains(string(b), apitest.TestKey) || strings.Contains(fmt.Sprintf("%+v", res.DryRun), apitest.TestKey) {
 		t.Error("key leaked into the dry-run record")
 	}
-	// A destructive call is recorded too; reads (including read-only POSTs) are sent.
-	if res, _ := c.Do(context.Background(), mustOp(t, cat, "organizations_delete"), map[string]any{"id": "o"}); res == nil || res.DryRun == nil {
-		t.Error("DELETE was not recorded")
+	// A destructive call is apitest.Recorded too; reads (including read-only POSTs) are sent.
+	if res, _ := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_delete"), map[string]any{"id": "o"}); res == nil || res.DryRun == nil {
+		t.Error("DELETE was not apitest.Recorded")
 	}
-	if res, _ := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"}); res == nil || res.DryRun != nil {
+	if res, _ := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"}); res == nil || res.DryRun != nil {
 		t.Error("GET was not sent")
 	}
-	if res, _ := c.Do(context.Background(), mustOp(t, cat, "authorization_check"), map[string]any{"permission_slug": "p"}); res == nil || res.DryRun != nil {
+	if res, _ := c.Do(context.Background(), apitest.MustOp(t, cat, "authorization_check"), map[string]any{"permission_slug": "p"}); res == nil || res.DryRun != nil {
 		t.Error("read-only POST was not sent")
 	}
-	if n := len(srv.requests()); n != 2 {
+	if n := len(srv.Requests()); n != 2 {
 		t.Errorf("sent %d requests, want 2", n)
 	}
-	if o := c.Options(); o.APIKey == testKey {
+	if o := c.Options(); o.APIKey == apitest.TestKey {
 		t.Error("Options() exposes the key")
 	}
-	opts := Options{APIKey: testKey}
+	opts := Options{APIKey: apitest.TestKey}
 	for _, s := range []string{fmt.Sprintf("%v %+v %#v", c, c, c), fmt.Sprintf("%v %+v %#v", opts, opts, opts), fmt.Sprintf("%+v", &opts)} {
-		if strings.Contains(s, testKey) {
+		if strings.Contains(s, apitest.TestKey) {
 			t.Errorf("printing leaks the key: %s", s)
 		}
 	}
 }
 
 func TestKeyNeverInErrors(t *testing.T) {
-	cat := testCatalog(t)
+	cat := apitest.Catalog(t)
 	// A server that echoes the Authorization header in its error body.
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.WriteHeader(401)
 		fmt.Fprintf(w, `{"message":"bad key %s","code":"%s"}`, r.Header.Get("Authorization"), strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
 	})
 	var logs strings.Builder
-	c := newTestClient(t, srv.URL, func(o *Options) { o.Logger = newTextLogger(&logs) })
-	_, err := c.Do(context.Background(), mustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
+	c := newTestClient(t, srv.URL, func(o *Options) { o.Logger = apitest.TextLogger(&logs) })
+	_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		t.Fatalf("error = %v", err)
 	}
 	for name, s := range map[string]string{"Error()": err.Error(), "Raw": string(ae.Raw), "Message": ae.Message, "Code": ae.Code,
 		"%+v": fmt.Sprintf("%+v", ae), "logs": logs.String()} {
-		if strings.Contains(s, testKey) {
+		if strings.Contains(s, apitest.TestKey) {
 			t.Errorf("%s contains the API key: %s", name, s)
 		}
 	}
@@ -618,10 +619,10 @@ func TestParseRetryAfter(t *testing.T) {
 // TestConcurrentUse shares one client (and its schema cache) between goroutines;
 // run with -race.
 func TestConcurrentUse(t *testing.T) {
-	cat := testCatalog(t)
-	srv := newRecorder(t, nil)
+	cat := apitest.Catalog(t)
+	srv := apitest.NewRecorder(t, nil)
 	c := newTestClient(t, srv.URL, nil)
-	op := mustOp(t, cat, "organizations_create")
+	op := apitest.MustOp(t, cat, "organizations_create")
 	done := make(chan error)
 	for i := 0; i < 8; i++ {
 		go func() {
@@ -634,7 +635,7 @@ func TestConcurrentUse(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if n := len(srv.requests()); n != 8 {
+	if n := len(srv.Requests()); n != 8 {
 		t.Errorf("requests = %d, want 8", n)
 	}
 }
