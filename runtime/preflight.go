@@ -10,20 +10,12 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
-
-// moduleHelpers are the workos module's own functions, which are not catalog operations.
-var moduleHelpers = map[string]bool{
-	"paginate": true, "list_all": true, "batch": true, "call": true, "describe": true, "functions": true, "null": true,
-	"default": true, // workos.default is the module itself (KosmoKrator's default account)
-}
-
-// helpersTakingAName are helpers whose first argument is a function name, checked too.
-var helpersTakingAName = map[string]bool{"paginate": true, "list_all": true, "call": true, "describe": true}
 
 // preflight parses the script and resolves every static workos.X and
 // app.integrations.workos.X reference (and the literal function names given to
-// workos.paginate, list_all and describe) against the catalog, so a typo fails with
+// the helpers that take one, see workos.Helpers) against the catalog, so a typo fails with
 // line:column and the closest match before any call is made.
 //
 // It returns the parsed chunk so the run compiles it without parsing again.
@@ -63,7 +55,7 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 	// function: KosmoKrator's per-account path.
 	accountLike := map[string]bool{}
 	check := func(fn string, line int) {
-		if found != nil || fn == "" || moduleHelpers[fn] {
+		if found != nil || fn == "" || workos.IsMember(fn) {
 			return
 		}
 		if accountLike[fn] {
@@ -101,7 +93,7 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 			if !ok || len(e.Args) == 0 {
 				return
 			}
-			if fn, ok := workosMember(attr, shadowed); ok && helpersTakingAName[fn] {
+			if fn, ok := workosMember(attr, shadowed); ok && workos.TakesName(fn) {
 				if s, ok := e.Args[0].(*ast.StringExpr); ok {
 					check(s.Value, e.Line())
 				}

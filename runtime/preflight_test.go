@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
 
 func TestPreflight(t *testing.T) {
@@ -85,6 +86,26 @@ func TestLineOf(t *testing.T) {
 	for _, tt := range tests {
 		if got := lineOf(tt.msg, "script"); got != tt.want {
 			t.Errorf("lineOf(%q) = %d, want %d", tt.msg, got, tt.want)
+		}
+	}
+}
+
+// TestPreflightKnowsEveryHelper: pre-flight accepts every member the workos
+// module declares, and checks the literal name given to those that take one.
+func TestPreflightKnowsEveryHelper(t *testing.T) {
+	cat := func() *catalog.Catalog { return catalog.Default() }
+	for _, h := range workos.Helpers() {
+		if _, info := preflight(cat, "script", "local f = workos."+h.Name); info != nil {
+			t.Errorf("workos.%s: %+v", h.Name, info)
+		}
+		_, info := preflight(cat, "script", "workos."+h.Name+`("organisations_lst")`)
+		if got := info != nil && info.Kind == KindUnknownFunction; got != h.TakesName {
+			t.Errorf("workos.%s(typo): refused=%v, want %v (TakesName)", h.Name, got, h.TakesName)
+		}
+	}
+	for _, v := range workos.Values() {
+		if _, info := preflight(cat, "script", "local v = workos."+v); info != nil {
+			t.Errorf("workos.%s: %+v", v, info)
 		}
 	}
 }

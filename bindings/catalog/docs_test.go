@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yuin/gopher-lua/parse"
-
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
@@ -68,19 +66,6 @@ func TestGroupsCoverEveryOperation(t *testing.T) {
 	}
 	if n != len(cat.Operations()) {
 		t.Fatalf("groups hold %d operations, want %d", n, len(cat.Operations()))
-	}
-}
-
-func TestLuaLS(t *testing.T) {
-	out := catalog.Default().LuaLS("test")
-	// The definition file must itself be valid Lua 5.1 for editors to load it.
-	if _, err := parse.Parse(strings.NewReader(out), "workos.d.lua"); err != nil {
-		t.Fatalf("LuaLS output is not valid Lua: %v", err)
-	}
-	for _, want := range []string{"---@meta", "---@class workos.organizations_list.args", "function workos.organizations_list(args) end", "function json.encode(value, opts) end"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("LuaLS output lacks %q", want)
-		}
 	}
 }
 

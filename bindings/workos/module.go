@@ -135,15 +135,9 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 	}
 	s.proxy = L.CreateTable(0, 0)
 	s.cache = L.CreateTable(0, 16)
-	for name, fn := range map[string]lua.LGFunction{
-		"paginate":  s.luaPaginate,
-		"list_all":  s.luaListAll,
-		"batch":     s.luaBatch,
-		"call":      s.luaCall,
-		"describe":  s.luaDescribe,
-		"functions": s.luaFunctions,
-	} {
-		s.cache.RawSetString(name, L.NewFunction(fn))
+	impl := s.helperFunctions()
+	for _, h := range Helpers() {
+		s.cache.RawSetString(h.Name, L.NewFunction(impl[h.Name]))
 	}
 	s.cache.RawSetString("null", luajson.NullValue(L))
 	s.cache.RawSetString("default", s.proxy) // app.integrations.workos.default.fn
@@ -208,6 +202,18 @@ func (s *state) catalog() *catalog.Catalog {
 		s.cat = s.catFn()
 	}
 	return s.cat
+}
+
+// helperFunctions implements each of [Helpers] (a test checks they match).
+func (s *state) helperFunctions() map[string]lua.LGFunction {
+	return map[string]lua.LGFunction{
+		"paginate":  s.luaPaginate,
+		"list_all":  s.luaListAll,
+		"batch":     s.luaBatch,
+		"call":      s.luaCall,
+		"describe":  s.luaDescribe,
+		"functions": s.luaFunctions,
+	}
 }
 
 // luaIndex resolves workos.<name> on a cache miss.

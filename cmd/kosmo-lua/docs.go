@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
 
 // DocsOptions are the inputs of the documentation commands: functions,
@@ -275,7 +276,7 @@ Point your editor's Lua language server at it with a .luarc.json such as:
 }
 
 func typesRun(opts *DocsOptions) error {
-	text := opts.catalog().LuaLS(opts.Version)
+	text := workos.LuaLS(opts.catalog(), opts.Version)
 	if opts.Output == "" {
 		_, err := fmt.Fprint(opts.IO.Out, text)
 		return err

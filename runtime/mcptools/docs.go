@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 )
 
 //go:embed guides/*.md
@@ -66,10 +67,26 @@ func (d *docs) guide(name string) (string, bool) {
 		return "", false
 	}
 	s := strings.ReplaceAll(string(b), "{{policy}}", d.policyNote())
+	s = strings.ReplaceAll(s, "{{helpers}}", helperList())
 	for k, v := range d.limits {
 		s = strings.ReplaceAll(s, "{{"+k+"}}", v)
 	}
 	return strings.TrimRight(s, "\n") + "\n", true
+}
+
+// helperList renders the workos module's helpers as a Markdown list, from the
+// module's own declaration of them.
+func helperList() string {
+	var b strings.Builder
+	for _, h := range workos.Helpers() {
+		names := make([]string, len(h.Params))
+		for i, p := range h.Params {
+			name, _, _ := strings.Cut(p, " ")
+			names[i] = name
+		}
+		fmt.Fprintf(&b, "  - `workos.%s(%s)`: %s\n", h.Name, strings.Join(names, ", "), h.Doc)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // groups returns the catalog groups with only the allowed operations, dropping

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
@@ -40,6 +42,21 @@ func TestGuideExamplesRun(t *testing.T) {
 		text, res := callText(t, cs, ToolExecuteLua, map[string]any{"code": code, "args": map[string]any{"id": "org_missing"}})
 		if res.IsError {
 			t.Errorf("example failed:\n%s\n---\n%s", code, text)
+		}
+	}
+}
+
+// TestOverviewListsEveryHelper: the overview guide's helper list is built from
+// the workos module's declaration, so it names every helper.
+func TestOverviewListsEveryHelper(t *testing.T) {
+	d := newDocs(catalog.Default(), nil, nil)
+	text, ok := d.guide("overview")
+	if !ok {
+		t.Fatal("no overview guide")
+	}
+	for _, h := range workos.Helpers() {
+		if !strings.Contains(text, "`workos."+h.Name+"(") {
+			t.Errorf("the overview does not list workos.%s", h.Name)
 		}
 	}
 }

@@ -1,15 +1,19 @@
-package catalog
+package workos
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
 // LuaLS renders a LuaLS definition file ("---@meta") for the workos and json
-// modules: one argument class per function, @param/@return annotations and the
-// descriptions, so editors autocomplete scripts. Use it with a .luarc.json whose
-// runtime.version is "Lua 5.1" and whose workspace.library includes the file.
-func (c *Catalog) LuaLS(version string) string {
+// modules: the module's [Helpers], one argument class per function of cat,
+// @param/@return annotations and the descriptions, so editors autocomplete
+// scripts. Use it with a .luarc.json whose runtime.version is "Lua 5.1" and
+// whose workspace.library includes the file.
+func LuaLS(cat *catalog.Catalog, version string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "---@meta\n-- kosmo-lua %s: definitions for the workos and json modules (generated; do not edit).\n\n", version)
 	b.WriteString(`---@class json
@@ -52,53 +56,31 @@ function json.object(t) end
 ---@class workos
 workos = {}
 
----Iterate over the items of every page of a paginated list function.
----@param name string
----@param args? table
----@param opts? {max_items?: integer, max_pages?: integer}
----@return fun(): any
-function workos.paginate(name, args, opts) end
----Collect every item of a paginated list function into one array.
----@param name string
----@param args? table
----@param opts? {max_items?: integer, max_pages?: integer}
----@return any[]
-function workos.list_all(name, args, opts) end
----Run independent calls concurrently; results come back in order.
----@param calls {[1]: string, [2]: table}[]
----@param opts? {concurrency?: integer}
----@return workos.BatchResult[]
-function workos.batch(calls, opts) end
----A function's documentation as a table.
----@param name string
----@return table
-function workos.describe(name) end
----Function names, optionally filtered by a substring or {access=, query=}.
----@param filter? string|table
----@return string[]
-function workos.functions(filter) end
-
 `)
-	for _, name := range c.Names() {
-		op := c.byName[name]
+	for _, h := range Helpers() {
+		b.WriteString(h.luaLS())
+	}
+	b.WriteString("\n")
+	for _, name := range cat.Names() {
+		op, _ := cat.Lookup(name)
 		class := "workos." + op.Name + ".args"
 		fmt.Fprintf(&b, "---@class %s\n", class)
 		for _, p := range op.Params {
-			fmt.Fprintf(&b, "---@field %s%s %s %s\n", p.Key, optMark(p.Required), luaType(p.Type, p.ItemType, p.Enum), oneLine(p.Description))
+			fmt.Fprintf(&b, "---@field %s%s %s %s\n", p.Key, optMark(p.Required), luaType(p.Type, p.ItemType, p.Enum), commentLine(p.Description))
 		}
 		if op.Body != nil {
 			shadow := op.ShadowedBodyFields()
 			for _, f := range op.Body.Fields {
-				if containsString(shadow, f.Name) {
+				if slices.Contains(shadow, f.Name) {
 					continue
 				}
-				fmt.Fprintf(&b, "---@field %s%s %s %s\n", f.Name, optMark(f.Required), luaType(f.Type, f.ItemType, f.Enum), oneLine(f.Description))
+				fmt.Fprintf(&b, "---@field %s%s %s %s\n", f.Name, optMark(f.Required), luaType(f.Type, f.ItemType, f.Enum), commentLine(f.Description))
 			}
 			fmt.Fprintf(&b, "---@field body? table The body fields, KosmoKrator style (alternative to top-level keys)\n")
 		}
-		fmt.Fprintf(&b, "\n---%s\n---\n---`%s %s` · access: %s\n", oneLine(op.Summary), op.Method, op.Path, op.Access)
+		fmt.Fprintf(&b, "\n---%s\n---\n---`%s %s` · access: %s\n", commentLine(op.Summary), op.Method, op.Path, op.Access)
 		if op.Description != "" && op.Description != op.Summary {
-			fmt.Fprintf(&b, "---\n---%s\n", oneLine(op.Description))
+			fmt.Fprintf(&b, "---\n---%s\n", commentLine(op.Description))
 		}
 		fmt.Fprintf(&b, "---@param args %s%s\n---@return %s\nfunction workos.%s(args) end\n",
 			class, map[bool]string{true: "?", false: ""}[!hasRequired(op)], returnType(op), op.Name)
@@ -110,7 +92,7 @@ function workos.functions(filter) end
 	return b.String()
 }
 
-func hasRequired(op *Operation) bool {
+func hasRequired(op *catalog.Operation) bool {
 	for _, p := range op.Params {
 		if p.Required {
 			return true
@@ -156,9 +138,18 @@ func luaType(typ, item string, enum []string) string {
 	return strings.Join(parts, "|")
 }
 
-func returnType(op *Operation) string {
+func returnType(op *catalog.Operation) string {
 	if r, ok := op.SuccessResponse(); ok && r.Type == "array" {
 		return "table[]"
 	}
 	return "table"
+}
+
+// commentLine is s on one line for a Lua comment, capped at 300 bytes.
+func commentLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:297] + "..."
+	}
+	return s
 }
