@@ -170,6 +170,18 @@ type CallResult struct {
 	DurationMS float64         `json:"duration_ms"`
 }
 
+// Outcome classifies how the call ended, as a run's outcome would: the call
+// envelope (KosmoKrator's format) has no field for it.
+func (c *CallResult) Outcome() Outcome {
+	if c.Success {
+		return OutcomeCompleted
+	}
+	if c.Error == nil {
+		return OutcomeError
+	}
+	return OutcomeOf(c.Error.Kind)
+}
+
 // CallMeta is the meta block of a [CallResult].
 type CallMeta struct {
 	DryRun    bool   `json:"dry_run"`

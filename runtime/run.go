@@ -116,7 +116,7 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 	}
 	res.OK = false
 	res.Error = capInfo(info)
-	res.Outcome = outcomeOf(info.Kind)
+	res.Outcome = OutcomeOf(info.Kind)
 	if info.Hint == "" {
 		info.Hint = hintFor(info.Kind)
 	}
@@ -133,8 +133,9 @@ func capInfo(info *ErrorInfo) *ErrorInfo {
 	return info
 }
 
-// outcomeOf maps an error kind to the run's outcome.
-func outcomeOf(kind string) Outcome {
+// OutcomeOf maps an error kind to the outcome of a run (or a call) that
+// ended with it. It is the only such mapping.
+func OutcomeOf(kind string) Outcome {
 	switch kind {
 	case KindTimeout:
 		return OutcomeTimeout

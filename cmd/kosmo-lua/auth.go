@@ -305,7 +305,7 @@ func authTestRun(ctx context.Context, opts *AuthOptions) error {
 		return err
 	}
 	out := AuthTestResult{OK: cr.Success, Account: res.Account, KeySource: res.KeySource, BaseURL: res.BaseURL, Write: string(res.Write), Error: cr.Error}
-	code := exitCodeFor(callOutcome(cr), cr.Error)
+	code := exitCodeFor(cr.Outcome(), cr.Error)
 	if opts.JSON || !opts.IO.IsStdoutTTY() {
 		if err := writeJSON(opts.IO.Out, out, false); err != nil {
 			return err

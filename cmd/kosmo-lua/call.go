@@ -301,7 +301,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 	if err := writeJSON(opts.IO.Out, cr, opts.IO.IsStdoutTTY()); err != nil {
 		return err
 	}
-	code := exitCodeFor(callOutcome(cr), cr.Error)
+	code := exitCodeFor(cr.Outcome(), cr.Error)
 	if code == exitOK {
 		return nil
 	}

@@ -78,9 +78,13 @@ func (e *NoCredentialsError) Error() string {
 	return "no WorkOS API key: set WORKOS_API_KEY, run `kosmo-lua auth set` (reads the key from stdin), or pass --emulate to use the built-in emulator"
 }
 
-// exitCodeFor maps a run or call outcome to the exit status. It is the only
-// place that interprets outcomes and error kinds.
+// exitCodeFor maps a run or call outcome (runtime.OutcomeOf classifies the
+// kinds) to the exit status; info refines it where the README's table says
+// so: a cancellation is 130 and an API 401 is an authentication failure.
 func exitCodeFor(outcome runtime.Outcome, info *runtime.ErrorInfo) exitCode {
+	if outcome == runtime.OutcomeError && info != nil {
+		outcome = runtime.OutcomeOf(info.Kind) // an error's kind may say more
+	}
 	switch outcome {
 	case runtime.OutcomeCompleted:
 		return exitOK
@@ -90,38 +94,14 @@ func exitCodeFor(outcome runtime.Outcome, info *runtime.ErrorInfo) exitCode {
 		return exitDenied
 	}
 	if info != nil {
-		switch info.Kind {
-		case runtime.KindDenied:
-			return exitDenied
-		case runtime.KindTimeout, runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit, runtime.KindStackOverflow:
-			return exitLimit
-		case runtime.KindCanceled:
+		switch {
+		case info.Kind == runtime.KindCanceled:
 			return exitCanceled
-		case runtime.KindAPI:
-			if info.Status == 401 {
-				return exitAuth
-			}
+		case info.Kind == runtime.KindAPI && info.Status == 401:
+			return exitAuth
 		}
 	}
 	return exitError
-}
-
-// callOutcome derives the outcome of a call envelope, which has none of its own.
-func callOutcome(cr *runtime.CallResult) runtime.Outcome {
-	if cr.Success {
-		return runtime.OutcomeCompleted
-	}
-	if cr.Error != nil {
-		switch cr.Error.Kind {
-		case runtime.KindDenied:
-			return runtime.OutcomeDenied
-		case runtime.KindTimeout:
-			return runtime.OutcomeTimeout
-		case runtime.KindMemoryLimit, runtime.KindCallLimit, runtime.KindOutputLimit, runtime.KindStackOverflow:
-			return runtime.OutcomeLimitExceeded
-		}
-	}
-	return runtime.OutcomeError
 }
 
 // isUsageError recognises cobra's own usage failures, which are plain errors.

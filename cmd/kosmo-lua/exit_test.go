@@ -58,7 +58,7 @@ func TestCallOutcome(t *testing.T) {
 		{runtime.CallResult{Error: &runtime.ErrorInfo{Kind: runtime.KindValidation}}, exitError},
 	}
 	for _, tt := range tests {
-		if got := exitCodeFor(callOutcome(&tt.cr), tt.cr.Error); got != tt.want {
+		if got := exitCodeFor(tt.cr.Outcome(), tt.cr.Error); got != tt.want {
 			t.Errorf("call %+v: exit %d, want %d", tt.cr.Error, got, tt.want)
 		}
 	}
