@@ -192,6 +192,9 @@ type Server struct {
 	ln  net.Listener
 	e   *Emulator
 
+	// stopWatch ends the wait on Start's context, so a context that never ends
+	// does not keep a goroutine alive after Close.
+	stopWatch func() bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -210,10 +213,7 @@ func (e *Emulator) Start(ctx context.Context, addr string) (*Server, error) {
 	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln, e: e,
 		srv: &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}}
 	go func() { _ = s.srv.Serve(ln) }()
-	go func() {
-		<-ctx.Done()
-		_ = s.Close()
-	}()
+	s.stopWatch = context.AfterFunc(ctx, func() { _ = s.Close() })
 	return s, nil
 }
 
@@ -222,6 +222,7 @@ func (e *Emulator) Start(ctx context.Context, addr string) (*Server, error) {
 // ends) waits for the first and returns its error, so no save outlives Close.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopWatch()
 		err := s.srv.Close()
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
