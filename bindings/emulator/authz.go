@@ -15,37 +15,37 @@ func authzHandlers() map[string]handler {
 		"authorization_permissions_update": (*call).permUpdate,
 		"authorization_permissions_delete": (*call).permDelete,
 
-		"authorization_roles_create":                                  func(c *call) any { return c.roleCreate("") },
-		"authorization_roles_list":                                    func(c *call) any { return c.roleListFor("") },
-		"authorization_roles_get":                                     func(c *call) any { return c.roleGet("") },
-		"authorization_roles_update":                                  func(c *call) any { return c.roleUpdate("") },
-		"authorization_role_permissions_set_permissions":              func(c *call) any { return c.rolePerms("", "set") },
-		"authorization_role_permissions_add_permission":               func(c *call) any { return c.rolePerms("", "add") },
-		"authorization_organization_roles_create":                     func(c *call) any { return c.roleCreate(c.p("organizationId")) },
-		"authorization_organization_roles_list":                       func(c *call) any { return c.roleListFor(c.p("organizationId")) },
-		"authorization_organization_roles_get":                        func(c *call) any { return c.roleGet(c.p("organizationId")) },
-		"authorization_organization_roles_update":                     func(c *call) any { return c.roleUpdate(c.p("organizationId")) },
+		"authorization_roles_create":                                  func(c *call) (any, error) { return c.roleCreate("") },
+		"authorization_roles_list":                                    func(c *call) (any, error) { return c.roleListFor("") },
+		"authorization_roles_get":                                     func(c *call) (any, error) { return c.roleGet("") },
+		"authorization_roles_update":                                  func(c *call) (any, error) { return c.roleUpdate("") },
+		"authorization_role_permissions_set_permissions":              func(c *call) (any, error) { return c.rolePerms("", "set") },
+		"authorization_role_permissions_add_permission":               func(c *call) (any, error) { return c.rolePerms("", "add") },
+		"authorization_organization_roles_create":                     func(c *call) (any, error) { return c.roleCreate(c.pathParam("organizationId")) },
+		"authorization_organization_roles_list":                       func(c *call) (any, error) { return c.roleListFor(c.pathParam("organizationId")) },
+		"authorization_organization_roles_get":                        func(c *call) (any, error) { return c.roleGet(c.pathParam("organizationId")) },
+		"authorization_organization_roles_update":                     func(c *call) (any, error) { return c.roleUpdate(c.pathParam("organizationId")) },
 		"authorization_organization_roles_delete":                     (*call).orgRoleDelete,
-		"authorization_organization_role_permissions_set_permissions": func(c *call) any { return c.rolePerms(c.p("organizationId"), "set") },
-		"authorization_organization_role_permissions_add_permission":  func(c *call) any { return c.rolePerms(c.p("organizationId"), "add") },
-		"authorization_organization_role_permissions_remove_permission": func(c *call) any {
-			return c.rolePerms(c.p("organizationId"), "remove")
+		"authorization_organization_role_permissions_set_permissions": func(c *call) (any, error) { return c.rolePerms(c.pathParam("organizationId"), "set") },
+		"authorization_organization_role_permissions_add_permission":  func(c *call) (any, error) { return c.rolePerms(c.pathParam("organizationId"), "add") },
+		"authorization_organization_role_permissions_remove_permission": func(c *call) (any, error) {
+			return c.rolePerms(c.pathParam("organizationId"), "remove")
 		},
 
 		"authorization_resources_list":                                       (*call).resList,
 		"authorization_resources_create":                                     (*call).resCreate,
-		"authorization_resources_find_by_id":                                 func(c *call) any { return c.resOut(c.resByID()) },
-		"authorization_resources_update":                                     func(c *call) any { return c.resUpdate(c.resByID()) },
-		"authorization_resources_delete":                                     func(c *call) any { return c.resDelete(c.resByID()) },
-		"authorization_resources_by_external_id_get_by_external_id":          func(c *call) any { return c.resOut(c.resByExt()) },
-		"authorization_resources_by_external_id_update_by_external_id":       func(c *call) any { return c.resUpdate(c.resByExt()) },
-		"authorization_resources_by_external_id_delete_by_external_id":       func(c *call) any { return c.resDelete(c.resByExt()) },
-		"authorization_resources_list_organization_memberships_for_resource": func(c *call) any { return c.membersForResource(c.resByID()) },
-		"authorization_resources_by_external_id_list_organization_memberships_for_resource_by_external_id": func(c *call) any {
+		"authorization_resources_find_by_id":                                 func(c *call) (any, error) { return c.resOut(c.resByID()) },
+		"authorization_resources_update":                                     func(c *call) (any, error) { return c.resUpdate(c.resByID()) },
+		"authorization_resources_delete":                                     func(c *call) (any, error) { return c.resDelete(c.resByID()) },
+		"authorization_resources_by_external_id_get_by_external_id":          func(c *call) (any, error) { return c.resOut(c.resByExt()) },
+		"authorization_resources_by_external_id_update_by_external_id":       func(c *call) (any, error) { return c.resUpdate(c.resByExt()) },
+		"authorization_resources_by_external_id_delete_by_external_id":       func(c *call) (any, error) { return c.resDelete(c.resByExt()) },
+		"authorization_resources_list_organization_memberships_for_resource": func(c *call) (any, error) { return c.membersForResource(c.resByID()) },
+		"authorization_resources_by_external_id_list_organization_memberships_for_resource_by_external_id": func(c *call) (any, error) {
 			return c.membersForResource(c.resByExt())
 		},
-		"authorization_role_assignments_list_role_assignments_for_resource": func(c *call) any { return c.assignmentsForResource(c.resByID()) },
-		"authorization_role_assignments_list_role_assignments_for_resource_by_external_id": func(c *call) any {
+		"authorization_role_assignments_list_role_assignments_for_resource": func(c *call) (any, error) { return c.assignmentsForResource(c.resByID()) },
+		"authorization_role_assignments_list_role_assignments_for_resource_by_external_id": func(c *call) (any, error) {
 			return c.assignmentsForResource(c.resByExt())
 		},
 
@@ -55,8 +55,8 @@ func authzHandlers() map[string]handler {
 		"authorization_role_assignments_remove_role_by_id":       (*call).raRemoveByID,
 		"authorization_check":                                    (*call).authzCheck,
 		"authorization_list_resources_for_membership":            (*call).resourcesForMembership,
-		"authorization_list_effective_permissions":               func(c *call) any { return c.effectivePermsOut(c.resByIDParam("resource_id")) },
-		"authorization_list_effective_permissions_by_external_id": func(c *call) any {
+		"authorization_list_effective_permissions":               func(c *call) (any, error) { return c.effectivePermsOut(c.resByIDParam("resource_id")) },
+		"authorization_list_effective_permissions_by_external_id": func(c *call) (any, error) {
 			return c.effectivePermsOut(c.resByExt())
 		},
 
@@ -71,79 +71,75 @@ func authzHandlers() map[string]handler {
 
 // Permissions.
 
-func (c *call) perm(slug string) (Object, *apiError) {
-	p := c.st.find("permissions", where("slug", slug))
+func (c *call) perm(slug string) (Object, error) {
+	p := c.store.find("permissions", where("slug", slug))
 	if p == nil {
 		return nil, notFound("Permission", slug)
 	}
 	return p, nil
 }
 
-func (c *call) permList() any {
-	out, err := c.page(c.st.all("permissions"), nil)
-	if err != nil {
-		return err
-	}
-	return out
+func (c *call) permList() (any, error) {
+	return c.page(c.store.all("permissions"), nil)
 }
 
-func (c *call) permCreate() any {
-	slug := c.s("slug")
-	if c.st.find("permissions", where("slug", slug)) != nil {
-		return conflict("permission_slug_conflict", fmt.Sprintf("A permission with slug '%s' already exists.", slug))
+func (c *call) permCreate() (any, error) {
+	slug := c.bodyString("slug")
+	if c.store.find("permissions", where("slug", slug)) != nil {
+		return nil, conflict("permission_slug_conflict", fmt.Sprintf("A permission with slug '%s' already exists.", slug))
 	}
-	rt := c.s("resource_type_slug")
+	rt := c.bodyString("resource_type_slug")
 	if rt == "" {
 		rt = "organization"
 	}
-	if c.st.get("resource_types", rt) == nil {
-		return invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
+	if c.store.get("resource_types", rt) == nil {
+		return nil, invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
 	}
 	p := c.newObj("permission", "perm_")
-	p["slug"], p["name"], p["description"], p["system"], p["resource_type_slug"] = slug, c.s("name"), nil, false, rt
+	p["slug"], p["name"], p["description"], p["system"], p["resource_type_slug"] = slug, c.bodyString("name"), nil, false, rt
 	c.copyFields(p, "description")
-	c.st.put("permissions", p)
+	c.store.put("permissions", p)
 	c.emit("permission.created", p, "")
-	return public(p)
+	return public(p), nil
 }
 
-func (c *call) permFind() any {
-	p, err := c.perm(c.p("slug"))
+func (c *call) permFind() (any, error) {
+	p, err := c.perm(c.pathParam("slug"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return public(p)
+	return public(p), nil
 }
 
-func (c *call) permUpdate() any {
-	p, err := c.perm(c.p("slug"))
+func (c *call) permUpdate() (any, error) {
+	p, err := c.perm(c.pathParam("slug"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.copyFields(p, "name", "description")
 	c.touch(p)
 	c.emit("permission.updated", p, "")
-	return public(p)
+	return public(p), nil
 }
 
-func (c *call) permDelete() any {
-	p, err := c.perm(c.p("slug"))
+func (c *call) permDelete() (any, error) {
+	p, err := c.perm(c.pathParam("slug"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slug := str(p["slug"])
-	c.st.del("permissions", str(p["id"]))
-	for _, r := range c.st.all("roles") {
+	c.store.del("permissions", str(p["id"]))
+	for _, r := range c.store.all("roles") {
 		r["permissions"] = toAny(remove(strs(r["permissions"]), slug))
 	}
 	c.emit("permission.deleted", p, "")
-	return nil
+	return nil, nil
 }
 
 // Roles: environment roles have no organization_id; organization roles do.
 
 func (c *call) findRole(org, slug string) Object {
-	return c.st.find("roles", func(o Object) bool {
+	return c.store.find("roles", func(o Object) bool {
 		if str(o["slug"]) != slug {
 			return false
 		}
@@ -162,32 +158,32 @@ func (c *call) roleFor(org, slug string) Object {
 	return c.findRole("", slug)
 }
 
-func (c *call) roleCreate(org string) any {
+func (c *call) roleCreate(org string) (any, error) {
 	if org != "" {
 		if _, err := c.org(org); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	slug := c.s("slug")
+	slug := c.bodyString("slug")
 	if slug == "" {
-		slug = "org-" + strings.ReplaceAll(strings.ToLower(c.s("name")), " ", "-")
+		slug = "org-" + strings.ReplaceAll(strings.ToLower(c.bodyString("name")), " ", "-")
 	}
 	if c.findRole(org, slug) != nil {
 		code := "role_slug_conflict"
 		if org != "" {
 			code = "organization_role_slug_conflict"
 		}
-		return conflict(code, fmt.Sprintf("A role with slug '%s' already exists.", slug))
+		return nil, conflict(code, fmt.Sprintf("A role with slug '%s' already exists.", slug))
 	}
-	rt := c.s("resource_type_slug")
+	rt := c.bodyString("resource_type_slug")
 	if rt == "" {
 		rt = "organization"
 	}
-	if c.st.get("resource_types", rt) == nil {
-		return invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
+	if c.store.get("resource_types", rt) == nil {
+		return nil, invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
 	}
 	r := c.newObj("role", "role_")
-	r["slug"], r["name"], r["description"], r["resource_type_slug"], r["permissions"] = slug, c.s("name"), nil, rt, []any{}
+	r["slug"], r["name"], r["description"], r["resource_type_slug"], r["permissions"] = slug, c.bodyString("name"), nil, rt, []any{}
 	c.copyFields(r, "description")
 	r["type"] = "EnvironmentRole"
 	event := "role.created"
@@ -195,19 +191,19 @@ func (c *call) roleCreate(org string) any {
 		r["type"], r["organization_id"] = "OrganizationRole", org
 		event = "organization_role.created"
 	}
-	c.st.put("roles", r)
+	c.store.put("roles", r)
 	c.emit(event, r, org)
-	return public(r)
+	return public(r), nil
 }
 
-func (c *call) roleListFor(org string) any {
+func (c *call) roleListFor(org string) (any, error) {
 	if org != "" {
 		if _, err := c.org(org); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var data []any
-	for _, r := range c.st.all("roles") {
+	for _, r := range c.store.all("roles") {
 		if r["organization_id"] == nil || str(r["organization_id"]) == org {
 			data = append(data, public(r))
 		}
@@ -215,26 +211,26 @@ func (c *call) roleListFor(org string) any {
 	if data == nil {
 		data = []any{}
 	}
-	return roleList(data)
+	return roleList(data), nil
 }
 
-func (c *call) roleGet(org string) any {
-	r := c.findRole(org, c.p("slug"))
+func (c *call) roleGet(org string) (any, error) {
+	r := c.findRole(org, c.pathParam("slug"))
 	if r == nil {
-		return notFound("Role", c.p("slug"))
+		return nil, notFound("Role", c.pathParam("slug"))
 	}
-	return public(r)
+	return public(r), nil
 }
 
-func (c *call) roleUpdate(org string) any {
-	r := c.findRole(org, c.p("slug"))
+func (c *call) roleUpdate(org string) (any, error) {
+	r := c.findRole(org, c.pathParam("slug"))
 	if r == nil {
-		return notFound("Role", c.p("slug"))
+		return nil, notFound("Role", c.pathParam("slug"))
 	}
 	c.copyFields(r, "name", "description")
 	c.touch(r)
 	c.emit(roleEvent(org, "updated"), r, org)
-	return public(r)
+	return public(r), nil
 }
 
 func roleEvent(org, verb string) string {
@@ -244,109 +240,109 @@ func roleEvent(org, verb string) string {
 	return "role." + verb
 }
 
-func (c *call) rolePerms(org, mode string) any {
-	r := c.findRole(org, c.p("slug"))
+func (c *call) rolePerms(org, mode string) (any, error) {
+	r := c.findRole(org, c.pathParam("slug"))
 	if r == nil {
-		return notFound("Role", c.p("slug"))
+		return nil, notFound("Role", c.pathParam("slug"))
 	}
 	perms := strs(r["permissions"])
 	switch mode {
 	case "set":
 		perms = strs(c.body["permissions"])
 	case "add":
-		if s := c.s("slug"); !contains(perms, s) {
+		if s := c.bodyString("slug"); !contains(perms, s) {
 			perms = append(perms, s)
 		}
 	case "remove":
-		perms = remove(perms, c.p("permissionSlug"))
+		perms = remove(perms, c.pathParam("permissionSlug"))
 	}
 	for _, p := range perms {
-		if c.st.find("permissions", where("slug", p)) == nil {
-			return invalid("permissions", "invalid", fmt.Sprintf("Permission '%s' does not exist.", p))
+		if c.store.find("permissions", where("slug", p)) == nil {
+			return nil, invalid("permissions", "invalid", fmt.Sprintf("Permission '%s' does not exist.", p))
 		}
 	}
 	r["permissions"] = toAny(perms)
 	c.touch(r)
 	c.emit(roleEvent(org, "updated"), r, org)
-	return public(r)
+	return public(r), nil
 }
 
-func (c *call) orgRoleDelete() any {
-	org := c.p("organizationId")
-	r := c.findRole(org, c.p("slug"))
+func (c *call) orgRoleDelete() (any, error) {
+	org := c.pathParam("organizationId")
+	r := c.findRole(org, c.pathParam("slug"))
 	if r == nil {
-		return notFound("Role", c.p("slug"))
+		return nil, notFound("Role", c.pathParam("slug"))
 	}
 	slug := str(r["slug"])
-	for _, m := range c.st.filter("organization_memberships", where("organization_id", org)) {
+	for _, m := range c.store.filter("organization_memberships", where("organization_id", org)) {
 		if contains(strs(m["_roles"]), slug) {
-			return conflict("role_has_assignments", fmt.Sprintf("Role '%s' is assigned to organization membership '%s'; reassign it first.", slug, m["id"]))
+			return nil, conflict("role_has_assignments", fmt.Sprintf("Role '%s' is assigned to organization membership '%s'; reassign it first.", slug, m["id"]))
 		}
 	}
-	c.st.del("roles", str(r["id"]))
+	c.store.del("roles", str(r["id"]))
 	c.emit("organization_role.deleted", r, org)
-	return nil
+	return nil, nil
 }
 
 // Resources.
 
-func (c *call) resByIDParam(name string) (Object, *apiError) {
-	r := c.st.get("authorization_resources", c.p(name))
+func (c *call) resByIDParam(name string) (Object, error) {
+	r := c.store.get("authorization_resources", c.pathParam(name))
 	if r == nil {
-		return nil, notFound("Authorization Resource", c.p(name))
+		return nil, notFound("Authorization Resource", c.pathParam(name))
 	}
 	return r, nil
 }
 
-func (c *call) resByID() (Object, *apiError) { return c.resByIDParam("resource_id") }
+func (c *call) resByID() (Object, error) { return c.resByIDParam("resource_id") }
 
-func (c *call) resByExt() (Object, *apiError) {
-	org := c.p("organization_id")
+func (c *call) resByExt() (Object, error) {
+	org := c.pathParam("organization_id")
 	if org == "" {
-		if m := c.st.get("organization_memberships", c.p("organization_membership_id")); m != nil {
+		if m := c.store.get("organization_memberships", c.pathParam("organization_membership_id")); m != nil {
 			org = str(m["organization_id"])
 		}
 	}
-	r := c.st.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.p("resource_type_slug"), "external_id", c.p("external_id")))
+	r := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.pathParam("resource_type_slug"), "external_id", c.pathParam("external_id")))
 	if r == nil {
-		return nil, notFound("Authorization Resource", c.p("resource_type_slug")+"/"+c.p("external_id"))
+		return nil, notFound("Authorization Resource", c.pathParam("resource_type_slug")+"/"+c.pathParam("external_id"))
 	}
 	return r, nil
 }
 
-func (c *call) resOut(r Object, err *apiError) any {
+func (c *call) resOut(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return public(r)
+	return public(r), nil
 }
 
 // resolveResource finds a resource from {prefix}resource_id or {prefix}resource_external_id +
 // {prefix}resource_type_slug in the body. An absent reference returns nil, nil.
-func (c *call) resolveResource(org, prefix string) (Object, *apiError) {
-	if id := c.s(prefix + "resource_id"); id != "" {
-		r := c.st.get("authorization_resources", id)
+func (c *call) resolveResource(org, prefix string) (Object, error) {
+	if id := c.bodyString(prefix + "resource_id"); id != "" {
+		r := c.store.get("authorization_resources", id)
 		if r == nil {
 			return nil, notFound("Authorization Resource", id)
 		}
 		return r, nil
 	}
-	ext, typ := c.s(prefix+"resource_external_id"), c.s(prefix+"resource_type_slug")
+	ext, typ := c.bodyString(prefix+"resource_external_id"), c.bodyString(prefix+"resource_type_slug")
 	if prefix == "parent_" && ext == "" {
-		ext = c.s("parent_external_id")
+		ext = c.bodyString("parent_external_id")
 	}
 	if ext == "" {
 		return nil, nil
 	}
-	r := c.st.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext))
+	r := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext))
 	if r == nil {
 		return nil, notFound("Authorization Resource", typ+"/"+ext)
 	}
 	return r, nil
 }
 
-func (c *call) resList() any {
-	q := c.q.Get
+func (c *call) resList() (any, error) {
+	q := c.queryParam
 	org, typ := q("organization_id"), q("resource_type_slug")
 	parentExt := q("parent_external_id")
 	if parentExt == "" {
@@ -356,67 +352,63 @@ func (c *call) resList() any {
 	if q("parent_resource_id") != "" {
 		parentID = q("parent_resource_id")
 	} else if parentExt != "" {
-		p := c.st.find("authorization_resources", where("organization_id", org, "resource_type_slug", q("parent_resource_type_slug"), "external_id", parentExt))
+		p := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", q("parent_resource_type_slug"), "external_id", parentExt))
 		if p == nil {
-			return notFound("Authorization Resource", q("parent_resource_type_slug")+"/"+parentExt)
+			return nil, notFound("Authorization Resource", q("parent_resource_type_slug")+"/"+parentExt)
 		}
 		parentID = str(p["id"])
 	}
-	items := c.st.filter("authorization_resources", func(o Object) bool {
+	items := c.store.filter("authorization_resources", func(o Object) bool {
 		return (org == "" || str(o["organization_id"]) == org) && (typ == "" || str(o["resource_type_slug"]) == typ) &&
 			(q("resource_external_id") == "" || str(o["external_id"]) == q("resource_external_id")) &&
 			(parentID == "" || str(o["parent_resource_id"]) == parentID)
 	})
-	out, err := c.page(items, nil)
-	if err != nil {
-		return err
-	}
-	return out
+	return c.page(items, nil)
 }
 
-func (c *call) resCreate() any {
-	org, typ, ext := c.s("organization_id"), c.s("resource_type_slug"), c.s("external_id")
+func (c *call) resCreate() (any, error) {
+	org, typ, ext := c.bodyString("organization_id"), c.bodyString("resource_type_slug"), c.bodyString("external_id")
 	if _, err := c.org(org); err != nil {
-		return err
+		return nil, err
 	}
-	rt := c.st.get("resource_types", typ)
+	rt := c.store.get("resource_types", typ)
 	if rt == nil || typ == "organization" {
-		return invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist; resource types are configured in the WorkOS dashboard (seed them in the emulator).", typ))
+		return nil, invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist; resource types are configured in the WorkOS dashboard (seed them in the emulator).", typ))
 	}
-	if c.st.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext)) != nil {
-		return conflict("authorization_resource_external_id_conflict", fmt.Sprintf("A %s resource with external_id '%s' already exists in organization '%s'.", typ, ext, org))
+	if c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext)) != nil {
+		return nil, conflict("authorization_resource_external_id_conflict", fmt.Sprintf("A %s resource with external_id '%s' already exists in organization '%s'.", typ, ext, org))
 	}
 	parent, err := c.resolveResource(org, "parent_")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r := c.newObj("authorization_resource", "authz_resource_")
-	r["organization_id"], r["resource_type_slug"], r["external_id"], r["name"], r["description"] = org, typ, ext, c.s("name"), nil
+	r["organization_id"], r["resource_type_slug"], r["external_id"], r["name"], r["description"] = org, typ, ext, c.bodyString("name"), nil
 	c.copyFields(r, "description")
 	r["parent_resource_id"] = nil
 	if parent != nil {
 		if str(parent["organization_id"]) != org {
-			return invalid("parent_resource_id", "invalid", "The parent resource belongs to another organization.")
+			return nil, invalid("parent_resource_id", "invalid", "The parent resource belongs to another organization.")
 		}
 		r["parent_resource_id"] = parent["id"]
 	}
-	c.st.put("authorization_resources", r)
+	c.store.put("authorization_resources", r)
 	c.emit("authorization_resource.created", r, org)
-	return public(r)
+	return public(r), nil
 }
 
-func (c *call) resUpdate(r Object, err *apiError) any {
+func (c *call) resUpdate(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
 	parent, perr := c.resolveResource(str(r["organization_id"]), "parent_")
 	if perr != nil {
-		return perr
+		return nil, perr
 	}
 	if parent != nil {
-		for p := parent; p != nil; p = c.st.get("authorization_resources", str(p["parent_resource_id"])) {
+		for p := parent; p != nil; p = c.store.get("authorization_resources", str(p["parent_resource_id"])) {
 			if str(p["id"]) == str(r["id"]) {
-				return invalid("parent_resource_id", "invalid", "A resource cannot be its own ancestor.")
+				return nil, invalid("parent_resource_id", "invalid", "A resource cannot be its own ancestor.")
 			}
 		}
 		r["parent_resource_id"] = parent["id"]
@@ -424,32 +416,32 @@ func (c *call) resUpdate(r Object, err *apiError) any {
 	c.copyFields(r, "name", "description")
 	c.touch(r)
 	c.emit("authorization_resource.updated", r, str(r["organization_id"]))
-	return public(r)
+	return public(r), nil
 }
 
-func (c *call) resDelete(r Object, err *apiError) any {
+func (c *call) resDelete(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	children := c.st.filter("authorization_resources", where("parent_resource_id", str(r["id"])))
-	if len(children) > 0 && c.q.Get("cascade_delete") != "true" {
-		return conflict("resource_has_dependents", fmt.Sprintf("Resource '%s' has %d child resources; pass cascade_delete=true to delete them too.", r["id"], len(children)))
+	children := c.store.filter("authorization_resources", where("parent_resource_id", str(r["id"])))
+	if len(children) > 0 && c.queryParam("cascade_delete") != "true" {
+		return nil, conflict("resource_has_dependents", fmt.Sprintf("Resource '%s' has %d child resources; pass cascade_delete=true to delete them too.", r["id"], len(children)))
 	}
 	var del func(Object)
 	del = func(x Object) {
-		for _, ch := range c.st.filter("authorization_resources", where("parent_resource_id", str(x["id"]))) {
+		for _, ch := range c.store.filter("authorization_resources", where("parent_resource_id", str(x["id"]))) {
 			del(ch)
 		}
 		for _, kind := range []string{"role_assignments", "group_role_assignments"} {
-			for _, ra := range c.st.filter(kind, where("_resource_id", str(x["id"]))) {
-				c.st.del(kind, str(ra["id"]))
+			for _, ra := range c.store.filter(kind, where("_resource_id", str(x["id"]))) {
+				c.store.del(kind, str(ra["id"]))
 			}
 		}
-		c.st.del("authorization_resources", str(x["id"]))
+		c.store.del("authorization_resources", str(x["id"]))
 		c.emit("authorization_resource.deleted", x, str(x["organization_id"]))
 	}
 	del(r)
-	return nil
+	return nil, nil
 }
 
 // Role assignments and the permission graph.
@@ -458,9 +450,9 @@ func (c *call) renderRA(ra Object) any {
 	out := public(ra)
 	out["role"] = map[string]any{"slug": ra["_role_slug"]}
 	out["source"] = map[string]any{"type": "direct", "group_role_assignment_id": nil}
-	if r := c.st.get("authorization_resources", str(ra["_resource_id"])); r != nil {
+	if r := c.store.get("authorization_resources", str(ra["_resource_id"])); r != nil {
 		out["resource"] = map[string]any{"id": r["id"], "external_id": r["external_id"], "resource_type_slug": r["resource_type_slug"]}
-	} else if o := c.st.get("organizations", str(ra["_organization_id"])); o != nil {
+	} else if o := c.store.get("organizations", str(ra["_organization_id"])); o != nil {
 		ext := str(o["external_id"])
 		if ext == "" {
 			ext = str(o["id"])
@@ -471,8 +463,8 @@ func (c *call) renderRA(ra Object) any {
 }
 
 // assignmentTarget resolves the role and resource of an assign/remove body; no resource means the organization.
-func (c *call) assignmentTarget(org string) (Object, Object, *apiError) {
-	slug := c.s("role_slug")
+func (c *call) assignmentTarget(org string) (Object, Object, error) {
+	slug := c.bodyString("role_slug")
 	role := c.roleFor(org, slug)
 	if role == nil {
 		return nil, nil, invalid("role_slug", "invalid_role", fmt.Sprintf("Role '%s' does not exist.", slug))
@@ -490,94 +482,90 @@ func (c *call) assignmentTarget(org string) (Object, Object, *apiError) {
 	return role, res, nil
 }
 
-func (c *call) raList() any {
-	m, err := c.membership(c.p("organization_membership_id"))
+func (c *call) raList() (any, error) {
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var rid string
-	if c.q.Get("resource_id") != "" || c.q.Get("resource_external_id") != "" {
-		rid = c.q.Get("resource_id")
+	if c.queryParam("resource_id") != "" || c.queryParam("resource_external_id") != "" {
+		rid = c.queryParam("resource_id")
 		if rid == "" {
-			r := c.st.find("authorization_resources", where("organization_id", str(m["organization_id"]), "resource_type_slug", c.q.Get("resource_type_slug"), "external_id", c.q.Get("resource_external_id")))
+			r := c.store.find("authorization_resources", where("organization_id", str(m["organization_id"]), "resource_type_slug", c.queryParam("resource_type_slug"), "external_id", c.queryParam("resource_external_id")))
 			if r == nil {
-				return notFound("Authorization Resource", c.q.Get("resource_external_id"))
+				return nil, notFound("Authorization Resource", c.queryParam("resource_external_id"))
 			}
 			rid = str(r["id"])
 		}
 	}
-	items := c.st.filter("role_assignments", func(o Object) bool {
+	items := c.store.filter("role_assignments", func(o Object) bool {
 		return str(o["organization_membership_id"]) == str(m["id"]) && (rid == "" || str(o["_resource_id"]) == rid)
 	})
-	out, aerr := c.page(items, c.renderRA)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, c.renderRA)
 }
 
-func (c *call) raAssign() any {
-	m, err := c.membership(c.p("organization_membership_id"))
+func (c *call) raAssign() (any, error) {
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	org := str(m["organization_id"])
 	role, res, err := c.assignmentTarget(org)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rid := ""
 	if res != nil {
 		rid = str(res["id"])
 	}
-	if c.st.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
-		return conflict("duplicate_role_assignment", fmt.Sprintf("Role '%s' is already assigned to '%s' on that resource.", role["slug"], m["id"]))
+	if c.store.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
+		return nil, conflict("duplicate_role_assignment", fmt.Sprintf("Role '%s' is already assigned to '%s' on that resource.", role["slug"], m["id"]))
 	}
 	ra := c.newObj("role_assignment", "role_assignment_")
 	ra["organization_membership_id"], ra["_role_slug"], ra["_resource_id"], ra["_organization_id"] = m["id"], role["slug"], rid, org
-	c.st.put("role_assignments", ra)
+	c.store.put("role_assignments", ra)
 	out := c.renderRA(ra)
 	c.emit("role_assignment.created", out, org)
-	return out
+	return out, nil
 }
 
-func (c *call) raRemoveByCriteria() any {
-	m, err := c.membership(c.p("organization_membership_id"))
+func (c *call) raRemoveByCriteria() (any, error) {
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	role, res, err := c.assignmentTarget(str(m["organization_id"]))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rid := ""
 	if res != nil {
 		rid = str(res["id"])
 	}
-	ra := c.st.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
+	ra := c.store.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
 	if ra == nil {
-		return notFound("Role Assignment", str(role["slug"]))
+		return nil, notFound("Role Assignment", str(role["slug"]))
 	}
-	c.st.del("role_assignments", str(ra["id"]))
+	c.store.del("role_assignments", str(ra["id"]))
 	c.emit("role_assignment.deleted", c.renderRA(ra), str(m["organization_id"]))
-	return nil
+	return nil, nil
 }
 
-func (c *call) raRemoveByID() any {
-	ra := c.st.find("role_assignments", where("id", c.p("role_assignment_id"), "organization_membership_id", c.p("organization_membership_id")))
+func (c *call) raRemoveByID() (any, error) {
+	ra := c.store.find("role_assignments", where("id", c.pathParam("role_assignment_id"), "organization_membership_id", c.pathParam("organization_membership_id")))
 	if ra == nil {
-		return notFound("Role Assignment", c.p("role_assignment_id"))
+		return nil, notFound("Role Assignment", c.pathParam("role_assignment_id"))
 	}
-	c.st.del("role_assignments", str(ra["id"]))
+	c.store.del("role_assignments", str(ra["id"]))
 	c.emit("role_assignment.deleted", c.renderRA(ra), str(ra["_organization_id"]))
-	return nil
+	return nil, nil
 }
 
 // ancestors returns the resource ids from r up to the root ("" stands for the organization).
 func (c *call) ancestors(r Object) []string {
 	var out []string
 	seen := map[string]bool{}
-	for p := r; p != nil && !seen[str(p["id"])]; p = c.st.get("authorization_resources", str(p["parent_resource_id"])) {
+	for p := r; p != nil && !seen[str(p["id"])]; p = c.store.get("authorization_resources", str(p["parent_resource_id"])) {
 		seen[str(p["id"])] = true
 		out = append(out, str(p["id"]))
 	}
@@ -604,12 +592,12 @@ func (c *call) rolesOn(m Object, r Object) (roles []string, direct bool) {
 	}
 	mid := str(m["id"])
 	var groups []string
-	for _, g := range c.st.filter("groups", where("organization_id", str(m["organization_id"]))) {
+	for _, g := range c.store.filter("groups", where("organization_id", str(m["organization_id"]))) {
 		if contains(strs(g["_members"]), mid) {
 			groups = append(groups, str(g["id"]))
 		}
 	}
-	for _, ra := range c.st.filter("role_assignments", where("organization_membership_id", mid)) {
+	for _, ra := range c.store.filter("role_assignments", where("organization_membership_id", mid)) {
 		if contains(anc, str(ra["_resource_id"])) {
 			set[str(ra["_role_slug"])] = true
 			if r != nil && str(ra["_resource_id"]) == str(r["id"]) {
@@ -617,7 +605,7 @@ func (c *call) rolesOn(m Object, r Object) (roles []string, direct bool) {
 			}
 		}
 	}
-	for _, ga := range c.st.all("group_role_assignments") {
+	for _, ga := range c.store.all("group_role_assignments") {
 		if contains(groups, str(ga["_group_id"])) && contains(anc, str(ga["_resource_id"])) {
 			set[str(ga["_role_slug"])] = true
 		}
@@ -648,113 +636,97 @@ func (c *call) effectivePerms(m Object, r Object) []string {
 	return out
 }
 
-func (c *call) authzCheck() any {
-	m, err := c.membership(c.p("organization_membership_id"))
+func (c *call) authzCheck() (any, error) {
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := c.resolveResource(str(m["organization_id"]), "")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return map[string]any{"authorized": contains(c.effectivePerms(m, res), c.s("permission_slug"))}
+	return map[string]any{"authorized": contains(c.effectivePerms(m, res), c.bodyString("permission_slug"))}, nil
 }
 
-func (c *call) effectivePermsOut(r Object, err *apiError) any {
+func (c *call) effectivePermsOut(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	m, err := c.membership(c.p("organization_membership_id"))
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var items []Object
 	for _, slug := range c.effectivePerms(m, r) {
-		if p := c.st.find("permissions", where("slug", slug)); p != nil {
+		if p := c.store.find("permissions", where("slug", slug)); p != nil {
 			items = append(items, p)
 		}
 	}
-	out, aerr := c.page(items, nil)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, nil)
 }
 
-func (c *call) resourcesForMembership() any {
-	m, err := c.membership(c.p("organization_membership_id"))
+func (c *call) resourcesForMembership() (any, error) {
+	m, err := c.membership(c.pathParam("organization_membership_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	org := str(m["organization_id"])
-	perm := c.q.Get("permission_slug")
-	parentID := c.q.Get("parent_resource_id")
-	if ext := c.q.Get("parent_resource_external_id"); parentID == "" && ext != "" {
-		p := c.st.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.q.Get("parent_resource_type_slug"), "external_id", ext))
+	perm := c.queryParam("permission_slug")
+	parentID := c.queryParam("parent_resource_id")
+	if ext := c.queryParam("parent_resource_external_id"); parentID == "" && ext != "" {
+		p := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.queryParam("parent_resource_type_slug"), "external_id", ext))
 		if p == nil {
-			return notFound("Authorization Resource", ext)
+			return nil, notFound("Authorization Resource", ext)
 		}
 		parentID = str(p["id"])
 	}
 	if parentID == "" {
-		return badRequest("bad_request", "Pass parent_resource_id, or parent_resource_external_id with parent_resource_type_slug (the organization id selects top-level resources).")
+		return nil, badRequest("bad_request", "Pass parent_resource_id, or parent_resource_external_id with parent_resource_type_slug (the organization id selects top-level resources).")
 	}
 	if parentID == org {
 		parentID = ""
 	}
-	items := c.st.filter("authorization_resources", func(r Object) bool {
+	items := c.store.filter("authorization_resources", func(r Object) bool {
 		if str(r["organization_id"]) != org || str(r["parent_resource_id"]) != parentID {
 			return false
 		}
 		return contains(c.effectivePerms(m, r), perm)
 	})
-	out, aerr := c.page(items, nil)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, nil)
 }
 
-func (c *call) membersForResource(r Object, err *apiError) any {
+func (c *call) membersForResource(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	perm, assignment := c.q.Get("permission_slug"), c.q.Get("assignment")
-	items := c.st.filter("organization_memberships", func(m Object) bool {
+	perm, assignment := c.queryParam("permission_slug"), c.queryParam("assignment")
+	items := c.store.filter("organization_memberships", func(m Object) bool {
 		if str(m["organization_id"]) != str(r["organization_id"]) || !contains(c.effectivePerms(m, r), perm) {
 			return false
 		}
 		if assignment == "direct" {
-			return c.st.find("role_assignments", where("organization_membership_id", str(m["id"]), "_resource_id", str(r["id"]))) != nil
+			return c.store.find("role_assignments", where("organization_membership_id", str(m["id"]), "_resource_id", str(r["id"]))) != nil
 		}
 		return true
 	})
-	out, aerr := c.page(items, c.renderOM)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, c.renderOM)
 }
 
-func (c *call) assignmentsForResource(r Object, err *apiError) any {
+func (c *call) assignmentsForResource(r Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	role := c.q.Get("role_slug")
-	items := c.st.filter("role_assignments", func(o Object) bool {
+	role := c.queryParam("role_slug")
+	items := c.store.filter("role_assignments", func(o Object) bool {
 		return str(o["_resource_id"]) == str(r["id"]) && (role == "" || str(o["_role_slug"]) == role)
 	})
-	out, aerr := c.page(items, c.renderRA)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, c.renderRA)
 }
 
 // Group role assignments.
 
-func (c *call) groupByID(id string) (Object, *apiError) {
-	g := c.st.get("groups", id)
+func (c *call) groupByID(id string) (Object, error) {
+	g := c.store.get("groups", id)
 	if g == nil {
 		return nil, notFound("Group", id)
 	}
@@ -767,18 +739,14 @@ func (c *call) renderGRA(ga Object) any {
 	return out
 }
 
-func (c *call) graList() any {
-	if _, err := c.groupByID(c.p("group_id")); err != nil {
-		return err
+func (c *call) graList() (any, error) {
+	if _, err := c.groupByID(c.pathParam("group_id")); err != nil {
+		return nil, err
 	}
-	out, err := c.page(c.st.filter("group_role_assignments", where("_group_id", c.p("group_id"))), c.renderGRA)
-	if err != nil {
-		return err
-	}
-	return out
+	return c.page(c.store.filter("group_role_assignments", where("_group_id", c.pathParam("group_id"))), c.renderGRA)
 }
 
-func (c *call) addGRA(g Object) (Object, *apiError) {
+func (c *call) addGRA(g Object) (Object, error) {
 	role, res, err := c.assignmentTarget(str(g["organization_id"]))
 	if err != nil {
 		return nil, err
@@ -787,35 +755,35 @@ func (c *call) addGRA(g Object) (Object, *apiError) {
 	if res != nil {
 		rid = str(res["id"])
 	}
-	if c.st.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
+	if c.store.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
 		return nil, conflict("duplicate_group_role_assignment", fmt.Sprintf("Role '%s' is already assigned to group '%s' on that resource.", role["slug"], g["id"]))
 	}
 	ga := c.newObj("group_role_assignment", "role_assignment_")
 	ga["_group_id"], ga["_role_slug"], ga["_resource_id"], ga["_organization_id"] = g["id"], role["slug"], rid, g["organization_id"]
-	c.st.put("group_role_assignments", ga)
+	c.store.put("group_role_assignments", ga)
 	c.emit("group_role_assignment.created", c.renderGRA(ga), str(g["organization_id"]))
 	return ga, nil
 }
 
-func (c *call) graCreate() any {
-	g, err := c.groupByID(c.p("group_id"))
+func (c *call) graCreate() (any, error) {
+	g, err := c.groupByID(c.pathParam("group_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ga, err := c.addGRA(g)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderGRA(ga)
+	return c.renderGRA(ga), nil
 }
 
-func (c *call) graReplace() any {
-	g, err := c.groupByID(c.p("group_id"))
+func (c *call) graReplace() (any, error) {
+	g, err := c.groupByID(c.pathParam("group_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, ga := range c.st.filter("group_role_assignments", where("_group_id", str(g["id"]))) {
-		c.st.del("group_role_assignments", str(ga["id"]))
+	for _, ga := range c.store.filter("group_role_assignments", where("_group_id", str(g["id"]))) {
+		c.store.del("group_role_assignments", str(ga["id"]))
 	}
 	list, _ := c.body["role_assignments"].([]any)
 	saved := c.body
@@ -826,55 +794,51 @@ func (c *call) graReplace() any {
 		ga, err := c.addGRA(g)
 		if err != nil {
 			c.body = saved
-			return err
+			return nil, err
 		}
 		items = append(items, ga)
 	}
 	c.body = saved
-	out, aerr := c.page(items, c.renderGRA)
-	if aerr != nil {
-		return aerr
-	}
-	return out
+	return c.page(items, c.renderGRA)
 }
 
-func (c *call) graRemoveByCriteria() any {
-	g, err := c.groupByID(c.p("group_id"))
+func (c *call) graRemoveByCriteria() (any, error) {
+	g, err := c.groupByID(c.pathParam("group_id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	role, res, err := c.assignmentTarget(str(g["organization_id"]))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rid := ""
 	if res != nil {
 		rid = str(res["id"])
 	}
-	ga := c.st.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
+	ga := c.store.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
 	if ga == nil {
-		return notFound("Group Role Assignment", str(role["slug"]))
+		return nil, notFound("Group Role Assignment", str(role["slug"]))
 	}
-	c.st.del("group_role_assignments", str(ga["id"]))
+	c.store.del("group_role_assignments", str(ga["id"]))
 	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(g["organization_id"]))
-	return nil
+	return nil, nil
 }
 
-func (c *call) graGet() any {
-	ga := c.st.find("group_role_assignments", where("id", c.p("role_assignment_id"), "_group_id", c.p("group_id")))
+func (c *call) graGet() (any, error) {
+	ga := c.store.find("group_role_assignments", where("id", c.pathParam("role_assignment_id"), "_group_id", c.pathParam("group_id")))
 	if ga == nil {
-		return notFound("Group Role Assignment", c.p("role_assignment_id"))
+		return nil, notFound("Group Role Assignment", c.pathParam("role_assignment_id"))
 	}
-	return c.renderGRA(ga)
+	return c.renderGRA(ga), nil
 }
 
-func (c *call) graRemoveByID() any {
-	ga := c.st.find("group_role_assignments", where("id", c.p("role_assignment_id"), "_group_id", c.p("group_id")))
+func (c *call) graRemoveByID() (any, error) {
+	ga := c.store.find("group_role_assignments", where("id", c.pathParam("role_assignment_id"), "_group_id", c.pathParam("group_id")))
 	if ga == nil {
-		return notFound("Group Role Assignment", c.p("role_assignment_id"))
+		return nil, notFound("Group Role Assignment", c.pathParam("role_assignment_id"))
 	}
-	c.st.del("group_role_assignments", str(ga["id"]))
+	c.store.del("group_role_assignments", str(ga["id"]))
 	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(ga["_organization_id"]))
 	c.status = http.StatusNoContent
-	return nil
+	return nil, nil
 }

@@ -70,8 +70,8 @@ type Emulator struct {
 	events     map[string]bool
 	faults     *faultState
 
-	mu    sync.RWMutex // guards st
-	st    *store
+	mu    sync.RWMutex // guards store
+	store *store
 	saveM sync.Mutex // serialises state-file writes
 }
 
@@ -124,7 +124,7 @@ func New(opts *Options) (*Emulator, error) {
 			return nil, err
 		}
 		if st != nil {
-			e.st = st
+			e.store = st
 			return e, nil
 		}
 	}
@@ -132,7 +132,7 @@ func New(opts *Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.st = st
+	e.store = st
 	return e, nil
 }
 
@@ -153,7 +153,7 @@ func (e *Emulator) Reset() error {
 		return err
 	}
 	e.mu.Lock()
-	e.st = st
+	e.store = st
 	e.mu.Unlock()
 	e.faults.resetHooks()
 	e.installSeedHooks()
@@ -176,7 +176,7 @@ func (e *Emulator) save() error {
 	e.saveM.Lock()
 	defer e.saveM.Unlock()
 	e.mu.RLock()
-	data, err := json.Marshal(e.st)
+	data, err := json.Marshal(e.store)
 	e.mu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("emulator: encode state: %w", err)

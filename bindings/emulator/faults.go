@@ -310,7 +310,7 @@ func defaultErrorBody(status int) map[string]any {
 	case http.StatusTooManyRequests:
 		return map[string]any{"message": "Too many requests.", "code": "rate_limit_exceeded"}
 	case http.StatusUnauthorized:
-		return unauthorized().body
+		return unauthorized().body()
 	case http.StatusNotFound:
 		return map[string]any{"message": "Not found.", "code": "entity_not_found"}
 	}

@@ -13,8 +13,8 @@ func memberHandlers() map[string]handler {
 		"userland_user_organization_memberships_get":        (*call).omGet,
 		"userland_user_organization_memberships_delete":     (*call).omDelete,
 		"userland_user_organization_memberships_update":     (*call).omUpdate,
-		"userland_user_organization_memberships_deactivate": func(c *call) any { return c.omSetStatus("inactive") },
-		"userland_user_organization_memberships_reactivate": func(c *call) any { return c.omSetStatus("active") },
+		"userland_user_organization_memberships_deactivate": func(c *call) (any, error) { return c.omSetStatus("inactive") },
+		"userland_user_organization_memberships_reactivate": func(c *call) (any, error) { return c.omSetStatus("active") },
 		"userland_user_invites_list":                        (*call).inviteList,
 		"userland_user_invites_create":                      (*call).inviteCreate,
 		"userland_user_invites_get_by_token":                (*call).inviteByToken,
@@ -25,8 +25,8 @@ func memberHandlers() map[string]handler {
 	}
 }
 
-func (c *call) membership(id string) (Object, *apiError) {
-	m := c.st.get("organization_memberships", id)
+func (c *call) membership(id string) (Object, error) {
+	m := c.store.get("organization_memberships", id)
 	if m == nil {
 		return nil, notFound("Organization Membership", id)
 	}
@@ -36,7 +36,7 @@ func (c *call) membership(id string) (Object, *apiError) {
 // renderOM renders a membership with its organization name, roles and user.
 func (c *call) renderOM(m Object) any {
 	out := public(m)
-	if o := c.st.get("organizations", str(m["organization_id"])); o != nil {
+	if o := c.store.get("organizations", str(m["organization_id"])); o != nil {
 		out["organization_name"] = o["name"]
 	}
 	slugs := strs(m["_roles"])
@@ -48,7 +48,7 @@ func (c *call) renderOM(m Object) any {
 		out["role"] = map[string]any{"slug": slugs[0]}
 	}
 	out["roles"] = roles
-	if u := c.st.get("users", str(m["user_id"])); u != nil {
+	if u := c.store.get("users", str(m["user_id"])); u != nil {
 		out["user"] = public(u)
 	}
 	return out
@@ -56,17 +56,17 @@ func (c *call) renderOM(m Object) any {
 
 // roleExists reports whether slug is an environment role or a role of org.
 func (c *call) roleExists(org, slug string) bool {
-	return c.st.find("roles", func(o Object) bool {
+	return c.store.find("roles", func(o Object) bool {
 		return str(o["slug"]) == slug && (o["organization_id"] == nil || str(o["organization_id"]) == org)
 	}) != nil
 }
 
 // roleSlugs reads role_slug / role_slugs (default "member") and checks they exist.
-func (c *call) roleSlugs(org string, dflt bool) ([]string, *apiError) {
+func (c *call) roleSlugs(org string, dflt bool) ([]string, error) {
 	var slugs []string
-	if s := c.s("role_slug"); s != "" {
+	if s := c.bodyString("role_slug"); s != "" {
 		slugs = []string{s}
-	} else if c.has("role_slugs") {
+	} else if c.bodyHas("role_slugs") {
 		slugs = strs(c.body["role_slugs"])
 	} else if dflt {
 		slugs = []string{"member"}
@@ -79,24 +79,20 @@ func (c *call) roleSlugs(org string, dflt bool) ([]string, *apiError) {
 	return slugs, nil
 }
 
-func (c *call) omList() any {
-	user, org := c.q.Get("user_id"), c.q.Get("organization_id")
+func (c *call) omList() (any, error) {
+	user, org := c.queryParam("user_id"), c.queryParam("organization_id")
 	if user == "" && org == "" {
-		return badRequest("missing_user_id_or_organization_id", "Pass user_id or organization_id to list organization memberships.")
+		return nil, badRequest("missing_user_id_or_organization_id", "Pass user_id or organization_id to list organization memberships.")
 	}
-	statuses := strs(c.q["statuses"])
+	statuses := strs(c.query["statuses"])
 	if len(statuses) == 1 {
 		statuses = strings.Split(statuses[0], ",")
 	}
-	items := c.st.filter("organization_memberships", func(o Object) bool {
+	items := c.store.filter("organization_memberships", func(o Object) bool {
 		return (user == "" || str(o["user_id"]) == user) && (org == "" || str(o["organization_id"]) == org) &&
 			(len(statuses) == 0 || contains(statuses, str(o["status"])))
 	})
-	out, err := c.page(items, c.renderOM)
-	if err != nil {
-		return err
-	}
-	return out
+	return c.page(items, c.renderOM)
 }
 
 func (c *call) createMembership(userID, orgID string, slugs []string, status string) Object {
@@ -105,53 +101,53 @@ func (c *call) createMembership(userID, orgID string, slugs []string, status str
 	m["_roles"] = toAny(slugs)
 	m["directory_managed"] = false
 	m["custom_attributes"] = map[string]any{}
-	c.st.put("organization_memberships", m)
+	c.store.put("organization_memberships", m)
 	c.emit("organization_membership.created", c.renderOM(m), orgID)
 	return m
 }
 
-func (c *call) omCreate() any {
-	userID, orgID := c.s("user_id"), c.s("organization_id")
+func (c *call) omCreate() (any, error) {
+	userID, orgID := c.bodyString("user_id"), c.bodyString("organization_id")
 	if _, err := c.user(userID); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := c.org(orgID); err != nil {
-		return err
+		return nil, err
 	}
-	if c.st.find("organization_memberships", where("user_id", userID, "organization_id", orgID)) != nil {
-		return conflict("organization_membership_already_exists", fmt.Sprintf("User '%s' is already a member of organization '%s'.", userID, orgID))
+	if c.store.find("organization_memberships", where("user_id", userID, "organization_id", orgID)) != nil {
+		return nil, conflict("organization_membership_already_exists", fmt.Sprintf("User '%s' is already a member of organization '%s'.", userID, orgID))
 	}
 	slugs, err := c.roleSlugs(orgID, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderOM(c.createMembership(userID, orgID, slugs, "active"))
+	return c.renderOM(c.createMembership(userID, orgID, slugs, "active")), nil
 }
 
-func (c *call) omGet() any {
-	m, err := c.membership(c.p("id"))
+func (c *call) omGet() (any, error) {
+	m, err := c.membership(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderOM(m)
+	return c.renderOM(m), nil
 }
 
-func (c *call) omDelete() any {
-	m, err := c.membership(c.p("id"))
+func (c *call) omDelete() (any, error) {
+	m, err := c.membership(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r := c.renderOM(m)
 	id := str(m["id"])
-	c.st.del("organization_memberships", id)
-	for _, ra := range c.st.filter("role_assignments", where("organization_membership_id", id)) {
-		c.st.del("role_assignments", str(ra["id"]))
+	c.store.del("organization_memberships", id)
+	for _, ra := range c.store.filter("role_assignments", where("organization_membership_id", id)) {
+		c.store.del("role_assignments", str(ra["id"]))
 	}
-	for _, g := range c.st.all("groups") {
+	for _, g := range c.store.all("groups") {
 		g["_members"] = toAny(remove(strs(g["_members"]), id))
 	}
 	c.emit("organization_membership.deleted", r, str(m["organization_id"]))
-	return nil
+	return nil, nil
 }
 
 func remove(ss []string, s string) []string {
@@ -164,14 +160,14 @@ func remove(ss []string, s string) []string {
 	return out
 }
 
-func (c *call) omUpdate() any {
-	m, err := c.membership(c.p("id"))
+func (c *call) omUpdate() (any, error) {
+	m, err := c.membership(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slugs, aerr := c.roleSlugs(str(m["organization_id"]), false)
 	if aerr != nil {
-		return aerr
+		return nil, aerr
 	}
 	if slugs != nil {
 		m["_roles"] = toAny(slugs)
@@ -179,32 +175,32 @@ func (c *call) omUpdate() any {
 	c.touch(m)
 	r := c.renderOM(m)
 	c.emit("organization_membership.updated", r, str(m["organization_id"]))
-	return r
+	return r, nil
 }
 
-func (c *call) omSetStatus(status string) any {
-	m, err := c.membership(c.p("id"))
+func (c *call) omSetStatus(status string) (any, error) {
+	m, err := c.membership(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if m["status"] == "pending" {
 		verb := "deactivate"
 		if status == "active" {
 			verb = "reactivate"
 		}
-		return badRequest("cannot_"+verb+"_pending_organization_membership", fmt.Sprintf("Organization membership '%s' is pending and cannot be %sd.", m["id"], verb))
+		return nil, badRequest("cannot_"+verb+"_pending_organization_membership", fmt.Sprintf("Organization membership '%s' is pending and cannot be %sd.", m["id"], verb))
 	}
 	m["status"] = status
 	c.touch(m)
 	r := c.renderOM(m)
 	c.emit("organization_membership.updated", r, str(m["organization_id"]))
-	return r
+	return r, nil
 }
 
 // Invitations.
 
-func (c *call) invitation(id string) (Object, *apiError) {
-	i := c.st.get("invitations", id)
+func (c *call) invitation(id string) (Object, error) {
+	i := c.store.get("invitations", id)
 	if i == nil {
 		return nil, notFound("Invitation", id)
 	}
@@ -222,47 +218,43 @@ func (c *call) renderInvite(i Object) any {
 	return out
 }
 
-func (c *call) inviteList() any {
-	org, email := c.q.Get("organization_id"), strings.ToLower(c.q.Get("email"))
-	items := c.st.filter("invitations", func(o Object) bool {
+func (c *call) inviteList() (any, error) {
+	org, email := c.queryParam("organization_id"), strings.ToLower(c.queryParam("email"))
+	items := c.store.filter("invitations", func(o Object) bool {
 		return (org == "" || str(o["organization_id"]) == org) && (email == "" || str(o["email"]) == email)
 	})
-	out, err := c.page(items, c.renderInvite)
-	if err != nil {
-		return err
-	}
-	return out
+	return c.page(items, c.renderInvite)
 }
 
-func (c *call) inviteCreate() any {
-	email := strings.ToLower(c.s("email"))
-	org := c.s("organization_id")
+func (c *call) inviteCreate() (any, error) {
+	email := strings.ToLower(c.bodyString("email"))
+	org := c.bodyString("organization_id")
 	if org != "" {
 		if _, err := c.org(org); err != nil {
-			return err
+			return nil, err
 		}
-		if u := c.userByEmail(email); u != nil && c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) != nil {
-			return badRequest("user_already_organization_member", fmt.Sprintf("'%s' is already a member of organization '%s'.", email, org))
+		if u := c.userByEmail(email); u != nil && c.store.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) != nil {
+			return nil, badRequest("user_already_organization_member", fmt.Sprintf("'%s' is already a member of organization '%s'.", email, org))
 		}
-		if c.st.find("invitations", where("email", email, "organization_id", org, "state", "pending")) != nil {
-			return badRequest("email_already_invited_to_organization", fmt.Sprintf("'%s' already has a pending invitation to organization '%s'.", email, org))
+		if c.store.find("invitations", where("email", email, "organization_id", org, "state", "pending")) != nil {
+			return nil, badRequest("email_already_invited_to_organization", fmt.Sprintf("'%s' already has a pending invitation to organization '%s'.", email, org))
 		}
-	} else if c.st.find("invitations", where("email", email, "state", "pending")) != nil {
-		return badRequest("email_already_invited", fmt.Sprintf("'%s' already has a pending invitation.", email))
+	} else if c.store.find("invitations", where("email", email, "state", "pending")) != nil {
+		return nil, badRequest("email_already_invited", fmt.Sprintf("'%s' already has a pending invitation.", email))
 	}
-	role := c.s("role_slug")
+	role := c.bodyString("role_slug")
 	if role != "" && !c.roleExists(org, role) {
-		return invalid("role_slug", "invalid_role", fmt.Sprintf("Role '%s' does not exist.", role))
+		return nil, invalid("role_slug", "invalid_role", fmt.Sprintf("Role '%s' does not exist.", role))
 	}
-	if inv := c.s("inviter_user_id"); inv != "" {
+	if inv := c.bodyString("inviter_user_id"); inv != "" {
 		if _, err := c.user(inv); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	days := 7
 	if d, ok := c.body["expires_in_days"].(float64); ok {
 		if d < 1 || d > 30 {
-			return invalid("expires_in_days", "invalid", "expires_in_days must be between 1 and 30.")
+			return nil, invalid("expires_in_days", "invalid", "expires_in_days must be between 1 and 30.")
 		}
 		days = int(d)
 	}
@@ -277,7 +269,7 @@ func (c *call) inviteCreate() any {
 		i["organization_id"] = org
 	}
 	i["inviter_user_id"] = nil
-	if inv := c.s("inviter_user_id"); inv != "" {
+	if inv := c.bodyString("inviter_user_id"); inv != "" {
 		i["inviter_user_id"] = inv
 	}
 	i["role_slug"] = nil
@@ -287,29 +279,29 @@ func (c *call) inviteCreate() any {
 		}
 		i["role_slug"] = role
 	}
-	c.st.put("invitations", i)
+	c.store.put("invitations", i)
 	c.emit("invitation.created", i, org)
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }
 
-func (c *call) inviteByToken() any {
-	i := c.st.find("invitations", where("token", c.p("token")))
+func (c *call) inviteByToken() (any, error) {
+	i := c.store.find("invitations", where("token", c.pathParam("token")))
 	if i == nil {
-		return notFound("Invitation with token", c.p("token"))
+		return nil, notFound("Invitation with token", c.pathParam("token"))
 	}
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }
 
-func (c *call) inviteGet() any {
-	i, err := c.invitation(c.p("id"))
+func (c *call) inviteGet() (any, error) {
+	i, err := c.invitation(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }
 
-func (c *call) pendingInvite() (Object, *apiError) {
-	i, err := c.invitation(c.p("id"))
+func (c *call) pendingInvite() (Object, error) {
+	i, err := c.invitation(c.pathParam("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -321,17 +313,17 @@ func (c *call) pendingInvite() (Object, *apiError) {
 }
 
 // acceptInvitation creates the user (if needed) and the membership.
-func (c *call) acceptInvitation(i Object) (Object, *apiError) {
+func (c *call) acceptInvitation(i Object) (Object, error) {
 	email := str(i["email"])
 	u := c.userByEmail(email)
 	if u == nil {
 		u = c.newUser(email)
 		u["email_verified"] = true
-		c.st.put("users", u)
+		c.store.put("users", u)
 		c.emit("user.created", u, "")
 	}
 	org := str(i["organization_id"])
-	if org != "" && c.st.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) == nil {
+	if org != "" && c.store.find("organization_memberships", where("user_id", str(u["id"]), "organization_id", org)) == nil {
 		role := str(i["role_slug"])
 		if role == "" {
 			role = "member"
@@ -346,39 +338,39 @@ func (c *call) acceptInvitation(i Object) (Object, *apiError) {
 	return u, nil
 }
 
-func (c *call) inviteAccept() any {
+func (c *call) inviteAccept() (any, error) {
 	i, err := c.pendingInvite()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := c.acceptInvitation(i); err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }
 
-func (c *call) inviteResend() any {
+func (c *call) inviteResend() (any, error) {
 	i, err := c.pendingInvite()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	i["expires_at"] = ts(c.now.Add(7 * 24 * time.Hour))
 	c.touch(i)
 	c.emit("invitation.resent", i, str(i["organization_id"]))
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }
 
-func (c *call) inviteRevoke() any {
-	i, err := c.invitation(c.p("id"))
+func (c *call) inviteRevoke() (any, error) {
+	i, err := c.invitation(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if str(c.renderInvite(i).(Object)["state"]) != "pending" {
-		return badRequest("invite_not_pending", fmt.Sprintf("Invitation '%s' is not pending.", i["id"]))
+		return nil, badRequest("invite_not_pending", fmt.Sprintf("Invitation '%s' is not pending.", i["id"]))
 	}
 	i["state"] = "revoked"
 	i["revoked_at"] = ts(c.now)
 	c.touch(i)
 	c.emit("invitation.revoked", i, str(i["organization_id"]))
-	return c.renderInvite(i)
+	return c.renderInvite(i), nil
 }

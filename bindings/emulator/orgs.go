@@ -27,7 +27,7 @@ func orgHandlers() map[string]handler {
 func (c *call) renderOrg(o Object) any {
 	out := public(o)
 	var doms []any
-	for _, d := range c.st.filter("organization_domains", where("organization_id", str(o["id"]))) {
+	for _, d := range c.store.filter("organization_domains", where("organization_id", str(o["id"]))) {
 		doms = append(doms, public(d))
 	}
 	if doms == nil {
@@ -38,26 +38,26 @@ func (c *call) renderOrg(o Object) any {
 }
 
 // org returns the organization with id or a 404.
-func (c *call) org(id string) (Object, *apiError) {
-	o := c.st.get("organizations", id)
+func (c *call) org(id string) (Object, error) {
+	o := c.store.get("organizations", id)
 	if o == nil {
 		return nil, notFound("Organization", id)
 	}
 	return o, nil
 }
 
-func (c *call) orgList() any {
-	domains := strs(c.q["domains"])
+func (c *call) orgList() (any, error) {
+	domains := strs(c.query["domains"])
 	if len(domains) == 1 && strings.Contains(domains[0], ",") {
 		domains = strings.Split(domains[0], ",")
 	}
-	search := strings.ToLower(c.q.Get("search"))
-	items := c.st.filter("organizations", func(o Object) bool {
+	search := strings.ToLower(c.queryParam("search"))
+	items := c.store.filter("organizations", func(o Object) bool {
 		if search != "" && !strings.Contains(strings.ToLower(str(o["name"])), search) {
 			return false
 		}
 		if len(domains) > 0 {
-			for _, d := range c.st.filter("organization_domains", where("organization_id", str(o["id"]))) {
+			for _, d := range c.store.filter("organization_domains", where("organization_id", str(o["id"]))) {
 				if contains(domains, str(d["domain"])) {
 					return true
 				}
@@ -66,11 +66,7 @@ func (c *call) orgList() any {
 		}
 		return true
 	})
-	out, err := c.page(items, c.renderOrg)
-	if err != nil {
-		return err
-	}
-	return out
+	return c.page(items, c.renderOrg)
 }
 
 // domainInputs reads domains / domain_data from the body.
@@ -95,7 +91,7 @@ func (c *call) domainInputs() []Object {
 }
 
 func (c *call) domainTaken(domain, exceptOrg string) bool {
-	return c.st.find("organization_domains", func(o Object) bool {
+	return c.store.find("organization_domains", func(o Object) bool {
 		return str(o["domain"]) == domain && str(o["organization_id"]) != exceptOrg
 	}) != nil
 }
@@ -111,86 +107,86 @@ func (c *call) addDomain(orgID, domain, state string) Object {
 	if state == "verified" {
 		d["verification_strategy"] = "manual"
 	}
-	c.st.put("organization_domains", d)
+	c.store.put("organization_domains", d)
 	return d
 }
 
-func (c *call) orgCreate() any {
-	if ext := c.s("external_id"); ext != "" {
-		if c.st.find("organizations", where("external_id", ext)) != nil {
-			return badRequest("external_id_already_used", fmt.Sprintf("An organization with external_id '%s' already exists.", ext))
+func (c *call) orgCreate() (any, error) {
+	if ext := c.bodyString("external_id"); ext != "" {
+		if c.store.find("organizations", where("external_id", ext)) != nil {
+			return nil, badRequest("external_id_already_used", fmt.Sprintf("An organization with external_id '%s' already exists.", ext))
 		}
 	}
 	doms := c.domainInputs()
 	for _, d := range doms {
 		if c.domainTaken(str(d["domain"]), "") {
-			return conflict("domain_already_exists", fmt.Sprintf("Domain '%s' is already used by another organization.", d["domain"]))
+			return nil, conflict("domain_already_exists", fmt.Sprintf("Domain '%s' is already used by another organization.", d["domain"]))
 		}
 	}
 	o := c.newObj("organization", "org_")
-	o["name"] = c.s("name")
-	o["allow_profiles_outside_organization"] = c.b("allow_profiles_outside_organization")
+	o["name"] = c.bodyString("name")
+	o["allow_profiles_outside_organization"] = c.bodyBool("allow_profiles_outside_organization")
 	o["external_id"] = nil
 	o["metadata"] = map[string]any{}
 	c.copyFields(o, "external_id", "metadata", "stripe_customer_id")
 	if o["metadata"] == nil {
 		o["metadata"] = map[string]any{}
 	}
-	c.st.put("organizations", o)
+	c.store.put("organizations", o)
 	for _, d := range doms {
 		nd := c.addDomain(str(o["id"]), str(d["domain"]), str(d["state"]))
 		c.emit("organization_domain.created", nd, str(o["id"]))
 	}
 	r := c.renderOrg(o)
 	c.emit("organization.created", r, str(o["id"]))
-	return r
+	return r, nil
 }
 
-func (c *call) orgByExternalID() any {
-	ext := c.p("external_id")
-	o := c.st.find("organizations", where("external_id", ext))
+func (c *call) orgByExternalID() (any, error) {
+	ext := c.pathParam("external_id")
+	o := c.store.find("organizations", where("external_id", ext))
 	if o == nil {
-		return notFound("Organization with external_id", ext)
+		return nil, notFound("Organization with external_id", ext)
 	}
-	return c.renderOrg(o)
+	return c.renderOrg(o), nil
 }
 
-func (c *call) orgGet() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgGet() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.renderOrg(o)
+	return c.renderOrg(o), nil
 }
 
-func (c *call) orgUpdate() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgUpdate() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id := str(o["id"])
-	if ext := c.s("external_id"); ext != "" {
-		if other := c.st.find("organizations", where("external_id", ext)); other != nil && str(other["id"]) != id {
-			return badRequest("external_id_already_used", fmt.Sprintf("An organization with external_id '%s' already exists.", ext))
+	if ext := c.bodyString("external_id"); ext != "" {
+		if other := c.store.find("organizations", where("external_id", ext)); other != nil && str(other["id"]) != id {
+			return nil, badRequest("external_id_already_used", fmt.Sprintf("An organization with external_id '%s' already exists.", ext))
 		}
 	}
-	if c.has("domains") || c.has("domain_data") {
+	if c.bodyHas("domains") || c.bodyHas("domain_data") {
 		doms := c.domainInputs()
 		for _, d := range doms {
 			if c.domainTaken(str(d["domain"]), id) {
-				return conflict("domain_already_exists", fmt.Sprintf("Domain '%s' is already used by another organization.", d["domain"]))
+				return nil, conflict("domain_already_exists", fmt.Sprintf("Domain '%s' is already used by another organization.", d["domain"]))
 			}
 		}
 		keep := map[string]bool{}
 		for _, d := range doms {
 			keep[str(d["domain"])] = true
-			if existing := c.st.find("organization_domains", where("organization_id", id, "domain", str(d["domain"]))); existing == nil {
+			if existing := c.store.find("organization_domains", where("organization_id", id, "domain", str(d["domain"]))); existing == nil {
 				c.addDomain(id, str(d["domain"]), str(d["state"]))
 			}
 		}
-		for _, d := range c.st.filter("organization_domains", where("organization_id", id)) {
+		for _, d := range c.store.filter("organization_domains", where("organization_id", id)) {
 			if !keep[str(d["domain"])] {
-				c.st.del("organization_domains", str(d["id"]))
+				c.store.del("organization_domains", str(d["id"]))
 			}
 		}
 	}
@@ -201,31 +197,31 @@ func (c *call) orgUpdate() any {
 	c.touch(o)
 	r := c.renderOrg(o)
 	c.emit("organization.updated", r, id)
-	return r
+	return r, nil
 }
 
-func (c *call) orgDelete() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgDelete() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id := str(o["id"])
 	r := c.renderOrg(o)
-	c.st.del("organizations", id)
+	c.store.del("organizations", id)
 	for _, kind := range []string{"organization_domains", "organization_memberships", "invitations", "roles", "authorization_resources", "groups", "api_keys"} {
-		for _, x := range c.st.filter(kind, where("organization_id", id)) {
-			c.st.del(kind, str(x["id"]))
+		for _, x := range c.store.filter(kind, where("organization_id", id)) {
+			c.store.del(kind, str(x["id"]))
 		}
 	}
 	c.emit("organization.deleted", r, id)
 	c.status = http.StatusAccepted
-	return nil
+	return nil, nil
 }
 
-func (c *call) orgAuditConfig() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgAuditConfig() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	days := 30
 	if n, ok := o["_retention_days"].(float64); ok {
@@ -233,78 +229,78 @@ func (c *call) orgAuditConfig() any {
 	} else if n, ok := o["_retention_days"].(int); ok {
 		days = n
 	}
-	return map[string]any{"organization_id": o["id"], "retention_period_in_days": days, "state": "active", "log_stream": nil}
+	return map[string]any{"organization_id": o["id"], "retention_period_in_days": days, "state": "active", "log_stream": nil}, nil
 }
 
-func (c *call) orgRetention() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgRetention() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	days := any(30)
 	if v, ok := o["_retention_days"]; ok {
 		days = v
 	}
-	return map[string]any{"retention_period_in_days": days}
+	return map[string]any{"retention_period_in_days": days}, nil
 }
 
-func (c *call) orgRetentionUpdate() any {
-	o, err := c.org(c.p("id"))
+func (c *call) orgRetentionUpdate() (any, error) {
+	o, err := c.org(c.pathParam("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, ok := c.body["retention_period_in_days"].(float64)
 	if !ok || (d != 30 && d != 365) {
-		return invalid("retention_period_in_days", "invalid", "retention_period_in_days must be 30 or 365.")
+		return nil, invalid("retention_period_in_days", "invalid", "retention_period_in_days must be 30 or 365.")
 	}
 	o["_retention_days"] = d
 	c.touch(o)
 	c.emit("audit_log_retention.updated", Object{"organization_id": o["id"], "retention_period_in_days": d}, str(o["id"]))
-	return map[string]any{"retention_period_in_days": d}
+	return map[string]any{"retention_period_in_days": d}, nil
 }
 
-func (c *call) domainCreate() any {
-	orgID := c.s("organization_id")
+func (c *call) domainCreate() (any, error) {
+	orgID := c.bodyString("organization_id")
 	if _, err := c.org(orgID); err != nil {
-		return err
+		return nil, err
 	}
-	dom := strings.ToLower(c.s("domain"))
-	if c.st.find("organization_domains", where("domain", dom)) != nil {
-		return conflict("domain_already_exists", fmt.Sprintf("Domain '%s' already exists.", dom))
+	dom := strings.ToLower(c.bodyString("domain"))
+	if c.store.find("organization_domains", where("domain", dom)) != nil {
+		return nil, conflict("domain_already_exists", fmt.Sprintf("Domain '%s' already exists.", dom))
 	}
 	d := c.addDomain(orgID, dom, "pending")
 	c.emit("organization_domain.created", d, orgID)
-	return public(d)
+	return public(d), nil
 }
 
-func (c *call) domainGet() any {
-	d := c.st.get("organization_domains", c.p("id"))
+func (c *call) domainGet() (any, error) {
+	d := c.store.get("organization_domains", c.pathParam("id"))
 	if d == nil {
-		return notFound("Organization Domain", c.p("id"))
+		return nil, notFound("Organization Domain", c.pathParam("id"))
 	}
-	return public(d)
+	return public(d), nil
 }
 
-func (c *call) domainDelete() any {
-	d := c.st.get("organization_domains", c.p("id"))
+func (c *call) domainDelete() (any, error) {
+	d := c.store.get("organization_domains", c.pathParam("id"))
 	if d == nil {
-		return notFound("Organization Domain", c.p("id"))
+		return nil, notFound("Organization Domain", c.pathParam("id"))
 	}
-	c.st.del("organization_domains", c.p("id"))
+	c.store.del("organization_domains", c.pathParam("id"))
 	c.emit("organization_domain.deleted", d, str(d["organization_id"]))
-	return nil
+	return nil, nil
 }
 
-func (c *call) domainVerify() any {
-	d := c.st.get("organization_domains", c.p("id"))
+func (c *call) domainVerify() (any, error) {
+	d := c.store.get("organization_domains", c.pathParam("id"))
 	if d == nil {
-		return notFound("Organization Domain", c.p("id"))
+		return nil, notFound("Organization Domain", c.pathParam("id"))
 	}
 	if d["state"] == "verified" {
-		return badRequest("domain_already_verified", fmt.Sprintf("Domain '%s' is already verified.", d["domain"]))
+		return nil, badRequest("domain_already_verified", fmt.Sprintf("Domain '%s' is already verified.", d["domain"]))
 	}
 	d["state"] = "verified"
 	c.touch(d)
 	c.emit("organization_domain.verified", d, str(d["organization_id"]))
-	return public(d)
+	return public(d), nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -19,14 +20,15 @@ import (
 
 // call is one API request being served.
 type call struct {
-	e    *Emulator
-	st   *store
-	op   *catalog.Operation
-	r    *http.Request
-	pp   map[string]string // path parameters
-	q    url.Values
-	body map[string]any
-	now  time.Time
+	emu   *Emulator
+	store *store
+	op    *catalog.Operation
+	req   *http.Request
+	// pathParams are the decoded path parameters, by name.
+	pathParams map[string]string
+	query      url.Values
+	body       map[string]any
+	now        time.Time
 	// status overrides the operation's first documented success status.
 	status int
 	header http.Header
@@ -37,21 +39,25 @@ type call struct {
 	seedIDUsed bool
 }
 
-// handler serves one operation. It returns the success body (conformed to the
-// response schema) or an *apiError.
-type handler func(c *call) any
+// handler serves one operation. It returns the success body, a JSON-shaped value
+// (nil for none) that run projects onto the response schema, or an error: an
+// *apiError for WorkOS's error bodies, anything else answers 500.
+type handler func(c *call) (any, error)
 
-// p returns a path parameter.
-func (c *call) p(name string) string { return c.pp[name] }
+// pathParam returns the path parameter name ("" if the route has none).
+func (c *call) pathParam(name string) string { return c.pathParams[name] }
 
-// s returns a string body field.
-func (c *call) s(name string) string { return str(c.body[name]) }
+// queryParam returns the first value of the query parameter name ("" if absent).
+func (c *call) queryParam(name string) string { return c.query.Get(name) }
 
-// has reports whether the body has the field (even null).
-func (c *call) has(name string) bool { _, ok := c.body[name]; return ok }
+// bodyString returns the body field name if it is a string, else "".
+func (c *call) bodyString(name string) string { return str(c.body[name]) }
 
-// b returns a boolean body field.
-func (c *call) b(name string) bool {
+// bodyHas reports whether the body has the field name (even null).
+func (c *call) bodyHas(name string) bool { _, ok := c.body[name]; return ok }
+
+// bodyBool returns the body field name as a boolean: true or "true" (form bodies).
+func (c *call) bodyBool(name string) bool {
 	switch v := c.body[name].(type) {
 	case bool:
 		return v
@@ -170,7 +176,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	if !ok {
 		return errorOut4(errBody(http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s; see the WorkOS API reference for the operations the emulator serves.", r.Method, r.URL.Path)))
 	}
-	c := &call{e: e, op: op, r: r, pp: pp, q: r.URL.Query(), now: e.clock().UTC(), header: http.Header{}, token: key}
+	c := &call{emu: e, op: op, req: r, pathParams: pp, query: r.URL.Query(), now: e.clock().UTC(), header: http.Header{}, token: key}
 	switch op.Auth {
 	case catalog.AuthAPIKey:
 		if !e.keys[key] {
@@ -198,14 +204,14 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	} else {
 		e.mu.RLock()
 	}
-	c.st = e.st
+	c.store = e.store
 	var rec *idemRecord
 	var idemID, bodyHash string
 	if r.Method == http.MethodPost && idemKey != "" {
 		idemID = idemKey + "|" + r.Method + " " + r.URL.Path
 		sum := sha256.Sum256(raw)
 		bodyHash = hex.EncodeToString(sum[:])
-		if prev := e.st.Idempotency[idemID]; prev != nil {
+		if prev := e.store.Idempotency[idemID]; prev != nil {
 			e.mu.Unlock()
 			if prev.BodyHash != bodyHash {
 				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
@@ -216,13 +222,13 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	status, ctype, data = c.run()
 	if idemID != "" && status < 500 {
 		rec = &idemRecord{BodyHash: bodyHash, Status: status, ContentType: ctype, Body: data}
-		e.st.Idempotency[idemID] = rec
-		e.st.dirty = true
+		e.store.Idempotency[idemID] = rec
+		e.store.dirty = true
 	}
 	dirty := false
 	if write {
-		dirty = e.st.dirty
-		e.st.dirty = false
+		dirty = e.store.dirty
+		e.store.dirty = false
 		e.mu.Unlock()
 	} else {
 		e.mu.RUnlock()
@@ -252,22 +258,20 @@ func (c *call) run() (status int, ctype string, data []byte) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			c.e.log.Error("emulator: handler panic", "operation", c.op.Name, "panic", fmt.Sprint(p))
+			c.emu.log.Error("emulator: handler panic", "operation", c.op.Name, "panic", fmt.Sprint(p))
 			status, ctype, data = errorOut(errBody(http.StatusInternalServerError, "internal_error", fmt.Sprintf("emulator: %s failed: %v", c.op.Name, p)))
 		}
 	}()
-	h := c.e.handlerFor(c.op.Name)
+	h := c.emu.handlerFor(c.op.Name)
 	var out any
+	var err error
 	if h != nil {
-		out = h(c)
+		out, err = h(c)
 	} else {
 		out = c.synthesize()
 	}
-	if ae, ok := out.(*apiError); ok {
-		for k, v := range ae.header {
-			c.header.Set(k, v)
-		}
-		return errorOut(ae)
+	if err != nil {
+		return errorOut(asAPIError(c.op.Name, err))
 	}
 	status = c.status
 	if status == 0 {
@@ -280,14 +284,14 @@ func (c *call) run() (status int, ctype string, data []byte) {
 	if status == http.StatusNoContent || status/100 == 3 {
 		return status, "", nil
 	}
-	if sc, ok := c.e.schemas.response(c.op.Name, status); ok && sc != nil {
+	if sc, ok := c.emu.schemas.response(c.op.Name, status); ok && sc != nil {
 		out = conform(sc, out, c.now)
 	} else if out == nil {
 		return status, "", nil
 	}
-	data, err := json.Marshal(out)
-	if err != nil {
-		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+err.Error()))
+	data, merr := json.Marshal(out)
+	if merr != nil {
+		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+merr.Error()))
 	}
 	return status, "application/json", data
 }
@@ -298,15 +302,24 @@ func errorOut4(ae *apiError) (int, string, []byte, http.Header) {
 }
 
 func errorOut(ae *apiError) (int, string, []byte) {
-	data, _ := json.Marshal(ae.body)
+	data, _ := json.Marshal(ae.body())
 	return ae.status, "application/json", data
+}
+
+// asAPIError returns err's *apiError, or a 500 for any other error.
+func asAPIError(opName string, err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return errBody(http.StatusInternalServerError, "internal_error", fmt.Sprintf("emulator: %s failed: %v", opName, err))
 }
 
 // parseBody reads a JSON or form body; query fields the body lacks are merged in for
 // the OAuth endpoints that accept both.
 func (c *call) parseBody(raw []byte) *apiError {
 	c.body = map[string]any{}
-	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	ct, _, _ := mime.ParseMediaType(c.req.Header.Get("Content-Type"))
 	trimmed := bytes.TrimSpace(raw)
 	switch {
 	case len(trimmed) == 0:
@@ -344,7 +357,7 @@ func (c *call) validate() *apiError {
 		if p.In != catalog.InQuery {
 			continue
 		}
-		v := c.q.Get(p.Name)
+		v := c.queryParam(p.Name)
 		if v == "" {
 			continue
 		}
@@ -369,14 +382,14 @@ func (c *call) validate() *apiError {
 		return nil
 	}
 	if b.Discriminator != "" && len(b.Variants) > 0 {
-		d := c.s(b.Discriminator)
+		d := c.bodyString(b.Discriminator)
 		if d == "" {
 			return required422(b.Discriminator)
 		}
 		for _, v := range b.Variants {
 			if v.Name == d {
 				for _, f := range v.Required {
-					if _, ok := c.body[f]; !ok && c.q.Get(f) == "" {
+					if _, ok := c.body[f]; !ok && c.queryParam(f) == "" {
 						return required422(f)
 					}
 				}
@@ -390,7 +403,7 @@ func (c *call) validate() *apiError {
 			continue
 		}
 		v, ok := c.body[f.Name]
-		if !ok && c.q.Get(f.Name) != "" {
+		if !ok && c.queryParam(f.Name) != "" {
 			continue
 		}
 		if !ok || v == nil || v == "" {
@@ -408,7 +421,7 @@ func (c *call) synthesize() any {
 		return nil
 	}
 	status := c.op.Responses[0].Status
-	sc, _ := c.e.schemas.response(c.op.Name, status)
+	sc, _ := c.emu.schemas.response(c.op.Name, status)
 	if sc == nil {
 		return nil
 	}
@@ -419,12 +432,12 @@ func (c *call) synthesize() any {
 				m[k] = val
 			}
 		}
-		for k, val := range c.pp {
+		for k, val := range c.pathParams {
 			if _, has := m[k]; has {
 				m[k] = val
 			}
 		}
-		if id := c.pp["id"]; id != "" {
+		if id := c.pathParams["id"]; id != "" {
 			if _, has := m["id"]; has {
 				m["id"] = id
 			}
@@ -439,7 +452,7 @@ func (c *call) synthesize() any {
 func (c *call) emit(event string, data any, orgID string) {
 	ev := Object{
 		"object":     "event",
-		"id":         c.st.newID("event_", c.now),
+		"id":         c.store.newID("event_", c.now),
 		"event":      event,
 		"data":       clone(stripPrivate(data)),
 		"created_at": ts(c.now),
@@ -448,7 +461,7 @@ func (c *call) emit(event string, data any, orgID string) {
 	if orgID != "" {
 		ev["_organization_id"] = orgID
 	}
-	c.st.put("events", ev)
+	c.store.put("events", ev)
 }
 
 func stripPrivate(v any) any {
@@ -460,14 +473,14 @@ func stripPrivate(v any) any {
 
 // newObj starts a stored object: object name, a new id and timestamps.
 func (c *call) newObj(object, prefix string) Object {
-	id := c.st.newID(prefix, c.now)
-	if c.seeding && strings.HasPrefix(c.s("id"), prefix) && !c.seedIDUsed {
-		id, c.seedIDUsed = c.s("id"), true
+	id := c.store.newID(prefix, c.now)
+	if c.seeding && strings.HasPrefix(c.bodyString("id"), prefix) && !c.seedIDUsed {
+		id, c.seedIDUsed = c.bodyString("id"), true
 	}
 	return Object{"object": object, "id": id, "created_at": ts(c.now), "updated_at": ts(c.now)}
 }
 
-func (c *call) touch(o Object) { o["updated_at"] = ts(c.now); c.st.dirty = true }
+func (c *call) touch(o Object) { o["updated_at"] = ts(c.now); c.store.dirty = true }
 
 // copyFields copies the named body fields that are present into o.
 func (c *call) copyFields(o Object, names ...string) {
