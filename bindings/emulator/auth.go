@@ -368,9 +368,9 @@ func (c *call) userFactorList() (any, error) {
 }
 
 func (c *call) factorDelete() (any, error) {
-	f := c.store.get("authentication_factors", c.pathParam("id"))
-	if f == nil {
-		return nil, notFound("Authentication Factor", c.pathParam("id"))
+	f, err := c.lookup("authentication_factors", "Authentication Factor", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	c.store.del("authentication_factors", c.pathParam("id"))
 	c.emit("authentication_factor.deleted", f, "")
@@ -391,17 +391,17 @@ func (c *call) newChallenge(f Object) Object {
 }
 
 func (c *call) factorChallenge() (any, error) {
-	f := c.store.get("authentication_factors", c.pathParam("id"))
-	if f == nil {
-		return nil, notFound("Authentication Factor", c.pathParam("id"))
+	f, err := c.lookup("authentication_factors", "Authentication Factor", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	return public(c.newChallenge(f)), nil
 }
 
 func (c *call) challengeVerify() (any, error) {
-	ch := c.store.get("authentication_challenges", c.pathParam("id"))
-	if ch == nil {
-		return nil, notFound("Authentication Challenge", c.pathParam("id"))
+	ch, err := c.lookup("authentication_challenges", "Authentication Challenge", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	f := c.store.get("authentication_factors", str(ch["authentication_factor_id"]))
 	valid := c.codeMatches(f, ch, c.bodyString("code"))

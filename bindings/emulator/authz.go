@@ -150,6 +150,15 @@ func (c *call) findRole(org, slug string) Object {
 	})
 }
 
+// roleBySlugParam returns org's role named by the "slug" path parameter, or a 404.
+func (c *call) roleBySlugParam(org string) (Object, error) {
+	r := c.findRole(org, c.pathParam("slug"))
+	if r == nil {
+		return nil, notFound("Role", c.pathParam("slug"))
+	}
+	return r, nil
+}
+
 // roleFor resolves slug as seen from org: an organization role first, then an environment role.
 func (c *call) roleFor(org, slug string) Object {
 	if r := c.findRole(org, slug); r != nil || org == "" {
@@ -215,17 +224,17 @@ func (c *call) roleListFor(org string) (any, error) {
 }
 
 func (c *call) roleGet(org string) (any, error) {
-	r := c.findRole(org, c.pathParam("slug"))
-	if r == nil {
-		return nil, notFound("Role", c.pathParam("slug"))
+	r, err := c.roleBySlugParam(org)
+	if err != nil {
+		return nil, err
 	}
 	return public(r), nil
 }
 
 func (c *call) roleUpdate(org string) (any, error) {
-	r := c.findRole(org, c.pathParam("slug"))
-	if r == nil {
-		return nil, notFound("Role", c.pathParam("slug"))
+	r, err := c.roleBySlugParam(org)
+	if err != nil {
+		return nil, err
 	}
 	c.copyFields(r, "name", "description")
 	c.touch(r)
@@ -241,9 +250,9 @@ func roleEvent(org, verb string) string {
 }
 
 func (c *call) rolePerms(org, mode string) (any, error) {
-	r := c.findRole(org, c.pathParam("slug"))
-	if r == nil {
-		return nil, notFound("Role", c.pathParam("slug"))
+	r, err := c.roleBySlugParam(org)
+	if err != nil {
+		return nil, err
 	}
 	perms := strs(r["permissions"])
 	switch mode {
@@ -269,9 +278,9 @@ func (c *call) rolePerms(org, mode string) (any, error) {
 
 func (c *call) orgRoleDelete() (any, error) {
 	org := c.pathParam("organizationId")
-	r := c.findRole(org, c.pathParam("slug"))
-	if r == nil {
-		return nil, notFound("Role", c.pathParam("slug"))
+	r, err := c.roleBySlugParam(org)
+	if err != nil {
+		return nil, err
 	}
 	slug := str(r["slug"])
 	for _, m := range c.store.filter("organization_memberships", where("organization_id", org)) {
@@ -287,11 +296,7 @@ func (c *call) orgRoleDelete() (any, error) {
 // Resources.
 
 func (c *call) resByIDParam(name string) (Object, error) {
-	r := c.store.get("authorization_resources", c.pathParam(name))
-	if r == nil {
-		return nil, notFound("Authorization Resource", c.pathParam(name))
-	}
-	return r, nil
+	return c.lookup("authorization_resources", "Authorization Resource", c.pathParam(name))
 }
 
 func (c *call) resByID() (Object, error) { return c.resByIDParam("resource_id") }
@@ -303,9 +308,15 @@ func (c *call) resByExt() (Object, error) {
 			org = str(m["organization_id"])
 		}
 	}
-	r := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.pathParam("resource_type_slug"), "external_id", c.pathParam("external_id")))
+	return c.resourceByExternalID(org, c.pathParam("resource_type_slug"), c.pathParam("external_id"), c.pathParam("resource_type_slug")+"/"+c.pathParam("external_id"))
+}
+
+// resourceByExternalID returns org's resource of type typ with external id ext, or
+// a 404 naming it as label.
+func (c *call) resourceByExternalID(org, typ, ext, label string) (Object, error) {
+	r := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext))
 	if r == nil {
-		return nil, notFound("Authorization Resource", c.pathParam("resource_type_slug")+"/"+c.pathParam("external_id"))
+		return nil, notFound("Authorization Resource", label)
 	}
 	return r, nil
 }
@@ -321,9 +332,9 @@ func (c *call) resOut(r Object, err error) (any, error) {
 // {prefix}resource_type_slug in the body. An absent reference returns nil, nil.
 func (c *call) resolveResource(org, prefix string) (Object, error) {
 	if id := c.bodyString(prefix + "resource_id"); id != "" {
-		r := c.store.get("authorization_resources", id)
-		if r == nil {
-			return nil, notFound("Authorization Resource", id)
+		r, err := c.lookup("authorization_resources", "Authorization Resource", id)
+		if err != nil {
+			return nil, err
 		}
 		return r, nil
 	}
@@ -334,11 +345,7 @@ func (c *call) resolveResource(org, prefix string) (Object, error) {
 	if ext == "" {
 		return nil, nil
 	}
-	r := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", typ, "external_id", ext))
-	if r == nil {
-		return nil, notFound("Authorization Resource", typ+"/"+ext)
-	}
-	return r, nil
+	return c.resourceByExternalID(org, typ, ext, typ+"/"+ext)
 }
 
 func (c *call) resList() (any, error) {
@@ -352,9 +359,9 @@ func (c *call) resList() (any, error) {
 	if q("parent_resource_id") != "" {
 		parentID = q("parent_resource_id")
 	} else if parentExt != "" {
-		p := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", q("parent_resource_type_slug"), "external_id", parentExt))
-		if p == nil {
-			return nil, notFound("Authorization Resource", q("parent_resource_type_slug")+"/"+parentExt)
+		p, err := c.resourceByExternalID(org, q("parent_resource_type_slug"), parentExt, q("parent_resource_type_slug")+"/"+parentExt)
+		if err != nil {
+			return nil, err
 		}
 		parentID = str(p["id"])
 	}
@@ -491,9 +498,9 @@ func (c *call) raList() (any, error) {
 	if c.queryParam("resource_id") != "" || c.queryParam("resource_external_id") != "" {
 		rid = c.queryParam("resource_id")
 		if rid == "" {
-			r := c.store.find("authorization_resources", where("organization_id", str(m["organization_id"]), "resource_type_slug", c.queryParam("resource_type_slug"), "external_id", c.queryParam("resource_external_id")))
-			if r == nil {
-				return nil, notFound("Authorization Resource", c.queryParam("resource_external_id"))
+			r, err := c.resourceByExternalID(str(m["organization_id"]), c.queryParam("resource_type_slug"), c.queryParam("resource_external_id"), c.queryParam("resource_external_id"))
+			if err != nil {
+				return nil, err
 			}
 			rid = str(r["id"])
 		}
@@ -509,24 +516,12 @@ func (c *call) raAssign() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	org := str(m["organization_id"])
-	role, res, err := c.assignmentTarget(org)
+	a := c.membershipAssignee(str(m["id"]), str(m["organization_id"]))
+	ra, err := c.assign(a)
 	if err != nil {
 		return nil, err
 	}
-	rid := ""
-	if res != nil {
-		rid = str(res["id"])
-	}
-	if c.store.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
-		return nil, conflict("duplicate_role_assignment", fmt.Sprintf("Role '%s' is already assigned to '%s' on that resource.", role["slug"], m["id"]))
-	}
-	ra := c.newObj("role_assignment", "role_assignment_")
-	ra["organization_membership_id"], ra["_role_slug"], ra["_resource_id"], ra["_organization_id"] = m["id"], role["slug"], rid, org
-	c.store.put("role_assignments", ra)
-	out := c.renderRA(ra)
-	c.emit("role_assignment.created", out, org)
-	return out, nil
+	return a.render(ra), nil
 }
 
 func (c *call) raRemoveByCriteria() (any, error) {
@@ -534,31 +529,12 @@ func (c *call) raRemoveByCriteria() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	role, res, err := c.assignmentTarget(str(m["organization_id"]))
-	if err != nil {
-		return nil, err
-	}
-	rid := ""
-	if res != nil {
-		rid = str(res["id"])
-	}
-	ra := c.store.find("role_assignments", where("organization_membership_id", str(m["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
-	if ra == nil {
-		return nil, notFound("Role Assignment", str(role["slug"]))
-	}
-	c.store.del("role_assignments", str(ra["id"]))
-	c.emit("role_assignment.deleted", c.renderRA(ra), str(m["organization_id"]))
-	return nil, nil
+	return c.unassign(c.membershipAssignee(str(m["id"]), str(m["organization_id"])))
 }
 
 func (c *call) raRemoveByID() (any, error) {
-	ra := c.store.find("role_assignments", where("id", c.pathParam("role_assignment_id"), "organization_membership_id", c.pathParam("organization_membership_id")))
-	if ra == nil {
-		return nil, notFound("Role Assignment", c.pathParam("role_assignment_id"))
-	}
-	c.store.del("role_assignments", str(ra["id"]))
-	c.emit("role_assignment.deleted", c.renderRA(ra), str(ra["_organization_id"]))
-	return nil, nil
+	a := c.membershipAssignee(c.pathParam("organization_membership_id"), "")
+	return c.unassignByID(a, c.pathParam("role_assignment_id"))
 }
 
 // ancestors returns the resource ids from r up to the root ("" stands for the organization).
@@ -674,9 +650,9 @@ func (c *call) resourcesForMembership() (any, error) {
 	perm := c.queryParam("permission_slug")
 	parentID := c.queryParam("parent_resource_id")
 	if ext := c.queryParam("parent_resource_external_id"); parentID == "" && ext != "" {
-		p := c.store.find("authorization_resources", where("organization_id", org, "resource_type_slug", c.queryParam("parent_resource_type_slug"), "external_id", ext))
-		if p == nil {
-			return nil, notFound("Authorization Resource", ext)
+		p, err := c.resourceByExternalID(org, c.queryParam("parent_resource_type_slug"), ext, ext)
+		if err != nil {
+			return nil, err
 		}
 		parentID = str(p["id"])
 	}
@@ -726,11 +702,7 @@ func (c *call) assignmentsForResource(r Object, err error) (any, error) {
 // Group role assignments.
 
 func (c *call) groupByID(id string) (Object, error) {
-	g := c.store.get("groups", id)
-	if g == nil {
-		return nil, notFound("Group", id)
-	}
-	return g, nil
+	return c.lookup("groups", "Group", id)
 }
 
 func (c *call) renderGRA(ga Object) any {
@@ -746,23 +718,96 @@ func (c *call) graList() (any, error) {
 	return c.page(c.store.filter("group_role_assignments", where("_group_id", c.pathParam("group_id"))), c.renderGRA)
 }
 
-func (c *call) addGRA(g Object) (Object, error) {
-	role, res, err := c.assignmentTarget(str(g["organization_id"]))
+// assignee is who role assignments are given to: an organization membership
+// (role_assignments) or a group (group_role_assignments). Both kinds share the
+// target rules, the duplicate check and the removal paths.
+type assignee struct {
+	kind     string // the collection
+	object   string // the stored objects' "object"
+	ownerKey string // the assignment's field naming its owner
+	ownerID  string
+	org      string
+	event    string // the events' prefix
+	what     string // the 404's name for an assignment
+	// dupCode and dupFormat (role slug, owner id) make the duplicate's 409.
+	dupCode, dupFormat string
+	render             func(Object) any
+}
+
+func (c *call) membershipAssignee(omID, org string) assignee {
+	return assignee{kind: "role_assignments", object: "role_assignment", ownerKey: "organization_membership_id", ownerID: omID, org: org,
+		event: "role_assignment", what: "Role Assignment", render: c.renderRA,
+		dupCode: "duplicate_role_assignment", dupFormat: "Role '%s' is already assigned to '%s' on that resource."}
+}
+
+func (c *call) groupAssignee(groupID, org string) assignee {
+	return assignee{kind: "group_role_assignments", object: "group_role_assignment", ownerKey: "_group_id", ownerID: groupID, org: org,
+		event: "group_role_assignment", what: "Group Role Assignment", render: c.renderGRA,
+		dupCode: "duplicate_group_role_assignment", dupFormat: "Role '%s' is already assigned to group '%s' on that resource."}
+}
+
+// assignmentFor finds the owner's assignment of the body's role on the body's
+// resource (none: the organization); rid is that resource's id ("" for the organization).
+func (c *call) assignmentFor(a assignee) (role Object, rid string, existing Object, err error) {
+	role, res, err := c.assignmentTarget(a.org)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
-	rid := ""
 	if res != nil {
 		rid = str(res["id"])
 	}
-	if c.store.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid)) != nil {
-		return nil, conflict("duplicate_group_role_assignment", fmt.Sprintf("Role '%s' is already assigned to group '%s' on that resource.", role["slug"], g["id"]))
+	existing = c.store.find(a.kind, where(a.ownerKey, a.ownerID, "_role_slug", str(role["slug"]), "_resource_id", rid))
+	return role, rid, existing, nil
+}
+
+// assign gives the owner the body's role on the body's resource.
+func (c *call) assign(a assignee) (Object, error) {
+	role, rid, existing, err := c.assignmentFor(a)
+	if err != nil {
+		return nil, err
 	}
-	ga := c.newObj("group_role_assignment", "role_assignment_")
-	ga["_group_id"], ga["_role_slug"], ga["_resource_id"], ga["_organization_id"] = g["id"], role["slug"], rid, g["organization_id"]
-	c.store.put("group_role_assignments", ga)
-	c.emit("group_role_assignment.created", c.renderGRA(ga), str(g["organization_id"]))
-	return ga, nil
+	if existing != nil {
+		return nil, conflict(a.dupCode, fmt.Sprintf(a.dupFormat, role["slug"], a.ownerID))
+	}
+	x := c.newObj(a.object, "role_assignment_")
+	x[a.ownerKey], x["_role_slug"], x["_resource_id"], x["_organization_id"] = a.ownerID, role["slug"], rid, a.org
+	c.store.put(a.kind, x)
+	c.emit(a.event+".created", a.render(x), a.org)
+	return x, nil
+}
+
+// unassign removes the owner's assignment of the body's role on the body's resource.
+func (c *call) unassign(a assignee) (any, error) {
+	role, _, x, err := c.assignmentFor(a)
+	if err != nil {
+		return nil, err
+	}
+	if x == nil {
+		return nil, notFound(a.what, str(role["slug"]))
+	}
+	c.store.del(a.kind, str(x["id"]))
+	c.emit(a.event+".deleted", a.render(x), a.org)
+	return nil, nil
+}
+
+// ownAssignment returns the owner's assignment with id, or a 404.
+func (c *call) ownAssignment(a assignee, id string) (Object, error) {
+	x := c.store.find(a.kind, where("id", id, a.ownerKey, a.ownerID))
+	if x == nil {
+		return nil, notFound(a.what, id)
+	}
+	return x, nil
+}
+
+// unassignByID removes the owner's assignment with id.
+func (c *call) unassignByID(a assignee, id string) (any, error) {
+	x, err := c.ownAssignment(a, id)
+	if err != nil {
+		return nil, err
+	}
+	c.store.del(a.kind, str(x["id"]))
+	c.emit(a.event+".deleted", a.render(x), str(x["_organization_id"]))
+	return nil, nil
 }
 
 func (c *call) graCreate() (any, error) {
@@ -770,7 +815,7 @@ func (c *call) graCreate() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ga, err := c.addGRA(g)
+	ga, err := c.assign(c.groupAssignee(str(g["id"]), str(g["organization_id"])))
 	if err != nil {
 		return nil, err
 	}
@@ -791,7 +836,7 @@ func (c *call) graReplace() (any, error) {
 	for _, x := range list {
 		m, _ := x.(map[string]any)
 		c.body = m
-		ga, err := c.addGRA(g)
+		ga, err := c.assign(c.groupAssignee(str(g["id"]), str(g["organization_id"])))
 		if err != nil {
 			c.body = saved
 			return nil, err
@@ -807,38 +852,18 @@ func (c *call) graRemoveByCriteria() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	role, res, err := c.assignmentTarget(str(g["organization_id"]))
-	if err != nil {
-		return nil, err
-	}
-	rid := ""
-	if res != nil {
-		rid = str(res["id"])
-	}
-	ga := c.store.find("group_role_assignments", where("_group_id", str(g["id"]), "_role_slug", str(role["slug"]), "_resource_id", rid))
-	if ga == nil {
-		return nil, notFound("Group Role Assignment", str(role["slug"]))
-	}
-	c.store.del("group_role_assignments", str(ga["id"]))
-	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(g["organization_id"]))
-	return nil, nil
+	return c.unassign(c.groupAssignee(str(g["id"]), str(g["organization_id"])))
 }
 
 func (c *call) graGet() (any, error) {
-	ga := c.store.find("group_role_assignments", where("id", c.pathParam("role_assignment_id"), "_group_id", c.pathParam("group_id")))
-	if ga == nil {
-		return nil, notFound("Group Role Assignment", c.pathParam("role_assignment_id"))
+	ga, err := c.ownAssignment(c.groupAssignee(c.pathParam("group_id"), ""), c.pathParam("role_assignment_id"))
+	if err != nil {
+		return nil, err
 	}
 	return c.renderGRA(ga), nil
 }
 
 func (c *call) graRemoveByID() (any, error) {
-	ga := c.store.find("group_role_assignments", where("id", c.pathParam("role_assignment_id"), "_group_id", c.pathParam("group_id")))
-	if ga == nil {
-		return nil, notFound("Group Role Assignment", c.pathParam("role_assignment_id"))
-	}
-	c.store.del("group_role_assignments", str(ga["id"]))
-	c.emit("group_role_assignment.deleted", c.renderGRA(ga), str(ga["_organization_id"]))
 	c.status = http.StatusNoContent
-	return nil, nil
+	return c.unassignByID(c.groupAssignee(c.pathParam("group_id"), ""), c.pathParam("role_assignment_id"))
 }

@@ -26,11 +26,7 @@ func memberHandlers() map[string]handler {
 }
 
 func (c *call) membership(id string) (Object, error) {
-	m := c.store.get("organization_memberships", id)
-	if m == nil {
-		return nil, notFound("Organization Membership", id)
-	}
-	return m, nil
+	return c.lookup("organization_memberships", "Organization Membership", id)
 }
 
 // renderOM renders a membership with its organization name, roles and user.
@@ -200,11 +196,7 @@ func (c *call) omSetStatus(status string) (any, error) {
 // Invitations.
 
 func (c *call) invitation(id string) (Object, error) {
-	i := c.store.get("invitations", id)
-	if i == nil {
-		return nil, notFound("Invitation", id)
-	}
-	return i, nil
+	return c.lookup("invitations", "Invitation", id)
 }
 
 // invState returns the invitation's state, expiring it when its time has passed.

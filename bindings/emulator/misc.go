@@ -67,9 +67,9 @@ func miscHandlers() map[string]handler {
 		"directories_delete_directory": (*call).dirDelete,
 		"directory_users_list":         (*call).dirUserList,
 		"directory_users_find": func(c *call) (any, error) {
-			u := c.store.get("directory_users", c.pathParam("id"))
-			if u == nil {
-				return nil, notFound("Directory User", c.pathParam("id"))
+			u, err := c.lookup("directory_users", "Directory User", c.pathParam("id"))
+			if err != nil {
+				return nil, err
 			}
 			return c.renderDirUser(u), nil
 		},
@@ -81,28 +81,6 @@ func miscHandlers() map[string]handler {
 
 		"portal_sessions_create": (*call).portalLink,
 	}
-}
-
-func (c *call) getOr404(kind, what, id string) (any, error) {
-	o := c.store.get(kind, id)
-	if o == nil {
-		return nil, notFound(what, id)
-	}
-	return public(o), nil
-}
-
-func (c *call) simpleList(kind string, pred func(Object) bool) (any, error) {
-	return c.page(c.store.filter(kind, pred), nil)
-}
-
-func (c *call) simpleDelete(kind, what, event string) (any, error) {
-	o := c.store.get(kind, c.pathParam("id"))
-	if o == nil {
-		return nil, notFound(what, c.pathParam("id"))
-	}
-	c.store.del(kind, c.pathParam("id"))
-	c.emit(event, o, str(o["organization_id"]))
-	return nil, nil
 }
 
 // API keys.
@@ -167,9 +145,9 @@ func (c *call) keyValidate() (any, error) {
 }
 
 func (c *call) keyDelete() (any, error) {
-	k := c.store.get("api_keys", c.pathParam("id"))
-	if k == nil {
-		return nil, notFound("API Key", c.pathParam("id"))
+	k, err := c.lookup("api_keys", "API Key", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	c.store.del("api_keys", c.pathParam("id"))
 	c.emit("api_key.revoked", k, "")
@@ -177,9 +155,9 @@ func (c *call) keyDelete() (any, error) {
 }
 
 func (c *call) keyExpire() (any, error) {
-	k := c.store.get("api_keys", c.pathParam("id"))
-	if k == nil {
-		return nil, notFound("API Key", c.pathParam("id"))
+	k, err := c.lookup("api_keys", "API Key", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	if exp, err := time.Parse(time.RFC3339Nano, str(k["expires_at"])); err == nil && !c.now.Before(exp) {
 		return nil, conflict("api_key_already_expired", fmt.Sprintf("API key '%s' has already expired.", k["id"]))
@@ -208,9 +186,9 @@ func (c *call) webhookCreate() (any, error) {
 }
 
 func (c *call) webhookUpdate() (any, error) {
-	w := c.store.get("webhook_endpoints", c.pathParam("id"))
-	if w == nil {
-		return nil, notFound("Webhook Endpoint", c.pathParam("id"))
+	w, err := c.lookup("webhook_endpoints", "Webhook Endpoint", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	c.copyFields(w, "endpoint_url", "events", "status")
 	c.touch(w)
@@ -270,11 +248,7 @@ func (c *call) jwtUpdate() (any, error) {
 // Connect applications and their client secrets.
 
 func (c *call) app(id string) (Object, error) {
-	a := c.store.get("connect_applications", id)
-	if a == nil {
-		return nil, notFound("Connect Application", id)
-	}
-	return a, nil
+	return c.lookup("connect_applications", "Connect Application", id)
 }
 
 func (c *call) appList() (any, error) {
@@ -504,9 +478,9 @@ func (c *call) dirList() (any, error) {
 }
 
 func (c *call) dirDelete() (any, error) {
-	d := c.store.get("directories", c.pathParam("id"))
-	if d == nil {
-		return nil, notFound("Directory", c.pathParam("id"))
+	d, err := c.lookup("directories", "Directory", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	for _, kind := range []string{"directory_users", "directory_groups"} {
 		for _, x := range c.store.filter(kind, where("directory_id", str(d["id"]))) {
@@ -579,9 +553,9 @@ func (c *call) connList() (any, error) {
 }
 
 func (c *call) connDelete() (any, error) {
-	o := c.store.get("connections", c.pathParam("id"))
-	if o == nil {
-		return nil, notFound("Connection", c.pathParam("id"))
+	o, err := c.lookup("connections", "Connection", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	c.store.del("connections", str(o["id"]))
 	c.emit("connection.deleted", o, str(o["organization_id"]))

@@ -39,11 +39,7 @@ func (c *call) renderOrg(o Object) any {
 
 // org returns the organization with id or a 404.
 func (c *call) org(id string) (Object, error) {
-	o := c.store.get("organizations", id)
-	if o == nil {
-		return nil, notFound("Organization", id)
-	}
-	return o, nil
+	return c.lookup("organizations", "Organization", id)
 }
 
 func (c *call) orgList() (any, error) {
@@ -274,17 +270,13 @@ func (c *call) domainCreate() (any, error) {
 }
 
 func (c *call) domainGet() (any, error) {
-	d := c.store.get("organization_domains", c.pathParam("id"))
-	if d == nil {
-		return nil, notFound("Organization Domain", c.pathParam("id"))
-	}
-	return public(d), nil
+	return c.getOr404("organization_domains", "Organization Domain", c.pathParam("id"))
 }
 
 func (c *call) domainDelete() (any, error) {
-	d := c.store.get("organization_domains", c.pathParam("id"))
-	if d == nil {
-		return nil, notFound("Organization Domain", c.pathParam("id"))
+	d, err := c.lookup("organization_domains", "Organization Domain", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	c.store.del("organization_domains", c.pathParam("id"))
 	c.emit("organization_domain.deleted", d, str(d["organization_id"]))
@@ -292,9 +284,9 @@ func (c *call) domainDelete() (any, error) {
 }
 
 func (c *call) domainVerify() (any, error) {
-	d := c.store.get("organization_domains", c.pathParam("id"))
-	if d == nil {
-		return nil, notFound("Organization Domain", c.pathParam("id"))
+	d, err := c.lookup("organization_domains", "Organization Domain", c.pathParam("id"))
+	if err != nil {
+		return nil, err
 	}
 	if d["state"] == "verified" {
 		return nil, badRequest("domain_already_verified", fmt.Sprintf("Domain '%s' is already verified.", d["domain"]))

@@ -38,11 +38,7 @@ func userHandlers() map[string]handler {
 }
 
 func (c *call) user(id string) (Object, error) {
-	u := c.store.get("users", id)
-	if u == nil {
-		return nil, notFound("User", id)
-	}
-	return u, nil
+	return c.lookup("users", "User", id)
 }
 
 func (c *call) userByEmail(email string) Object {
@@ -247,11 +243,7 @@ func (c *call) verificationConfirm() (any, error) {
 }
 
 func (c *call) verificationGet() (any, error) {
-	v := c.store.get("email_verifications", c.pathParam("id"))
-	if v == nil {
-		return nil, notFound("Email Verification", c.pathParam("id"))
-	}
-	return public(v), nil
+	return c.getOr404("email_verifications", "Email Verification", c.pathParam("id"))
 }
 
 func (c *call) passwordResetCreate() (any, error) {
@@ -272,11 +264,7 @@ func (c *call) passwordResetCreate() (any, error) {
 }
 
 func (c *call) passwordResetGet() (any, error) {
-	pr := c.store.get("password_resets", c.pathParam("id"))
-	if pr == nil {
-		return nil, notFound("Password Reset", c.pathParam("id"))
-	}
-	return public(pr), nil
+	return c.getOr404("password_resets", "Password Reset", c.pathParam("id"))
 }
 
 func (c *call) passwordResetConfirm() (any, error) {
@@ -318,11 +306,7 @@ func (c *call) magicAuthSend() (any, error) {
 }
 
 func (c *call) magicAuthGet() (any, error) {
-	ma := c.store.get("magic_auths", c.pathParam("id"))
-	if ma == nil {
-		return nil, notFound("Magic Auth", c.pathParam("id"))
-	}
-	return public(ma), nil
+	return c.getOr404("magic_auths", "Magic Auth", c.pathParam("id"))
 }
 
 func (c *call) sessionList() (any, error) {
@@ -333,9 +317,9 @@ func (c *call) sessionList() (any, error) {
 }
 
 func (c *call) sessionRevoke() (any, error) {
-	s := c.store.get("sessions", c.bodyString("session_id"))
-	if s == nil {
-		return nil, notFound("Session", c.bodyString("session_id"))
+	s, err := c.lookup("sessions", "Session", c.bodyString("session_id"))
+	if err != nil {
+		return nil, err
 	}
 	s["status"] = "revoked"
 	s["ended_at"] = ts(c.now)

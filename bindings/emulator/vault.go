@@ -25,11 +25,7 @@ func vaultHandlers() map[string]handler {
 }
 
 func (c *call) kvByID() (Object, error) {
-	o := c.store.get("vault_objects", c.pathParam("id"))
-	if o == nil {
-		return nil, notFound("Vault object", c.pathParam("id"))
-	}
-	return o, nil
+	return c.lookup("vault_objects", "Vault object", c.pathParam("id"))
 }
 
 func (c *call) kvByName() (Object, error) {
