@@ -5,13 +5,33 @@ package emulator
 func buildHandlers() map[string]handler {
 	out := map[string]handler{}
 	for _, group := range []map[string]handler{
-		orgHandlers(),
+		organizationHandlers(),
+		organizationDomainHandlers(),
 		userHandlers(),
-		memberHandlers(),
-		authzHandlers(),
-		groupFlagHandlers(),
-		miscHandlers(),
-		authHandlers(),
+		userCodeHandlers(),
+		membershipHandlers(),
+		invitationHandlers(),
+		permissionHandlers(),
+		roleHandlers(),
+		resourceHandlers(),
+		roleAssignmentHandlers(),
+		permissionGraphHandlers(),
+		groupHandlers(),
+		featureFlagHandlers(),
+		apiKeyHandlers(),
+		environmentSettingHandlers(),
+		connectApplicationHandlers(),
+		auditLogHandlers(),
+		eventHandlers(),
+		directoryHandlers(),
+		connectionHandlers(),
+		adminPortalHandlers(),
+		authenticateHandlers(),
+		ssoHandlers(),
+		deviceAuthorizationHandlers(),
+		mfaHandlers(),
+		radarHandlers(),
+		widgetHandlers(),
 		vaultHandlers(),
 	} {
 		for k, v := range group {
@@ -22,8 +42,6 @@ func buildHandlers() map[string]handler {
 }
 
 func (e *Emulator) handlerFor(name string) handler { return e.handlers[name] }
-
-// The generic handlers several collections share.
 
 // lookup returns the stored object of kind with id, or WorkOS's 404 naming it as what.
 func (c *call) lookup(kind, what, id string) (Object, error) {

@@ -1,8 +1,6 @@
 package emulator
 
-import (
-	"strconv"
-)
+import "strconv"
 
 // page cuts items (in creation order, oldest first) into one page following WorkOS's
 // cursor rules: order asc|desc|normal (default desc), before/after object ids,
@@ -85,9 +83,4 @@ func (c *call) page(items []Object, render func(Object) any) (any, error) {
 		mb, ma = ma, mb
 	}
 	return map[string]any{"object": "list", "data": data, "list_metadata": map[string]any{"before": mb, "after": ma}}, nil
-}
-
-// roleList is the non-paginated {object:"list", data} shape of role lists.
-func roleList(data []any) map[string]any {
-	return map[string]any{"object": "list", "data": data}
 }

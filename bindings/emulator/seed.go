@@ -250,12 +250,3 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 	st.dirty = false
 	return nil
 }
-
-// defaults sets the keys of d that o lacks.
-func defaults(o Object, d Object) {
-	for k, v := range d {
-		if _, ok := o[k]; !ok {
-			o[k] = v
-		}
-	}
-}

@@ -8,64 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
-
-// call is one API request being served.
-type call struct {
-	emu   *Emulator
-	store *store
-	op    *catalog.Operation
-	req   *http.Request
-	// pathParams are the decoded path parameters, by name.
-	pathParams map[string]string
-	query      url.Values
-	body       map[string]any
-	now        time.Time
-	// status overrides the operation's first documented success status.
-	status int
-	header http.Header
-	// token is the bearer credential (API key or access token).
-	token string
-	// seeding is true while the seed is applied: bodies may then fix ids.
-	seeding    bool
-	seedIDUsed bool
-}
-
-// handler serves one operation. It returns the success body, a JSON-shaped value
-// (nil for none) that run projects onto the response schema, or an error: an
-// *apiError for WorkOS's error bodies, anything else answers 500.
-type handler func(c *call) (any, error)
-
-// pathParam returns the path parameter name ("" if the route has none).
-func (c *call) pathParam(name string) string { return c.pathParams[name] }
-
-// queryParam returns the first value of the query parameter name ("" if absent).
-func (c *call) queryParam(name string) string { return c.query.Get(name) }
-
-// bodyString returns the body field name if it is a string, else "".
-func (c *call) bodyString(name string) string { return str(c.body[name]) }
-
-// bodyHas reports whether the body has the field name (even null).
-func (c *call) bodyHas(name string) bool { _, ok := c.body[name]; return ok }
-
-// bodyBool returns the body field name as a boolean: true or "true" (form bodies).
-func (c *call) bodyBool(name string) bool {
-	switch v := c.body[name].(type) {
-	case bool:
-		return v
-	case string:
-		return v == "true"
-	}
-	return false
-}
 
 func (e *Emulator) requestID() string {
 	n := e.reqCounter.Add(1)
@@ -241,6 +190,15 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	return status, ctype, data, c.header
 }
 
+// bearer extracts the bearer token of a request.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
 // mutatesOnGet reports the GET operations that change state: the browser
 // endpoints that issue codes or end sessions.
 func mutatesOnGet(name string) bool {
@@ -313,180 +271,4 @@ func asAPIError(opName string, err error) *apiError {
 		return ae
 	}
 	return errBody(http.StatusInternalServerError, "internal_error", fmt.Sprintf("emulator: %s failed: %v", opName, err))
-}
-
-// parseBody reads a JSON or form body; query fields the body lacks are merged in for
-// the OAuth endpoints that accept both.
-func (c *call) parseBody(raw []byte) *apiError {
-	c.body = map[string]any{}
-	ct, _, _ := mime.ParseMediaType(c.req.Header.Get("Content-Type"))
-	trimmed := bytes.TrimSpace(raw)
-	switch {
-	case len(trimmed) == 0:
-	case ct == "application/x-www-form-urlencoded":
-		vals, err := url.ParseQuery(string(raw))
-		if err != nil {
-			return badRequest("invalid_request_parameters", "the form body could not be parsed: "+err.Error())
-		}
-		for k, v := range vals {
-			if len(v) == 1 {
-				c.body[k] = v[0]
-			} else {
-				c.body[k] = toAny(v)
-			}
-		}
-	default:
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		if err := dec.Decode(&v); err != nil {
-			return badRequest("invalid_request_parameters", "the request body is not valid JSON: "+err.Error())
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return badRequest("invalid_request_parameters", "the request body must be a JSON object")
-		}
-		c.body = m
-	}
-	return nil
-}
-
-// validate checks limit/order/enums of query parameters and required body fields,
-// answering 422 with errors[{field, code}] like WorkOS.
-func (c *call) validate() *apiError {
-	for _, p := range c.op.Params {
-		if p.In != catalog.InQuery {
-			continue
-		}
-		v := c.queryParam(p.Name)
-		if v == "" {
-			continue
-		}
-		switch p.Name {
-		case "limit":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				return invalid("limit", "invalid", "limit must be an integer between 1 and 100.")
-			}
-		case "order":
-			if v != "asc" && v != "desc" && v != "normal" {
-				return invalid("order", "invalid", "order must be one of asc, desc or normal.")
-			}
-		default:
-			if len(p.Enum) > 0 && p.Type == "string" && !contains(p.Enum, v) {
-				return invalid(p.Name, "invalid", fmt.Sprintf("%s must be one of %s.", p.Name, strings.Join(p.Enum, ", ")))
-			}
-		}
-	}
-	b := c.op.Body
-	if b == nil {
-		return nil
-	}
-	if b.Discriminator != "" && len(b.Variants) > 0 {
-		d := c.bodyString(b.Discriminator)
-		if d == "" {
-			return required422(b.Discriminator)
-		}
-		for _, v := range b.Variants {
-			if v.Name == d {
-				for _, f := range v.Required {
-					if _, ok := c.body[f]; !ok && c.queryParam(f) == "" {
-						return required422(f)
-					}
-				}
-				return nil
-			}
-		}
-		return nil // unknown grant types are answered by the handler
-	}
-	for _, f := range b.Fields {
-		if !f.Required || len(f.Variants) > 0 {
-			continue
-		}
-		v, ok := c.body[f.Name]
-		if !ok && c.queryParam(f.Name) != "" {
-			continue
-		}
-		if !ok || v == nil || v == "" {
-			return required422(f.Name)
-		}
-	}
-	return nil
-}
-
-// synthesize answers an operation the emulator does not model statefully: a
-// realistic value built from the response schema's examples, with path parameters
-// and body fields echoed where the schema has them.
-func (c *call) synthesize() any {
-	if len(c.op.Responses) == 0 {
-		return nil
-	}
-	status := c.op.Responses[0].Status
-	sc, _ := c.emu.schemas.response(c.op.Name, status)
-	if sc == nil {
-		return nil
-	}
-	v := synth(sc, c.now, 0)
-	if m, ok := v.(map[string]any); ok {
-		for k, val := range c.body {
-			if _, has := m[k]; has && jsonType(val) == jsonType(m[k]) {
-				m[k] = val
-			}
-		}
-		for k, val := range c.pathParams {
-			if _, has := m[k]; has {
-				m[k] = val
-			}
-		}
-		if id := c.pathParams["id"]; id != "" {
-			if _, has := m["id"]; has {
-				m["id"] = id
-			}
-		}
-	}
-	return v
-}
-
-// emit records an event for a mutation. Event types WorkOS documents are listed by
-// GET /events; emulator-only types (for resources WorkOS emits no event for) only
-// when asked for with events=<type>.
-func (c *call) emit(event string, data any, orgID string) {
-	ev := Object{
-		"object":     "event",
-		"id":         c.store.newID("event_", c.now),
-		"event":      event,
-		"data":       clone(stripPrivate(data)),
-		"created_at": ts(c.now),
-		"context":    map[string]any{},
-	}
-	if orgID != "" {
-		ev["_organization_id"] = orgID
-	}
-	c.store.put("events", ev)
-}
-
-func stripPrivate(v any) any {
-	if m, ok := v.(map[string]any); ok {
-		return public(m)
-	}
-	return v
-}
-
-// newObj starts a stored object: object name, a new id and timestamps.
-func (c *call) newObj(object, prefix string) Object {
-	id := c.store.newID(prefix, c.now)
-	if c.seeding && strings.HasPrefix(c.bodyString("id"), prefix) && !c.seedIDUsed {
-		id, c.seedIDUsed = c.bodyString("id"), true
-	}
-	return Object{"object": object, "id": id, "created_at": ts(c.now), "updated_at": ts(c.now)}
-}
-
-func (c *call) touch(o Object) { o["updated_at"] = ts(c.now); c.store.dirty = true }
-
-// copyFields copies the named body fields that are present into o.
-func (c *call) copyFields(o Object, names ...string) {
-	for _, n := range names {
-		if v, ok := c.body[n]; ok {
-			o[n] = clone(v)
-		}
-	}
 }

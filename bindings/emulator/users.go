@@ -1,31 +1,19 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
-	"time"
 )
 
+// userHandlers are the handlers of users, their identities and sessions.
 func userHandlers() map[string]handler {
 	return map[string]handler{
-		"userland_users_list_0":                               (*call).userList,
-		"userland_users_create_0":                             (*call).userCreate,
-		"userland_users_get_by_external_id":                   (*call).userByExternalID,
-		"userland_users_get_0":                                (*call).userGet,
-		"userland_users_update_0":                             (*call).userUpdate,
-		"userland_users_delete_0":                             (*call).userDelete,
-		"userland_users_send_email_change":                    (*call).emailChangeSend,
-		"userland_users_confirm_email_change":                 (*call).emailChangeConfirm,
-		"userland_users_send_verification_email_0":            (*call).verificationSend,
-		"userland_users_email_verification_0":                 (*call).verificationConfirm,
-		"userland_users_get_email_verification":               (*call).verificationGet,
-		"userland_users_create_password_reset_token":          (*call).passwordResetCreate,
-		"userland_users_get_password_reset":                   (*call).passwordResetGet,
-		"userland_users_reset_password_0":                     (*call).passwordResetConfirm,
-		"userland_magic_auth_send_magic_auth_code_and_return": (*call).magicAuthSend,
-		"userland_magic_auth_get":                             (*call).magicAuthGet,
+		"userland_users_list_0":             (*call).userList,
+		"userland_users_create_0":           (*call).userCreate,
+		"userland_users_get_by_external_id": (*call).userByExternalID,
+		"userland_users_get_0":              (*call).userGet,
+		"userland_users_update_0":           (*call).userUpdate,
+		"userland_users_delete_0":           (*call).userDelete,
 		"userland_user_identities_get": func(c *call) (any, error) {
 			if _, err := c.user(c.pathParam("id")); err != nil {
 				return nil, err
@@ -44,24 +32,6 @@ func (c *call) user(id string) (Object, error) {
 func (c *call) userByEmail(email string) Object {
 	email = strings.ToLower(email)
 	return c.store.find("users", func(o Object) bool { return strings.ToLower(str(o["email"])) == email })
-}
-
-// hashPassword is a salted SHA-256 (the emulator is not a password store).
-func hashPassword(id, pw string) string {
-	sum := sha256.Sum256([]byte(id + ":" + pw))
-	return hex.EncodeToString(sum[:])
-}
-
-// code6 derives a deterministic six-digit code from an id.
-func code6(id string) string {
-	sum := sha256.Sum256([]byte("code:" + id))
-	n := (uint32(sum[0])<<16 | uint32(sum[1])<<8 | uint32(sum[2])) % 1000000
-	return fmt.Sprintf("%06d", n)
-}
-
-func token(id string) string {
-	sum := sha256.Sum256([]byte("token:" + id))
-	return hex.EncodeToString(sum[:12])
 }
 
 func (c *call) userList() (any, error) {
@@ -174,139 +144,6 @@ func (c *call) userDelete() (any, error) {
 	c.store.del("users", id)
 	c.emit("user.deleted", u, "")
 	return nil, nil
-}
-
-func (c *call) emailChangeSend() (any, error) {
-	u, err := c.user(c.pathParam("id"))
-	if err != nil {
-		return nil, err
-	}
-	ne := strings.ToLower(c.bodyString("new_email"))
-	if other := c.userByEmail(ne); other != nil {
-		return nil, conflict("email_not_available", fmt.Sprintf("A user with email '%s' already exists.", ne))
-	}
-	id := c.store.newID("email_change_", c.now)
-	ch := Object{"object": "email_change", "user": public(u), "new_email": ne, "code": code6(id),
-		"expires_at": ts(c.now.Add(15 * time.Minute)), "created_at": ts(c.now)}
-	u["_email_change"] = ch
-	c.touch(u)
-	c.emit("email_change.created", ch, "")
-	return ch, nil
-}
-
-func (c *call) emailChangeConfirm() (any, error) {
-	u, err := c.user(c.pathParam("id"))
-	if err != nil {
-		return nil, err
-	}
-	ch, _ := u["_email_change"].(map[string]any)
-	if ch == nil || str(ch["code"]) != c.bodyString("code") {
-		return nil, badRequest("email_change_code_invalid", "The email change code is invalid or expired; send a new one with userland_users_send_email_change.")
-	}
-	u["email"] = ch["new_email"]
-	u["email_verified"] = true
-	delete(u, "_email_change")
-	c.touch(u)
-	c.emit("user.updated", u, "")
-	return map[string]any{"object": "email_change_confirmation", "user": public(u)}, nil
-}
-
-func (c *call) verificationSend() (any, error) {
-	u, err := c.user(c.pathParam("id"))
-	if err != nil {
-		return nil, err
-	}
-	v := c.newObj("email_verification", "email_verification_")
-	v["user_id"] = u["id"]
-	v["email"] = u["email"]
-	v["code"] = code6(str(v["id"]))
-	v["expires_at"] = ts(c.now.Add(10 * time.Minute))
-	c.store.put("email_verifications", v)
-	c.emit("email_verification.created", v, "")
-	return map[string]any{"user": public(u)}, nil
-}
-
-func (c *call) verificationConfirm() (any, error) {
-	u, err := c.user(c.pathParam("id"))
-	if err != nil {
-		return nil, err
-	}
-	v := c.store.find("email_verifications", where("user_id", str(u["id"]), "code", c.bodyString("code")))
-	if v == nil {
-		return nil, badRequest("email_verification_code_invalid", "The email verification code is invalid; send a new one with userland_users_send_verification_email_0.")
-	}
-	u["email_verified"] = true
-	c.touch(u)
-	c.store.del("email_verifications", str(v["id"]))
-	c.emit("user.updated", u, "")
-	return map[string]any{"user": public(u)}, nil
-}
-
-func (c *call) verificationGet() (any, error) {
-	return c.getOr404("email_verifications", "Email Verification", c.pathParam("id"))
-}
-
-func (c *call) passwordResetCreate() (any, error) {
-	u := c.userByEmail(c.bodyString("email"))
-	if u == nil {
-		return nil, notFound("User with email", c.bodyString("email"))
-	}
-	pr := c.newObj("password_reset", "password_reset_")
-	tok := token(str(pr["id"]))
-	pr["user_id"] = u["id"]
-	pr["email"] = u["email"]
-	pr["password_reset_token"] = tok
-	pr["password_reset_url"] = "https://auth.example.com/reset-password?token=" + tok
-	pr["expires_at"] = ts(c.now.Add(time.Hour))
-	c.store.put("password_resets", pr)
-	c.emit("password_reset.created", pr, "")
-	return public(pr), nil
-}
-
-func (c *call) passwordResetGet() (any, error) {
-	return c.getOr404("password_resets", "Password Reset", c.pathParam("id"))
-}
-
-func (c *call) passwordResetConfirm() (any, error) {
-	pr := c.store.find("password_resets", where("password_reset_token", c.bodyString("token")))
-	if pr == nil {
-		return nil, badRequest("password_reset_error", "The password reset token is invalid or expired; create a new one with userland_users_create_password_reset_token.")
-	}
-	u, err := c.user(str(pr["user_id"]))
-	if err != nil {
-		return nil, err
-	}
-	u["_password"] = hashPassword(str(u["id"]), c.bodyString("new_password"))
-	c.touch(u)
-	c.store.del("password_resets", str(pr["id"]))
-	c.emit("password_reset.succeeded", pr, "")
-	return map[string]any{"user": public(u)}, nil
-}
-
-func (c *call) magicAuthSend() (any, error) {
-	email := strings.ToLower(c.bodyString("email"))
-	if !strings.Contains(email, "@") {
-		return nil, invalid("email", "invalid", fmt.Sprintf("'%s' is not a valid email address.", email))
-	}
-	u := c.userByEmail(email)
-	if u == nil {
-		// WorkOS signs unknown emails up: the user exists from the first code on.
-		u = c.newUser(email)
-		c.store.put("users", u)
-		c.emit("user.created", u, "")
-	}
-	ma := c.newObj("magic_auth", "magic_auth_")
-	ma["user_id"] = u["id"]
-	ma["email"] = email
-	ma["code"] = code6(str(ma["id"]))
-	ma["expires_at"] = ts(c.now.Add(10 * time.Minute))
-	c.store.put("magic_auths", ma)
-	c.emit("magic_auth.created", ma, "")
-	return public(ma), nil
-}
-
-func (c *call) magicAuthGet() (any, error) {
-	return c.getOr404("magic_auths", "Magic Auth", c.pathParam("id"))
 }
 
 func (c *call) sessionList() (any, error) {
