@@ -54,47 +54,66 @@ func (c *call) validate() *apiError {
 		if p.In != catalog.InQuery {
 			continue
 		}
-		v := c.queryParam(p.Name)
-		if v == "" {
-			continue
-		}
-		switch p.Name {
-		case "limit":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				return invalid("limit", "invalid", "limit must be an integer between 1 and 100.")
-			}
-		case "order":
-			if v != "asc" && v != "desc" && v != "normal" {
-				return invalid("order", "invalid", "order must be one of asc, desc or normal.")
-			}
-		default:
-			if len(p.Enum) > 0 && p.Type == "string" && !contains(p.Enum, v) {
-				return invalid(p.Name, "invalid", fmt.Sprintf("%s must be one of %s.", p.Name, strings.Join(p.Enum, ", ")))
+		if v := c.queryParam(p.Name); v != "" {
+			if err := validateQueryParam(p, v); err != nil {
+				return err
 			}
 		}
 	}
 	b := c.op.Body
-	if b == nil {
+	switch {
+	case b == nil:
 		return nil
+	case b.Discriminator != "" && len(b.Variants) > 0:
+		return c.validateVariantBody(b)
 	}
-	if b.Discriminator != "" && len(b.Variants) > 0 {
-		d := c.bodyString(b.Discriminator)
-		if d == "" {
-			return required422(b.Discriminator)
+	return c.validateBody(b)
+}
+
+// validateQueryParam checks one query parameter's value.
+func validateQueryParam(p catalog.Param, v string) *apiError {
+	switch p.Name {
+	case "limit":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return invalid("limit", "invalid", "limit must be an integer between 1 and 100.")
 		}
-		for _, v := range b.Variants {
-			if v.Name == d {
-				for _, f := range v.Required {
-					if _, ok := c.body[f]; !ok && c.queryParam(f) == "" {
-						return required422(f)
-					}
-				}
-				return nil
+	case "order":
+		if v != "asc" && v != "desc" && v != "normal" {
+			return invalid("order", "invalid", "order must be one of asc, desc or normal.")
+		}
+	default:
+		if len(p.Enum) > 0 && p.Type == "string" && !contains(p.Enum, v) {
+			return invalid(p.Name, "invalid", fmt.Sprintf("%s must be one of %s.", p.Name, strings.Join(p.Enum, ", ")))
+		}
+	}
+	return nil
+}
+
+// validateVariantBody checks a body with a discriminator (authenticate's
+// grant_type): the discriminator, then the chosen variant's required fields, which
+// may also come in the query.
+func (c *call) validateVariantBody(b *catalog.Body) *apiError {
+	d := c.bodyString(b.Discriminator)
+	if d == "" {
+		return required422(b.Discriminator)
+	}
+	for _, v := range b.Variants {
+		if v.Name != d {
+			continue
+		}
+		for _, f := range v.Required {
+			if _, ok := c.body[f]; !ok && c.queryParam(f) == "" {
+				return required422(f)
 			}
 		}
-		return nil // unknown grant types are answered by the handler
+		return nil
 	}
+	return nil // unknown grant types are answered by the handler
+}
+
+// validateBody checks that the required fields are present and not null or empty.
+func (c *call) validateBody(b *catalog.Body) *apiError {
 	for _, f := range b.Fields {
 		if !f.Required || len(f.Variants) > 0 {
 			continue

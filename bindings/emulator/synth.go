@@ -45,38 +45,12 @@ func synth(s schema, now time.Time, depth int) any {
 		return clone(c)
 	}
 	if len(subschemas(s, "allOf")) > 0 || len(subschemas(s, "oneOf")) > 0 {
-		var hint any
-		if ex, ok := s["example"]; ok {
-			hint = ex
-		}
-		if one := subschemas(s, "oneOf"); len(one) > 0 && len(subschemas(s, "allOf")) == 0 {
-			// prefer a non-null variant
-			for _, o := range one {
-				if !(len(types(o)) == 1 && types(o)[0] == "null") {
-					return synth(o, now, depth+1)
-				}
-			}
-			return nil
-		}
-		return synth(flatten(s, hint), now, depth+1)
+		return synthComposite(s, now, depth)
 	}
 	tys := types(s)
-	t := ""
-	for _, x := range tys {
-		if x != "null" {
-			t = x
-			break
-		}
-	}
-	if t == "" && props(s) != nil {
-		t = "object"
-	}
-	if ex, ok := s["example"]; ok && (t != "object" || props(s) == nil) && !(t == "array" && hasObjectItems(s)) {
-		if ex == nil && t != "" && !allows(tys, "null") {
-			// a null example for a non-nullable field: fall through
-		} else {
-			return clone(ex)
-		}
+	t := primaryType(s, tys)
+	if ex, ok := exampleFor(s, t, tys); ok {
+		return clone(ex)
 	}
 	if en, ok := s["enum"].([]any); ok && len(en) > 0 {
 		return en[0]
@@ -84,6 +58,56 @@ func synth(s schema, now time.Time, depth int) any {
 	if d, ok := s["default"]; ok {
 		return clone(d)
 	}
+	return synthType(s, t, tys, now, depth)
+}
+
+// synthComposite synthesises an allOf (merged) or a oneOf (its first non-null variant).
+func synthComposite(s schema, now time.Time, depth int) any {
+	if one := subschemas(s, "oneOf"); len(one) > 0 && len(subschemas(s, "allOf")) == 0 {
+		for _, o := range one {
+			if !(len(types(o)) == 1 && types(o)[0] == "null") {
+				return synth(o, now, depth+1)
+			}
+		}
+		return nil
+	}
+	var hint any
+	if ex, ok := s["example"]; ok {
+		hint = ex
+	}
+	return synth(flatten(s, hint), now, depth+1)
+}
+
+// primaryType is the schema's first non-null type; "object" for an untyped schema
+// with properties.
+func primaryType(s schema, tys []string) string {
+	for _, x := range tys {
+		if x != "null" {
+			return x
+		}
+	}
+	if props(s) != nil {
+		return "object"
+	}
+	return ""
+}
+
+// exampleFor returns the schema's example when it can stand for the value: not
+// for objects with properties or arrays of objects (built field by field so that
+// every property is present), and not a null example of a non-nullable type.
+func exampleFor(s schema, t string, tys []string) (any, bool) {
+	ex, ok := s["example"]
+	if !ok || (t == "object" && props(s) != nil) || (t == "array" && hasObjectItems(s)) {
+		return nil, false
+	}
+	if ex == nil && t != "" && !allows(tys, "null") {
+		return nil, false
+	}
+	return ex, true
+}
+
+// synthType builds a value of type t.
+func synthType(s schema, t string, tys []string, now time.Time, depth int) any {
 	switch t {
 	case "object":
 		m := map[string]any{}
@@ -102,15 +126,7 @@ func synth(s schema, now time.Time, depth int) any {
 		}
 		return []any{synth(items, now, depth+1)}
 	case "string":
-		switch s["format"] {
-		case "date-time":
-			return ts(now)
-		case "uri":
-			return "https://example.com"
-		case "email":
-			return "user@example.com"
-		}
-		return "string"
+		return synthString(s, now)
 	case "integer", "number":
 		if m, ok := s["minimum"].(float64); ok {
 			return m
@@ -125,6 +141,18 @@ func synth(s schema, now time.Time, depth int) any {
 		return map[string]any{}
 	}
 	return nil
+}
+
+func synthString(s schema, now time.Time) string {
+	switch s["format"] {
+	case "date-time":
+		return ts(now)
+	case "uri":
+		return "https://example.com"
+	case "email":
+		return "user@example.com"
+	}
+	return "string"
 }
 
 func hasObjectItems(s schema) bool {
