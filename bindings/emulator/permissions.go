@@ -30,12 +30,9 @@ func (c *call) permCreate() (any, error) {
 	if c.store.find("permissions", where("slug", slug)) != nil {
 		return nil, conflict("permission_slug_conflict", fmt.Sprintf("A permission with slug '%s' already exists.", slug))
 	}
-	rt := c.bodyString("resource_type_slug")
-	if rt == "" {
-		rt = "organization"
-	}
-	if c.store.get("resource_types", rt) == nil {
-		return nil, invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
+	rt, err := c.bodyResourceType()
+	if err != nil {
+		return nil, err
 	}
 	p := c.newObj("permission", "perm_")
 	p["slug"], p["name"], p["description"], p["system"], p["resource_type_slug"] = slug, c.bodyString("name"), nil, false, rt

@@ -16,6 +16,19 @@ func resourceHandlers() map[string]handler {
 	}
 }
 
+// bodyResourceType returns the body's resource_type_slug (default "organization"),
+// or a 422 when no such resource type exists.
+func (c *call) bodyResourceType() (string, error) {
+	rt := c.bodyString("resource_type_slug")
+	if rt == "" {
+		rt = "organization"
+	}
+	if c.store.get("resource_types", rt) == nil {
+		return "", invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
+	}
+	return rt, nil
+}
+
 func (c *call) resByIDParam(name string) (Object, error) {
 	return c.lookup("authorization_resources", "Authorization Resource", c.pathParam(name))
 }

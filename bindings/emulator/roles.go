@@ -81,12 +81,9 @@ func (c *call) roleCreate(org string) (any, error) {
 		}
 		return nil, conflict(code, fmt.Sprintf("A role with slug '%s' already exists.", slug))
 	}
-	rt := c.bodyString("resource_type_slug")
-	if rt == "" {
-		rt = "organization"
-	}
-	if c.store.get("resource_types", rt) == nil {
-		return nil, invalid("resource_type_slug", "invalid", fmt.Sprintf("Resource type '%s' does not exist.", rt))
+	rt, err := c.bodyResourceType()
+	if err != nil {
+		return nil, err
 	}
 	r := c.newObj("role", "role_")
 	r["slug"], r["name"], r["description"], r["resource_type_slug"], r["permissions"] = slug, c.bodyString("name"), nil, rt, []any{}
