@@ -16,10 +16,11 @@
 //
 //   - Auth: "Authorization: Bearer <key>" with a key from [Options.APIKeys]
 //     ([DefaultAPIKey] by default); otherwise 401 {"message", "code": "unauthorized"}.
-//     The seven public operations need no key; sso_get_profile takes an SSO access
-//     token issued by sso_token.
-//   - Every operation in the catalog answers. 179 are modelled statefully (see
-//     README.md); the rest answer with a response synthesised from the spec's
+//     The public operations (the browser authorize and logout redirects, sso_token,
+//     sso_jwks, device authorization) need no key; sso_get_profile takes an SSO
+//     access token issued by sso_token.
+//   - Every operation in the catalog answers. Most are modelled statefully (README.md
+//     lists them); the rest answer with a response synthesised from the spec's
 //     response schema (its examples, consts and enums), echoing path parameters and
 //     body fields. Every success body is projected onto the operation's response
 //     schema, so it validates against the spec (TestValidationWalk checks all of them).
@@ -76,6 +77,6 @@
 // advanced-analytics and dark-mode; the Acme Okta directory and SAML connection.
 // README.md lists every id.
 //
-// Concurrency: one RWMutex guards the store; reads share it. The package is
-// race-detector clean (CI runs go test -race).
+// Concurrency: one RWMutex guards the store; reads share it, so an [Emulator] is
+// safe for concurrent use.
 package emulator

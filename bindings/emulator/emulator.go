@@ -1,16 +1,8 @@
 package emulator
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,8 +62,8 @@ type Emulator struct {
 	events     map[string]bool
 	faults     *faultState
 
-	mu    sync.RWMutex // guards st
-	st    *store
+	mu    sync.RWMutex // guards store
+	store *store
 	saveM sync.Mutex // serialises state-file writes
 }
 
@@ -124,7 +116,7 @@ func New(opts *Options) (*Emulator, error) {
 			return nil, err
 		}
 		if st != nil {
-			e.st = st
+			e.store = st
 			return e, nil
 		}
 	}
@@ -132,7 +124,7 @@ func New(opts *Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.st = st
+	e.store = st
 	return e, nil
 }
 
@@ -153,7 +145,7 @@ func (e *Emulator) Reset() error {
 		return err
 	}
 	e.mu.Lock()
-	e.st = st
+	e.store = st
 	e.mu.Unlock()
 	e.faults.resetHooks()
 	e.installSeedHooks()
@@ -168,155 +160,3 @@ func (e *Emulator) installSeedHooks() {
 
 // Close writes the state file, if one is configured.
 func (e *Emulator) Close() error { return e.save() }
-
-func (e *Emulator) save() error {
-	if e.opts.StateFile == "" {
-		return nil
-	}
-	e.saveM.Lock()
-	defer e.saveM.Unlock()
-	e.mu.RLock()
-	data, err := json.Marshal(e.st)
-	e.mu.RUnlock()
-	if err != nil {
-		return fmt.Errorf("emulator: encode state: %w", err)
-	}
-	return writeFileAtomic(e.opts.StateFile, data)
-}
-
-// Server is an emulator listening on a real socket, started by [Emulator.Start].
-type Server struct {
-	// URL is the base URL to give clients, e.g. "http://127.0.0.1:43123".
-	URL string
-	srv *http.Server
-	ln  net.Listener
-	e   *Emulator
-
-	closeOnce sync.Once
-	closeErr  error
-}
-
-// Start listens on addr ("127.0.0.1:0" picks a free port; empty means that) and
-// serves until ctx is done or Close is called.
-func (e *Emulator) Start(ctx context.Context, addr string) (*Server, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: listen on %s: %w (pick another address or port 0)", addr, err)
-	}
-	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln, e: e,
-		srv: &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}}
-	go func() { _ = s.srv.Serve(ln) }()
-	go func() {
-		<-ctx.Done()
-		_ = s.Close()
-	}()
-	return s, nil
-}
-
-// Close stops the server and saves the emulator's state file, if any. It runs
-// once: a second or concurrent call (Start closes the server when its context
-// ends) waits for the first and returns its error, so no save outlives Close.
-func (s *Server) Close() error {
-	s.closeOnce.Do(func() {
-		err := s.srv.Close()
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		s.closeErr = errors.Join(err, s.e.Close())
-	})
-	return s.closeErr
-}
-
-// Transport returns an http.RoundTripper that serves requests in process, with no
-// socket: give it to an http.Client whose requests use any host (for example
-// "http://emulator"). Injected connection resets and truncated bodies surface as
-// transport errors, as they would over a network.
-func (e *Emulator) Transport() http.RoundTripper { return transport{e} }
-
-type transport struct{ e *Emulator }
-
-func (t transport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	rec := &recorder{header: http.Header{}, status: 0}
-	aborted := false
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					aborted = true
-					return
-				}
-				panic(p)
-			}
-		}()
-		r2 := req.Clone(req.Context())
-		if r2.Body == nil {
-			r2.Body = http.NoBody
-		}
-		if r2.RequestURI == "" {
-			r2.RequestURI = req.URL.RequestURI()
-		}
-		t.e.ServeHTTP(rec, r2)
-	}()
-	if req.Body != nil {
-		_ = req.Body.Close()
-	}
-	if aborted && !rec.wroteHeader {
-		return nil, fmt.Errorf("emulator: connection reset by peer (injected fault): %w", io.ErrUnexpectedEOF)
-	}
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
-	var body io.ReadCloser = io.NopCloser(bytes.NewReader(rec.body.Bytes()))
-	if aborted {
-		body = io.NopCloser(io.MultiReader(bytes.NewReader(rec.body.Bytes()), errReader{io.ErrUnexpectedEOF}))
-	}
-	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", rec.status, http.StatusText(rec.status)),
-		StatusCode:    rec.status,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        rec.header,
-		Body:          body,
-		ContentLength: -1,
-		Request:       req,
-	}, nil
-}
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
-
-type recorder struct {
-	header      http.Header
-	status      int
-	wroteHeader bool
-	body        bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-func (r *recorder) WriteHeader(code int) {
-	if !r.wroteHeader {
-		r.status, r.wroteHeader = code, true
-	}
-}
-func (r *recorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	return r.body.Write(b)
-}
-
-// bearer extracts the bearer token of a request.
-func bearer(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
-	}
-	return ""
-}

@@ -5,21 +5,48 @@ import (
 	"net/http"
 )
 
-// apiError is an error response in one of WorkOS's body shapes.
+// apiError is an error answer in one of WorkOS's body shapes: {"message", "code",
+// ...extra} or, on the OAuth endpoints, {"error", "error_description"}. Handlers
+// return it as their error; run renders it with [apiError.body].
 type apiError struct {
-	status int
-	body   map[string]any
-	header map[string]string
+	status  int
+	code    string // omitted from the body when empty
+	message string
+	// extra holds the body's other fields (errors, pending_authentication_token, ...).
+	extra map[string]any
+	// oauth renders code as "error" and message as "error_description".
+	oauth bool
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("emulator: %d %v", e.status, e.body["message"]) }
+func (e *apiError) Error() string { return fmt.Sprintf("emulator: %d %s", e.status, e.message) }
+
+// with adds a field to the error body and returns e.
+func (e *apiError) with(key string, value any) *apiError {
+	if e.extra == nil {
+		e.extra = map[string]any{}
+	}
+	e.extra[key] = value
+	return e
+}
+
+// body is the JSON error body.
+func (e *apiError) body() map[string]any {
+	if e.oauth {
+		return map[string]any{"error": e.code, "error_description": e.message}
+	}
+	b := make(map[string]any, len(e.extra)+2)
+	b["message"] = e.message
+	if e.code != "" {
+		b["code"] = e.code
+	}
+	for k, v := range e.extra {
+		b[k] = v
+	}
+	return b
+}
 
 func errBody(status int, code, msg string) *apiError {
-	b := map[string]any{"message": msg}
-	if code != "" {
-		b["code"] = code
-	}
-	return &apiError{status: status, body: b}
+	return &apiError{status: status, code: code, message: msg}
 }
 
 // notFound is WorkOS's 404: a code and a message naming the missing id.
@@ -29,9 +56,8 @@ func notFound(what, id string) *apiError {
 
 // invalid is a 422 with errors[{field, code}].
 func invalid(field, code, msg string) *apiError {
-	e := errBody(http.StatusUnprocessableEntity, "invalid_request_parameters", msg)
-	e.body["errors"] = []any{map[string]any{"field": field, "code": code, "message": msg}}
-	return e
+	return errBody(http.StatusUnprocessableEntity, "invalid_request_parameters", msg).
+		with("errors", []any{map[string]any{"field": field, "code": code, "message": msg}})
 }
 
 func required422(field string) *apiError {
@@ -44,7 +70,7 @@ func badRequest(code, msg string) *apiError { return errBody(http.StatusBadReque
 
 // oauthError is the OAuth-style body of /user_management/authenticate and /sso/token.
 func oauthError(status int, code, desc string) *apiError {
-	return &apiError{status: status, body: map[string]any{"error": code, "error_description": desc}}
+	return &apiError{status: status, code: code, message: desc, oauth: true}
 }
 
 func unauthorized() *apiError {

@@ -1,29 +1,27 @@
 package emulator
 
-import (
-	"strconv"
-)
+import "strconv"
 
 // page cuts items (in creation order, oldest first) into one page following WorkOS's
 // cursor rules: order asc|desc|normal (default desc), before/after object ids,
 // limit 1-100 (default 10). list_metadata.after is null on the last page.
-func (c *call) page(items []Object, render func(Object) any) (any, *apiError) {
+func (c *call) page(items []Object, render func(Object) any) (any, error) {
 	limit := 10
-	if s := c.q.Get("limit"); s != "" {
+	if s := c.queryParam("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
 			return nil, invalid("limit", "invalid", "limit must be an integer between 1 and 100.")
 		}
 		limit = n
 	}
-	order := c.q.Get("order")
+	order := c.queryParam("order")
 	if order == "" {
 		order = "desc"
 	}
 	if order != "asc" && order != "desc" && order != "normal" {
 		return nil, invalid("order", "invalid", "order must be one of asc, desc or normal.")
 	}
-	before, after := c.q.Get("before"), c.q.Get("after")
+	before, after := c.queryParam("before"), c.queryParam("after")
 	if order == "normal" {
 		// descending, with before fetching older and after fetching newer records
 		before, after = after, before
@@ -85,9 +83,4 @@ func (c *call) page(items []Object, render func(Object) any) (any, *apiError) {
 		mb, ma = ma, mb
 	}
 	return map[string]any{"object": "list", "data": data, "list_metadata": map[string]any{"before": mb, "after": ma}}, nil
-}
-
-// roleList is the non-paginated {object:"list", data} shape of role lists.
-func roleList(data []any) map[string]any {
-	return map[string]any{"object": "list", "data": data}
 }

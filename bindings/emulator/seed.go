@@ -2,6 +2,7 @@ package emulator
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -96,14 +97,14 @@ func (e *Emulator) seedOp(st *store, opName string, pp map[string]string, body O
 	if err != nil {
 		return nil, err
 	}
-	c := &call{e: e, st: st, op: op, pp: pp, q: url.Values{}, body: clone(body).(map[string]any), now: e.clock().UTC(), seeding: true}
+	c := &call{emu: e, store: st, op: op, pathParams: pp, query: url.Values{}, body: clone(body).(map[string]any), now: e.clock().UTC(), seeding: true}
 	h := e.handlerFor(opName)
 	if h == nil {
 		return nil, fmt.Errorf("emulator: no handler for %s", opName)
 	}
-	out := h(c)
-	if ae, ok := out.(*apiError); ok {
-		return nil, fmt.Errorf("%v", ae.body["message"])
+	out, err := h(c)
+	if err != nil {
+		return nil, errors.New(asAPIError(opName, err).message)
 	}
 	m, _ := out.(map[string]any)
 	return m, nil
@@ -248,13 +249,4 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 	})
 	st.dirty = false
 	return nil
-}
-
-// defaults sets the keys of d that o lacks.
-func defaults(o Object, d Object) {
-	for k, v := range d {
-		if _, ok := o[k]; !ok {
-			o[k] = v
-		}
-	}
 }

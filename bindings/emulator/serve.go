@@ -5,61 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
-
-// call is one API request being served.
-type call struct {
-	e    *Emulator
-	st   *store
-	op   *catalog.Operation
-	r    *http.Request
-	pp   map[string]string // path parameters
-	q    url.Values
-	body map[string]any
-	now  time.Time
-	// status overrides the operation's first documented success status.
-	status int
-	header http.Header
-	// token is the bearer credential (API key or access token).
-	token string
-	// seeding is true while the seed is applied: bodies may then fix ids.
-	seeding    bool
-	seedIDUsed bool
-}
-
-// handler serves one operation. It returns the success body (conformed to the
-// response schema) or an *apiError.
-type handler func(c *call) any
-
-// p returns a path parameter.
-func (c *call) p(name string) string { return c.pp[name] }
-
-// s returns a string body field.
-func (c *call) s(name string) string { return str(c.body[name]) }
-
-// has reports whether the body has the field (even null).
-func (c *call) has(name string) bool { _, ok := c.body[name]; return ok }
-
-// b returns a boolean body field.
-func (c *call) b(name string) bool {
-	switch v := c.body[name].(type) {
-	case bool:
-		return v
-	case string:
-		return v == "true"
-	}
-	return false
-}
 
 func (e *Emulator) requestID() string {
 	n := e.reqCounter.Add(1)
@@ -170,7 +125,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	if !ok {
 		return errorOut4(errBody(http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s; see the WorkOS API reference for the operations the emulator serves.", r.Method, r.URL.Path)))
 	}
-	c := &call{e: e, op: op, r: r, pp: pp, q: r.URL.Query(), now: e.clock().UTC(), header: http.Header{}, token: key}
+	c := &call{emu: e, op: op, req: r, pathParams: pp, query: r.URL.Query(), now: e.clock().UTC(), header: http.Header{}, token: key}
 	switch op.Auth {
 	case catalog.AuthAPIKey:
 		if !e.keys[key] {
@@ -198,14 +153,14 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	} else {
 		e.mu.RLock()
 	}
-	c.st = e.st
+	c.store = e.store
 	var rec *idemRecord
 	var idemID, bodyHash string
 	if r.Method == http.MethodPost && idemKey != "" {
 		idemID = idemKey + "|" + r.Method + " " + r.URL.Path
 		sum := sha256.Sum256(raw)
 		bodyHash = hex.EncodeToString(sum[:])
-		if prev := e.st.Idempotency[idemID]; prev != nil {
+		if prev := e.store.Idempotency[idemID]; prev != nil {
 			e.mu.Unlock()
 			if prev.BodyHash != bodyHash {
 				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
@@ -216,13 +171,13 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	status, ctype, data = c.run()
 	if idemID != "" && status < 500 {
 		rec = &idemRecord{BodyHash: bodyHash, Status: status, ContentType: ctype, Body: data}
-		e.st.Idempotency[idemID] = rec
-		e.st.dirty = true
+		e.store.Idempotency[idemID] = rec
+		e.store.dirty = true
 	}
 	dirty := false
 	if write {
-		dirty = e.st.dirty
-		e.st.dirty = false
+		dirty = e.store.dirty
+		e.store.dirty = false
 		e.mu.Unlock()
 	} else {
 		e.mu.RUnlock()
@@ -233,6 +188,15 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		}
 	}
 	return status, ctype, data, c.header
+}
+
+// bearer extracts the bearer token of a request.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
 }
 
 // mutatesOnGet reports the GET operations that change state: the browser
@@ -252,22 +216,20 @@ func (c *call) run() (status int, ctype string, data []byte) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			c.e.log.Error("emulator: handler panic", "operation", c.op.Name, "panic", fmt.Sprint(p))
+			c.emu.log.Error("emulator: handler panic", "operation", c.op.Name, "panic", fmt.Sprint(p))
 			status, ctype, data = errorOut(errBody(http.StatusInternalServerError, "internal_error", fmt.Sprintf("emulator: %s failed: %v", c.op.Name, p)))
 		}
 	}()
-	h := c.e.handlerFor(c.op.Name)
+	h := c.emu.handlerFor(c.op.Name)
 	var out any
+	var err error
 	if h != nil {
-		out = h(c)
+		out, err = h(c)
 	} else {
 		out = c.synthesize()
 	}
-	if ae, ok := out.(*apiError); ok {
-		for k, v := range ae.header {
-			c.header.Set(k, v)
-		}
-		return errorOut(ae)
+	if err != nil {
+		return errorOut(asAPIError(c.op.Name, err))
 	}
 	status = c.status
 	if status == 0 {
@@ -280,14 +242,14 @@ func (c *call) run() (status int, ctype string, data []byte) {
 	if status == http.StatusNoContent || status/100 == 3 {
 		return status, "", nil
 	}
-	if sc, ok := c.e.schemas.response(c.op.Name, status); ok && sc != nil {
+	if sc, ok := c.emu.schemas.response(c.op.Name, status); ok && sc != nil {
 		out = conform(sc, out, c.now)
 	} else if out == nil {
 		return status, "", nil
 	}
-	data, err := json.Marshal(out)
-	if err != nil {
-		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+err.Error()))
+	data, merr := json.Marshal(out)
+	if merr != nil {
+		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+merr.Error()))
 	}
 	return status, "application/json", data
 }
@@ -298,182 +260,15 @@ func errorOut4(ae *apiError) (int, string, []byte, http.Header) {
 }
 
 func errorOut(ae *apiError) (int, string, []byte) {
-	data, _ := json.Marshal(ae.body)
+	data, _ := json.Marshal(ae.body())
 	return ae.status, "application/json", data
 }
 
-// parseBody reads a JSON or form body; query fields the body lacks are merged in for
-// the OAuth endpoints that accept both.
-func (c *call) parseBody(raw []byte) *apiError {
-	c.body = map[string]any{}
-	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	trimmed := bytes.TrimSpace(raw)
-	switch {
-	case len(trimmed) == 0:
-	case ct == "application/x-www-form-urlencoded":
-		vals, err := url.ParseQuery(string(raw))
-		if err != nil {
-			return badRequest("invalid_request_parameters", "the form body could not be parsed: "+err.Error())
-		}
-		for k, v := range vals {
-			if len(v) == 1 {
-				c.body[k] = v[0]
-			} else {
-				c.body[k] = toAny(v)
-			}
-		}
-	default:
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		if err := dec.Decode(&v); err != nil {
-			return badRequest("invalid_request_parameters", "the request body is not valid JSON: "+err.Error())
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return badRequest("invalid_request_parameters", "the request body must be a JSON object")
-		}
-		c.body = m
+// asAPIError returns err's *apiError, or a 500 for any other error.
+func asAPIError(opName string, err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
 	}
-	return nil
-}
-
-// validate checks limit/order/enums of query parameters and required body fields,
-// answering 422 with errors[{field, code}] like WorkOS.
-func (c *call) validate() *apiError {
-	for _, p := range c.op.Params {
-		if p.In != catalog.InQuery {
-			continue
-		}
-		v := c.q.Get(p.Name)
-		if v == "" {
-			continue
-		}
-		switch p.Name {
-		case "limit":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				return invalid("limit", "invalid", "limit must be an integer between 1 and 100.")
-			}
-		case "order":
-			if v != "asc" && v != "desc" && v != "normal" {
-				return invalid("order", "invalid", "order must be one of asc, desc or normal.")
-			}
-		default:
-			if len(p.Enum) > 0 && p.Type == "string" && !contains(p.Enum, v) {
-				return invalid(p.Name, "invalid", fmt.Sprintf("%s must be one of %s.", p.Name, strings.Join(p.Enum, ", ")))
-			}
-		}
-	}
-	b := c.op.Body
-	if b == nil {
-		return nil
-	}
-	if b.Discriminator != "" && len(b.Variants) > 0 {
-		d := c.s(b.Discriminator)
-		if d == "" {
-			return required422(b.Discriminator)
-		}
-		for _, v := range b.Variants {
-			if v.Name == d {
-				for _, f := range v.Required {
-					if _, ok := c.body[f]; !ok && c.q.Get(f) == "" {
-						return required422(f)
-					}
-				}
-				return nil
-			}
-		}
-		return nil // unknown grant types are answered by the handler
-	}
-	for _, f := range b.Fields {
-		if !f.Required || len(f.Variants) > 0 {
-			continue
-		}
-		v, ok := c.body[f.Name]
-		if !ok && c.q.Get(f.Name) != "" {
-			continue
-		}
-		if !ok || v == nil || v == "" {
-			return required422(f.Name)
-		}
-	}
-	return nil
-}
-
-// synthesize answers an operation the emulator does not model statefully: a
-// realistic value built from the response schema's examples, with path parameters
-// and body fields echoed where the schema has them.
-func (c *call) synthesize() any {
-	if len(c.op.Responses) == 0 {
-		return nil
-	}
-	status := c.op.Responses[0].Status
-	sc, _ := c.e.schemas.response(c.op.Name, status)
-	if sc == nil {
-		return nil
-	}
-	v := synth(sc, c.now, 0)
-	if m, ok := v.(map[string]any); ok {
-		for k, val := range c.body {
-			if _, has := m[k]; has && jsonType(val) == jsonType(m[k]) {
-				m[k] = val
-			}
-		}
-		for k, val := range c.pp {
-			if _, has := m[k]; has {
-				m[k] = val
-			}
-		}
-		if id := c.pp["id"]; id != "" {
-			if _, has := m["id"]; has {
-				m["id"] = id
-			}
-		}
-	}
-	return v
-}
-
-// emit records an event for a mutation. Event types WorkOS documents are listed by
-// GET /events; emulator-only types (for resources WorkOS emits no event for) only
-// when asked for with events=<type>.
-func (c *call) emit(event string, data any, orgID string) {
-	ev := Object{
-		"object":     "event",
-		"id":         c.st.newID("event_", c.now),
-		"event":      event,
-		"data":       clone(stripPrivate(data)),
-		"created_at": ts(c.now),
-		"context":    map[string]any{},
-	}
-	if orgID != "" {
-		ev["_organization_id"] = orgID
-	}
-	c.st.put("events", ev)
-}
-
-func stripPrivate(v any) any {
-	if m, ok := v.(map[string]any); ok {
-		return public(m)
-	}
-	return v
-}
-
-// newObj starts a stored object: object name, a new id and timestamps.
-func (c *call) newObj(object, prefix string) Object {
-	id := c.st.newID(prefix, c.now)
-	if c.seeding && strings.HasPrefix(c.s("id"), prefix) && !c.seedIDUsed {
-		id, c.seedIDUsed = c.s("id"), true
-	}
-	return Object{"object": object, "id": id, "created_at": ts(c.now), "updated_at": ts(c.now)}
-}
-
-func (c *call) touch(o Object) { o["updated_at"] = ts(c.now); c.st.dirty = true }
-
-// copyFields copies the named body fields that are present into o.
-func (c *call) copyFields(o Object, names ...string) {
-	for _, n := range names {
-		if v, ok := c.body[n]; ok {
-			o[n] = clone(v)
-		}
-	}
+	return errBody(http.StatusInternalServerError, "internal_error", fmt.Sprintf("emulator: %s failed: %v", opName, err))
 }

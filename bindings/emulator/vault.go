@@ -14,9 +14,9 @@ import (
 func vaultHandlers() map[string]handler {
 	return map[string]handler{
 		"vault_kv_create":        (*call).kvCreate,
-		"vault_kv_get":           func(c *call) any { return c.kvValue(c.kvByID()) },
-		"vault_kv_get_by_name":   func(c *call) any { return c.kvValue(c.kvByName()) },
-		"vault_kv_describe":      func(c *call) any { return c.kvRender(c.kvByID()) },
+		"vault_kv_get":           func(c *call) (any, error) { return c.kvValue(c.kvByID()) },
+		"vault_kv_get_by_name":   func(c *call) (any, error) { return c.kvValue(c.kvByName()) },
+		"vault_kv_describe":      func(c *call) (any, error) { return c.kvRender(c.kvByID()) },
 		"vault_kv_update":        (*call).kvUpdate,
 		"vault_kv_delete":        (*call).kvDelete,
 		"vault_kv_list":          (*call).kvList,
@@ -24,18 +24,14 @@ func vaultHandlers() map[string]handler {
 	}
 }
 
-func (c *call) kvByID() (Object, *apiError) {
-	o := c.st.get("vault_objects", c.p("id"))
-	if o == nil {
-		return nil, notFound("Vault object", c.p("id"))
-	}
-	return o, nil
+func (c *call) kvByID() (Object, error) {
+	return c.lookup("vault_objects", "Vault object", c.pathParam("id"))
 }
 
-func (c *call) kvByName() (Object, *apiError) {
-	o := c.st.find("vault_objects", where("name", c.p("name")))
+func (c *call) kvByName() (Object, error) {
+	o := c.store.find("vault_objects", where("name", c.pathParam("name")))
 	if o == nil {
-		return nil, notFound("Vault object named", c.p("name"))
+		return nil, notFound("Vault object named", c.pathParam("name"))
 	}
 	return o, nil
 }
@@ -46,22 +42,22 @@ func (c *call) kvMeta(o Object) map[string]any {
 		"updated_by": map[string]any{"id": "api_key_emulator", "name": "emulator"}}
 }
 
-func (c *call) kvRender(o Object, err *apiError) any {
+func (c *call) kvRender(o Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o)}
+	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o)}, nil
 }
 
-func (c *call) kvValue(o Object, err *apiError) any {
+func (c *call) kvValue(o Object, err error) (any, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o), "value": o["_value"]}
+	return map[string]any{"id": o["id"], "name": o["name"], "metadata": c.kvMeta(o), "value": o["_value"]}, nil
 }
 
 func (c *call) kvVersion(o Object) {
-	vid := c.st.newID("version_", c.now)
+	vid := c.store.newID("version_", c.now)
 	sum := sha256.Sum256([]byte(str(o["_value"])))
 	versions, _ := o["_versions"].([]any)
 	for _, v := range versions {
@@ -72,29 +68,29 @@ func (c *call) kvVersion(o Object) {
 	o["_version_id"] = vid
 }
 
-func (c *call) kvCreate() any {
-	name := c.s("name")
-	if c.st.find("vault_objects", where("name", name)) != nil {
-		return conflict("object_already_exists", fmt.Sprintf("A vault object named '%s' already exists; update it with vault_kv_update.", name))
+func (c *call) kvCreate() (any, error) {
+	name := c.bodyString("name")
+	if c.store.find("vault_objects", where("name", name)) != nil {
+		return nil, conflict("object_already_exists", fmt.Sprintf("A vault object named '%s' already exists; update it with vault_kv_update.", name))
 	}
 	o := c.newObj("vault_object", "")
 	o["id"] = strings.ToLower(o["id"].(string))
-	o["name"], o["_value"], o["_context"] = name, c.s("value"), clone(c.body["key_context"])
+	o["name"], o["_value"], o["_context"] = name, c.bodyString("value"), clone(c.body["key_context"])
 	c.kvVersion(o)
-	c.st.put("vault_objects", o)
+	c.store.put("vault_objects", o)
 	c.emit("vault.data.created", Object{"name": name, "id": o["id"]}, "")
-	return c.kvMeta(o)
+	return c.kvMeta(o), nil
 }
 
-func (c *call) kvUpdate() any {
+func (c *call) kvUpdate() (any, error) {
 	o, err := c.kvByID()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if vc := c.s("version_check"); vc != "" && vc != str(o["_version_id"]) {
-		return conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
+	if vc := c.bodyString("version_check"); vc != "" && vc != str(o["_version_id"]) {
+		return nil, conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
 	}
-	o["_value"] = c.s("value")
+	o["_value"] = c.bodyString("value")
 	c.touch(o)
 	c.kvVersion(o)
 	c.emit("vault.data.updated", Object{"name": o["name"], "id": o["id"]}, "")
@@ -102,26 +98,26 @@ func (c *call) kvUpdate() any {
 	return c.kvRender(o, nil)
 }
 
-func (c *call) kvDelete() any {
+func (c *call) kvDelete() (any, error) {
 	o, err := c.kvByID()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if vc := c.q.Get("version_check"); vc != "" && vc != str(o["_version_id"]) {
-		return conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
+	if vc := c.queryParam("version_check"); vc != "" && vc != str(o["_version_id"]) {
+		return nil, conflict("version_check_failed", fmt.Sprintf("Vault object '%s' is at version %s, not %s.", o["id"], o["_version_id"], vc))
 	}
-	c.st.del("vault_objects", str(o["id"]))
+	c.store.del("vault_objects", str(o["id"]))
 	c.emit("vault.data.deleted", Object{"name": o["name"], "id": o["id"]}, "")
-	return map[string]any{"success": true, "name": o["name"]}
+	return map[string]any{"success": true, "name": o["name"]}, nil
 }
 
-func (c *call) kvList() any {
-	search := strings.ToLower(c.q.Get("search"))
+func (c *call) kvList() (any, error) {
+	search := strings.ToLower(c.queryParam("search"))
 	var after time.Time
-	if s := c.q.Get("updatedAfter"); s != "" {
+	if s := c.queryParam("updatedAfter"); s != "" {
 		after, _ = time.Parse(time.RFC3339Nano, s)
 	}
-	items := c.st.filter("vault_objects", func(o Object) bool {
+	items := c.store.filter("vault_objects", func(o Object) bool {
 		at, _ := time.Parse(time.RFC3339Nano, str(o["updated_at"]))
 		return (search == "" || strings.Contains(strings.ToLower(str(o["name"])), search)) && (after.IsZero() || at.After(after))
 	})
@@ -129,20 +125,20 @@ func (c *call) kvList() any {
 		return map[string]any{"id": o["id"], "name": o["name"], "updated_at": o["updated_at"]}
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
-func (c *call) kvVersions() any {
+func (c *call) kvVersions() (any, error) {
 	o, err := c.kvByID()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	versions, _ := o["_versions"].([]any)
 	data := make([]any, 0, len(versions))
 	for i := len(versions) - 1; i >= 0; i-- {
 		data = append(data, clone(versions[i]))
 	}
-	return map[string]any{"data": data, "list_metadata": map[string]any{"before": nil, "after": nil}}
+	return map[string]any{"data": data, "list_metadata": map[string]any{"before": nil, "after": nil}}, nil
 }

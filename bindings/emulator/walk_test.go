@@ -85,13 +85,13 @@ func fixtures(t *testing.T, e *Emulator) map[string]string {
 	fx["vault"] = str(kv["id"])
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	for _, v := range e.st.all("email_verifications") {
+	for _, v := range e.store.all("email_verifications") {
 		fx["email_verification"] = str(v["id"])
 		fx["verification_code"] = str(v["code"])
 	}
-	fx["email_change_code"] = str(e.st.get("users", aliceID)["_email_change"].(map[string]any)["code"])
-	fx["reset_token"] = str(e.st.get("password_resets", fx["password_reset"])["password_reset_token"])
-	for _, s := range e.st.all("sessions") {
+	fx["email_change_code"] = str(e.store.get("users", aliceID)["_email_change"].(map[string]any)["code"])
+	fx["reset_token"] = str(e.store.get("password_resets", fx["password_reset"])["password_reset_token"])
+	for _, s := range e.store.all("sessions") {
 		fx["session"] = str(s["id"])
 	}
 	return fx
@@ -308,7 +308,7 @@ func TestValidationWalk(t *testing.T) {
 			}
 			fx := fixtures(t, e)
 			e.mu.RLock()
-			for _, d := range e.st.all("organization_domains") {
+			for _, d := range e.store.all("organization_domains") {
 				if d["state"] != "verified" {
 					fx["domain"] = str(d["id"])
 				}

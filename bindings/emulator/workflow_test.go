@@ -66,7 +66,7 @@ func objs(e *Emulator, kind string, pred func(Object) bool) []Object {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	var out []Object
-	for _, o := range e.st.filter(kind, pred) {
+	for _, o := range e.store.filter(kind, pred) {
 		out = append(out, clone(o).(map[string]any))
 	}
 	return out

@@ -1,0 +1,39 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
+// hashPassword is a salted SHA-256 (the emulator is not a password store).
+func hashPassword(id, pw string) string {
+	sum := sha256.Sum256([]byte(id + ":" + pw))
+	return hex.EncodeToString(sum[:])
+}
+
+// code6 derives a deterministic six-digit code from an id.
+func code6(id string) string {
+	sum := sha256.Sum256([]byte("code:" + id))
+	n := (uint32(sum[0])<<16 | uint32(sum[1])<<8 | uint32(sum[2])) % 1000000
+	return fmt.Sprintf("%06d", n)
+}
+
+func token(id string) string {
+	sum := sha256.Sum256([]byte("token:" + id))
+	return hex.EncodeToString(sum[:12])
+}
+
+// jwt builds an HS256 token signed with a fixed emulator key (not a secret).
+func jwt(claims map[string]any) string {
+	enc := base64.RawURLEncoding
+	h, _ := json.Marshal(map[string]any{"alg": "HS256", "typ": "JWT", "kid": "emulator"})
+	p, _ := json.Marshal(claims)
+	msg := enc.EncodeToString(h) + "." + enc.EncodeToString(p)
+	mac := hmac.New(sha256.New, []byte("kosmo-lua-emulator"))
+	mac.Write([]byte(msg))
+	return msg + "." + enc.EncodeToString(mac.Sum(nil))
+}
