@@ -29,4 +29,3 @@ func TestLuaLS(t *testing.T) {
 		}
 	}
 }
-
