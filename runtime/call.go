@@ -39,7 +39,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	op, err := r.catalog().Lookup(name)
 	if err != nil {
 		return done(&ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Function: name,
-			Hint: "list functions with `kosmo-lua functions` or search with `kosmo-lua search`"})
+			Hint: "use a canonical name from the catalog (list or search the functions)"})
 	}
 	res.Function = op.Name
 	res.Meta.Access = string(op.Access)

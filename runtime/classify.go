@@ -111,6 +111,10 @@ func workosError(goErr, raw error) *ErrorInfo {
 	case errors.As(goErr, &pe):
 		info.Kind = KindDenied
 		info.Function = pe.Function
+		info.Setting = &Setting{Name: pe.Setting, Value: pe.Entry}
+		if pe.Setting == "WritePolicy" {
+			info.Setting.Value = string(WriteDeny)
+		}
 		info.Hint = "this runtime only allows the functions its host permits; use read functions or ask the host to allow writes"
 	case errors.As(goErr, &apiErr):
 		info.Kind = KindAPI
@@ -124,6 +128,9 @@ func workosError(goErr, raw error) *ErrorInfo {
 			info.Function = apiErr.Function
 		}
 		info.Hint = apiHint(apiErr.Status)
+		if apiErr.Status == 401 {
+			info.Setting = &Setting{Name: "APIKey"}
+		}
 	case errors.As(goErr, &ve):
 		info.Kind = KindValidation
 		info.Function = ve.Function
@@ -136,7 +143,7 @@ func workosError(goErr, raw error) *ErrorInfo {
 func apiHint(status int) string {
 	switch {
 	case status == 401:
-		return "the API key is missing or invalid: set WORKOS_API_KEY or run `kosmo-lua auth set`"
+		return "the API key is missing or invalid: the host must supply a valid WorkOS API key"
 	case status == 403:
 		return "the API key lacks permission for this operation"
 	case status == 404:

@@ -118,6 +118,13 @@ func (l *ledger) observe(c api.CallRecord) {
 	}
 }
 
+// limitsInForce returns the current run's limits.
+func (l *ledger) limitsInForce() Limits {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.limits
+}
+
 // facts is a copy of what the ledger saw.
 type facts struct {
 	calls             []CallInfo

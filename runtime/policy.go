@@ -13,6 +13,9 @@ type PolicyError struct {
 	Function string
 	Access   catalog.Access
 	Reason   string
+	// Setting is the option that refused it: "WritePolicy", "Allow" or
+	// "Deny"; Entry is the Deny entry that matched.
+	Setting, Entry string
 }
 
 // Error names the refused function, its access class and why it was refused.
@@ -25,14 +28,16 @@ func (e *PolicyError) Kind() string { return KindDenied }
 
 // policyError says whether op may be called under the runtime's policy.
 func (r *Runtime) policyError(op *catalog.Operation) error {
-	if r.deny.matches(op) {
-		return &PolicyError{Function: op.Name, Access: op.Access, Reason: "is on the deny list; the host must remove it from Deny to allow it"}
+	if entry, ok := r.deny.match(op); ok {
+		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "Deny", Entry: entry,
+			Reason: fmt.Sprintf("is on the deny list (%s); the host must remove it from Deny to allow it", entry)}
 	}
-	if len(r.allow) > 0 && !r.allow.matches(op) {
-		return &PolicyError{Function: op.Name, Access: op.Access, Reason: "is not on the allow list; the host must add it to Allow"}
+	if _, ok := r.allow.match(op); len(r.allow) > 0 && !ok {
+		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "Allow", Reason: "is not on the allow list; the host must add it to Allow"}
 	}
 	if r.opts.WritePolicy == WriteDeny && op.Access != catalog.Read {
-		return &PolicyError{Function: op.Name, Access: op.Access, Reason: "is refused by the read-only write policy (write=deny); only read functions may run — ask the host to allow writes"}
+		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "WritePolicy",
+			Reason: "is refused by the read-only write policy (write=deny); only read functions may run — ask the host to allow writes"}
 	}
 	return nil
 }
@@ -70,18 +75,24 @@ func compileNames(catFn func() *catalog.Catalog, field string, patterns []string
 // matches reports whether an entry names op: an exact entry by its canonical
 // name, a glob by the canonical, seed or title name.
 func (l nameList) matches(op *catalog.Operation) bool {
+	_, ok := l.match(op)
+	return ok
+}
+
+// match returns the first entry that names op.
+func (l nameList) match(op *catalog.Operation) (string, bool) {
 	for _, m := range l {
 		if m.name != "" {
 			if m.name == op.Name {
-				return true
+				return m.name, true
 			}
 			continue
 		}
 		for _, n := range []string{op.Name, op.SeedName, op.TitleAlias} {
 			if ok, _ := path.Match(m.glob, n); ok && n != "" {
-				return true
+				return m.glob, true
 			}
 		}
 	}
-	return false
+	return "", false
 }

@@ -61,14 +61,15 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 		if accountLike[fn] {
 			found = &ErrorInfo{Kind: KindUnknownFunction, Line: line, Column: column(src, line, fn), Function: capText(fn),
 				Message: fmt.Sprintf("workos: %q is not a function; it looks like a KosmoKrator account name (app.integrations.workos.%s.<fn>)", fn, fn),
-				Hint:    "kosmo-lua runs each script with one account: choose it with --account " + fn + " (or the host's APIKey) and call workos.<fn> or app.integrations.workos.<fn>; nothing was called"}
+				Hint:    "each run uses one account, chosen by the host: call workos.<fn> or app.integrations.workos.<fn> and run the script with that account; nothing was called",
+				Setting: &Setting{Name: "Account", Value: capText(fn)}}
 			return
 		}
 		if !lookup(fn) {
 			_, err := cat.Lookup(fn) // again, for its suggestions
 			found = &ErrorInfo{Kind: KindUnknownFunction, Message: capText(err.Error()), Line: line,
 				Column: column(src, line, fn), Function: capText(fn),
-				Hint: "use a name from workos.functions() or `kosmo-lua search`; nothing was called"}
+				Hint: "use a name from workos.functions() (or search the docs); nothing was called"}
 		}
 	}
 	walk(reflect.ValueOf(chunk), func(n any) {

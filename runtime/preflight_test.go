@@ -64,7 +64,7 @@ func TestPreflight(t *testing.T) {
 		t.Errorf("message %q lacks the closest match", got.Message)
 	}
 	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return app.integrations.workos.work.organizations_list{}")
-	if !strings.Contains(got.Message, "account name") || !strings.Contains(got.Hint, "--account work") {
+	if !strings.Contains(got.Message, "account name") || got.Setting == nil || *got.Setting != (Setting{Name: "Account", Value: "work"}) || strings.Contains(got.Hint, "--") {
 		t.Errorf("account path: %+v", got)
 	}
 	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return workos.list_groups{}")

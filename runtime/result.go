@@ -73,8 +73,24 @@ type ErrorInfo struct {
 	Status    int    `json:"status,omitempty"`
 	Code      string `json:"code,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
-	// Hint says how to fix the problem, when there is a known fix.
+	// Hint says how to fix the problem, when there is a known fix, in words
+	// that do not assume a surface (no command-line flags).
 	Hint string `json:"hint,omitempty"`
+	// Setting names the host setting that stopped the run (a limit, the write
+	// policy, an Allow/Deny entry, the key or the account), so each surface
+	// can say how to change it in its own terms; nil when none did.
+	Setting *Setting `json:"setting,omitempty"`
+}
+
+// Setting is a host setting and the value in force.
+type Setting struct {
+	// Name is the [Options] field: "Timeout", "MemoryLimit", "MaxCalls",
+	// "MaxLogBytes", "MaxScriptBytes", "WritePolicy", "Allow", "Deny",
+	// "APIKey" or "Account".
+	Name string `json:"name"`
+	// Value is the value in force, as text ("2s", "deny", the Deny entry
+	// that matched, the account a script named), or "".
+	Value string `json:"value,omitempty"`
 }
 
 // MarshalJSON writes the stable error shape: the seven documented keys always
@@ -87,21 +103,22 @@ func (e ErrorInfo) MarshalJSON() ([]byte, error) {
 		return nil
 	}
 	return json.Marshal(struct {
-		Kind      string `json:"kind"`
-		Message   string `json:"message"`
-		Line      any    `json:"line"`
-		Column    int    `json:"column,omitempty"`
-		Function  any    `json:"function"`
-		Status    any    `json:"status"`
-		Code      any    `json:"code"`
-		RequestID any    `json:"request_id"`
-		Hint      string `json:"hint,omitempty"`
+		Kind      string   `json:"kind"`
+		Message   string   `json:"message"`
+		Line      any      `json:"line"`
+		Column    int      `json:"column,omitempty"`
+		Function  any      `json:"function"`
+		Status    any      `json:"status"`
+		Code      any      `json:"code"`
+		RequestID any      `json:"request_id"`
+		Hint      string   `json:"hint,omitempty"`
+		Setting   *Setting `json:"setting,omitempty"`
 	}{
 		Kind: e.Kind, Message: e.Message,
 		Line: orNull(e.Line > 0, e.Line), Column: e.Column,
 		Function: orNull(e.Function != "", e.Function), Status: orNull(e.Status != 0, e.Status),
 		Code: orNull(e.Code != "", e.Code), RequestID: orNull(e.RequestID != "", e.RequestID),
-		Hint: e.Hint,
+		Hint: e.Hint, Setting: e.Setting,
 	})
 }
 

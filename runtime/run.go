@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -115,6 +116,9 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 		return res
 	}
 	res.OK = false
+	if info.Setting == nil {
+		info.Setting = limitSetting(info.Kind, led.limitsInForce(), r.opts.MaxLogBytes)
+	}
 	res.Error = capInfo(info)
 	res.Outcome = OutcomeOf(info.Kind)
 	if info.Hint == "" {
@@ -124,11 +128,31 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 	return res
 }
 
+// limitSetting names the limit behind a limit kind and its value.
+func limitSetting(kind string, l Limits, maxLog int) *Setting {
+	switch kind {
+	case KindTimeout:
+		return &Setting{Name: "Timeout", Value: l.Timeout.String()}
+	case KindMemoryLimit:
+		return &Setting{Name: "MemoryLimit", Value: strconv.FormatInt(l.MemoryLimit, 10)}
+	case KindCallLimit:
+		return &Setting{Name: "MaxCalls", Value: strconv.Itoa(l.MaxCalls)}
+	case KindOutputLimit:
+		return &Setting{Name: "MaxLogBytes", Value: strconv.Itoa(maxLog)}
+	case KindScriptTooLarge:
+		return &Setting{Name: "MaxScriptBytes", Value: strconv.Itoa(l.MaxScriptBytes)}
+	}
+	return nil
+}
+
 // capInfo bounds every string of an error before it enters an envelope: they
 // come from scripts and API answers of any size.
 func capInfo(info *ErrorInfo) *ErrorInfo {
 	for _, f := range []*string{&info.Kind, &info.Message, &info.Function, &info.Code, &info.RequestID, &info.Hint} {
 		*f = capText(*f)
+	}
+	if info.Setting != nil {
+		info.Setting.Value = capText(info.Setting.Value)
 	}
 	return info
 }

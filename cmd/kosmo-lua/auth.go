@@ -320,10 +320,7 @@ func authTestRun(ctx context.Context, opts *AuthOptions) error {
 	if code == exitOK {
 		return nil
 	}
-	msg := formatError(cr.Error, "")
-	if code == exitAuth {
-		msg += "hint: the key was rejected; save a valid one with 'kosmo-lua auth set' or check WORKOS_API_KEY\n"
-	}
+	msg := formatError(cr.Error, "", res)
 	fmt.Fprint(opts.IO.ErrOut, msg)
 	return &ExitError{Code: code}
 }

@@ -289,7 +289,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	rt, _, err := opts.Runtime(&opts.Flags)
+	rt, resolved, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 	if code == exitOK {
 		return nil
 	}
-	fmt.Fprint(opts.IO.ErrOut, formatError(cr.Error, ""))
+	fmt.Fprint(opts.IO.ErrOut, formatError(cr.Error, "", resolved))
 	return &ExitError{Code: code}
 }
 

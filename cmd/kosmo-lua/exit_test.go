@@ -137,7 +137,7 @@ func TestPrintRunResult(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, errb := TestIOStreams()
-			err := printRunResult(ios, &tt.res, "s.lua", tt.envelope)
+			err := printRunResult(ios, &tt.res, "s.lua", tt.envelope, nil)
 			code := exitOK
 			if err != nil {
 				var ee *ExitError

@@ -66,8 +66,13 @@ type Resolved struct {
 	Account string
 	// BaseURL is the effective API base URL.
 	BaseURL string
-	// Write is the effective write policy.
-	Write runtime.WritePolicy
+	// Write is the effective write policy, and WriteFrom what set it to
+	// deny: "flag" (--write deny), "account" (the account is saved with
+	// write deny) or "" (not denied).
+	Write     runtime.WritePolicy
+	WriteFrom string
+	// DryRun is --dry-run.
+	DryRun bool
 }
 
 // Config loads the account file.
@@ -152,10 +157,13 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		opts.HTTPClient = f.HTTPClient
 	}
 	opts.WritePolicy = runtime.WriteAllow
-	if rf.Write == "deny" || (acct != nil && acct.Write == "deny") {
-		opts.WritePolicy = runtime.WriteDeny
+	switch {
+	case rf.Write == "deny":
+		opts.WritePolicy, res.WriteFrom = runtime.WriteDeny, "flag"
+	case acct != nil && acct.Write == "deny":
+		opts.WritePolicy, res.WriteFrom = runtime.WriteDeny, "account"
 	}
-	res.Write = opts.WritePolicy
+	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
 	return opts, res, nil
 }
 

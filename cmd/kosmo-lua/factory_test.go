@@ -54,11 +54,11 @@ func TestRuntimeOptionsResolution(t *testing.T) {
 		{
 			name: "account write deny cannot be widened", cfg: accounts, flags: RuntimeFlags{Account: "ro", Write: "allow"},
 			wantKey: "sk_test_ro_account_key_00002",
-			want:    Resolved{KeySource: "account", Account: "ro", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny},
+			want:    Resolved{KeySource: "account", Account: "ro", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny, WriteFrom: "account"},
 		},
 		{
 			name: "write deny flag", flags: RuntimeFlags{APIKey: fakeKey, Write: "deny"}, wantKey: fakeKey,
-			want: Resolved{KeySource: "flag", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny},
+			want: Resolved{KeySource: "flag", BaseURL: runtime.DefaultBaseURL, Write: runtime.WriteDeny, WriteFrom: "flag"},
 		},
 		{
 			name: "emulate reads no credentials", env: map[string]string{"WORKOS_API_KEY": fakeKey}, cfg: accounts,

@@ -102,6 +102,8 @@ type repl struct {
 	// ended is the error kind of the last input that failed, which explains a
 	// reset on the next one.
 	ended string
+	// resolved is how the session's runtime was configured, for hints.
+	resolved *Resolved
 }
 
 func replRun(ctx context.Context, opts *REPLOptions) error {
@@ -115,7 +117,7 @@ func replRun(ctx context.Context, opts *REPLOptions) error {
 		return fmt.Errorf("repl: %w", err)
 	}
 	defer sess.Close()
-	r := &repl{sess: sess, cat: opts.catalog(), out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY()}
+	r := &repl{sess: sess, cat: opts.catalog(), out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY(), resolved: res}
 	if !opts.IO.IsStdinTTY() {
 		return r.loopPlain(ctx, opts.IO.In)
 	}
@@ -353,7 +355,7 @@ func (r *repl) eval(ctx context.Context, chunk string, always bool) {
 		fmt.Fprintln(r.errOut, strings.TrimRight(l, "\n"))
 	}
 	if !res.OK {
-		fmt.Fprint(r.errOut, formatError(res.Error, "stdin"))
+		fmt.Fprint(r.errOut, formatError(res.Error, "stdin", r.resolved))
 		return
 	}
 	if always || (len(res.Result) > 0 && string(res.Result) != "null") {

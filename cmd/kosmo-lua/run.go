@@ -130,7 +130,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return opts.failBeforeRun(err)
 	}
-	rt, _, err := opts.Runtime(&opts.Flags)
+	rt, resolved, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return opts.failBeforeRun(err)
 	}
@@ -139,7 +139,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return printRunResult(opts.IO, res, name, opts.JSON)
+	return printRunResult(opts.IO, res, name, opts.JSON, resolved)
 }
 
 // Error kinds of an envelope for a run that could not start (--json only).
@@ -173,7 +173,7 @@ func (opts *RunOptions) failBeforeRun(err error) error {
 
 // printRunResult prints a run's result by the output rules and returns an
 // *ExitError for any outcome but completed.
-func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope bool) error {
+func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope bool, resolved *Resolved) error {
 	pretty := ios.IsStdoutTTY()
 	if envelope {
 		if err := writeJSON(ios.Out, res, pretty); err != nil {
@@ -193,13 +193,13 @@ func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope b
 	if code == exitOK {
 		return nil
 	}
-	fmt.Fprint(ios.ErrOut, formatError(res.Error, name))
+	fmt.Fprint(ios.ErrOut, formatError(res.Error, name, resolved))
 	return &ExitError{Code: code}
 }
 
 // formatError renders an error envelope for people: kind and location, the
 // message, API details and the hint, each on its own line.
-func formatError(info *runtime.ErrorInfo, name string) string {
+func formatError(info *runtime.ErrorInfo, name string, res *Resolved) string {
 	if info == nil {
 		return "error: the run failed without an error description\n"
 	}
@@ -234,28 +234,60 @@ func formatError(info *runtime.ErrorInfo, name string) string {
 	if len(api) > 0 {
 		b.WriteString("  " + strings.Join(api, ", ") + "\n")
 	}
-	if hint := cliHint(info); hint != "" {
+	if hint := cliHint(info, res); hint != "" {
 		b.WriteString("hint: " + hint + "\n")
 	}
 	return b.String()
 }
 
-// cliHint turns the runtime's host-neutral hints into the flags that fix the
-// problem on the command line.
-func cliHint(info *runtime.ErrorInfo) string {
-	switch info.Kind {
-	case runtime.KindDenied:
-		return "the write policy refused it: run with --write allow (an account saved with --write deny stays read-only) or adjust --allow/--deny, or use a read function; --dry-run shows what would be sent"
-	case runtime.KindTimeout:
-		return info.Hint + " (--timeout)"
-	case runtime.KindCallLimit:
-		return info.Hint + " (--max-calls)"
-	case runtime.KindMemoryLimit:
-		return info.Hint + " (--memory)"
+// cliHint turns the runtime's host-neutral hint into what fixes the problem on
+// the command line: the flag (or the saved account) behind the setting that
+// stopped the run. res, when known, says how the run was configured.
+func cliHint(info *runtime.ErrorInfo, res *Resolved) string {
+	if res == nil {
+		res = &Resolved{}
+	}
+	if info.Setting != nil {
+		if h := settingHint(info, res); h != "" {
+			return h
+		}
 	}
 	// A validation message already ends with its fix; do not print it twice.
 	if info.Hint != "" && strings.HasSuffix(info.Message, info.Hint) {
 		return ""
 	}
 	return info.Hint
+}
+
+// settingHint names the flag or the account that sets info.Setting.
+func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
+	st := info.Setting
+	switch st.Name {
+	case "WritePolicy":
+		fix := "run with --write allow, or use a read function"
+		if res.WriteFrom == "account" {
+			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or use a read function", res.Account, res.Account)
+		} else if res.WriteFrom == "flag" {
+			fix = "--write deny refuses writes: drop it (or pass --write allow), or use a read function"
+		}
+		if res.DryRun {
+			fix += "; --dry-run records writes instead of sending them, but the write policy is checked first"
+		}
+		return fix
+	case "Deny":
+		return fmt.Sprintf("%s matches --deny %s: remove that pattern to allow it", info.Function, st.Value)
+	case "Allow":
+		return fmt.Sprintf("%s is not in the --allow list: add --allow %s", info.Function, info.Function)
+	case "Timeout":
+		return info.Hint + " (--timeout, now " + st.Value + ")"
+	case "MaxCalls":
+		return info.Hint + " (--max-calls, now " + st.Value + ")"
+	case "MemoryLimit":
+		return info.Hint + " (--memory)"
+	case "APIKey":
+		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
+	case "Account":
+		return fmt.Sprintf("choose the account with --account %s and call workos.<fn> (kosmo-lua runs each script with one account)", st.Value)
+	}
+	return ""
 }
