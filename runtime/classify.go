@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/textcut"
 )
 
 // maxTextBytes caps every message and name copied from a script's run into
@@ -25,11 +25,8 @@ func capText(s string) string {
 	if len(s) <= maxTextBytes {
 		return s
 	}
-	cut := maxTextBytes
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "… (" + strconv.Itoa(len(s)-cut) + " more bytes)"
+	kept := textcut.Cut(s, maxTextBytes, "")
+	return kept + "… (" + strconv.Itoa(len(s)-len(kept)) + " more bytes)"
 }
 
 // lineOf extracts the script line from a gopher-lua error message: the

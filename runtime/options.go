@@ -6,18 +6,22 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
 // Defaults for the zero values of [Options].
 const (
-	DefaultTimeout        = 30 * time.Second
-	DefaultMemoryLimit    = 64 << 20
+	DefaultTimeout = 30 * time.Second
+	// DefaultMemoryLimit and DefaultMaxLogBytes are the sandbox's own.
+	DefaultMemoryLimit    = sandbox.DefaultMemoryLimit
 	DefaultMaxCalls       = 100
 	DefaultMaxOutputBytes = 1 << 20
-	DefaultMaxLogBytes    = 1 << 20
-	DefaultBaseURL        = "https://api.workos.com"
-	DefaultMaxScriptBytes = 1 << 20
+	DefaultMaxLogBytes    = sandbox.DefaultMaxLogBytes
+	// DefaultBaseURL is the API client's.
+	DefaultBaseURL        = api.DefaultBaseURL
+	DefaultMaxScriptBytes = sandbox.DefaultMaxSourceBytes
 	// DefaultMaxConcurrentRuns is the worker pool's size: runs beyond it
 	// wait (within their own deadline) for a free worker.
 	DefaultMaxConcurrentRuns = 8

@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/textcut"
 )
 
 // Bounds of a result summary, so that describing a huge result costs little and
@@ -48,7 +49,7 @@ func summarize(v lua.LValue, limit int) json.RawMessage {
 	case lua.LString:
 		s["type"] = "string"
 		s["length"] = len(t)
-		s["prefix"] = truncateString(string(t), 200)
+		s["prefix"] = textcut.Cut(string(t), 200, "…")
 	default:
 		s["type"] = v.Type().String()
 	}
@@ -108,11 +109,4 @@ func itemKeys(items *lua.LTable) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func truncateString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

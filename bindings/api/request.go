@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/syntax"
 )
 
 // Reserved argument keys, accepted besides an operation's parameters and body
@@ -824,7 +825,7 @@ func (p *preparer) schemaError(err error) error {
 		if _, err := strconv.Atoi(seg); err == nil {
 			n, _ := strconv.Atoi(seg)
 			path += fmt.Sprintf("[%d]", n+1)
-		} else if isIdent(seg) {
+		} else if syntax.IsName(seg) {
 			path += "." + seg
 		} else {
 			path += fmt.Sprintf("[%q]", seg)
@@ -1156,19 +1157,6 @@ func boundsHint(minimum, maximum *float64) string {
 		return fmt.Sprintf("pass a value of at most %v", *maximum)
 	}
 	return ""
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
-			continue
-		}
-		return false
-	}
-	return true
 }
 
 // closest returns the candidate nearest to s by edit distance, or "" when none

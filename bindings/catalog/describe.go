@@ -3,9 +3,12 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kosmo-lua/kosmo-lua/lua/syntax"
 )
 
 // Docs for people and models: one rendering of an operation shared by the Lua
@@ -28,7 +31,7 @@ func (op *Operation) Signature() string {
 		shadow := op.ShadowedBodyFields()
 		for _, f := range op.Body.Fields {
 			name := f.Name
-			if containsString(shadow, f.Name) {
+			if slices.Contains(shadow, f.Name) {
 				name = "body." + f.Name
 			}
 			if f.Required {
@@ -70,7 +73,7 @@ func (op *Operation) ExampleCall() string {
 				v = f.Const
 			}
 			kv := f.Name + " = " + luaLiteral(v)
-			if containsString(shadow, f.Name) {
+			if slices.Contains(shadow, f.Name) {
 				body = append(body, kv)
 			} else {
 				parts = append(parts, kv)
@@ -82,7 +85,7 @@ func (op *Operation) ExampleCall() string {
 			}
 			alt := g.Alternatives[len(g.Alternatives)-1]
 			for _, name := range alt.Fields {
-				if containsString(alt.OptionalFields, name) {
+				if slices.Contains(alt.OptionalFields, name) {
 					continue
 				}
 				v, ok := examples[name]
@@ -99,7 +102,7 @@ func (op *Operation) ExampleCall() string {
 		}
 		alt := g.Alternatives[len(g.Alternatives)-1]
 		for _, name := range alt.Fields {
-			if p, ok := op.Param(name); ok && !containsString(alt.OptionalFields, name) {
+			if p, ok := op.Param(name); ok && !slices.Contains(alt.OptionalFields, name) {
 				parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
 			}
 		}
@@ -117,11 +120,11 @@ func (op *Operation) ExampleCall() string {
 func (b *Body) variantFields(variant string) []Field {
 	var out []Field
 	for _, f := range b.Fields {
-		if len(f.Variants) == 0 || containsString(f.Variants, variant) {
+		if len(f.Variants) == 0 || slices.Contains(f.Variants, variant) {
 			f := f
 			for _, v := range b.Variants {
 				if v.Name == variant {
-					f.Required = containsString(v.Required, f.Name)
+					f.Required = slices.Contains(v.Required, f.Name)
 				}
 			}
 			if f.Name == b.Discriminator {
@@ -422,7 +425,7 @@ func luaLiteral(v any) string {
 		var parts []string
 		for _, k := range keys {
 			key := k
-			if !isIdent(k) {
+			if !syntax.IsName(k) {
 				key = "[" + strconv.Quote(k) + "]"
 			}
 			parts = append(parts, key+" = "+luaLiteral(t[k]))
@@ -433,18 +436,6 @@ func luaLiteral(v any) string {
 		return "{ " + strings.Join(parts, ", ") + " }"
 	}
 	return fmt.Sprint(v)
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func oneLine(s string) string {
@@ -461,13 +452,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

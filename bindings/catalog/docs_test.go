@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestSearchRanksTheObviousFunctionFirst(t *testing.T) {
 		for _, h := range hits {
 			names = append(names, h.Op.Name)
 		}
-		if len(names) == 0 || !contains(names[:min(3, len(names))], tt.want) {
+		if len(names) == 0 || !slices.Contains(names[:min(3, len(names))], tt.want) {
 			t.Errorf("Search(%q) top hits = %v, want %s in the first three", tt.query, names, tt.want)
 		}
 	}
@@ -67,15 +68,6 @@ func TestGroupsCoverEveryOperation(t *testing.T) {
 	if n != len(cat.Operations()) {
 		t.Fatalf("groups hold %d operations, want %d", n, len(cat.Operations()))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestSuggest(t *testing.T) {

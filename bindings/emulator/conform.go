@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,7 +22,7 @@ func conform(s schema, v any, now time.Time) any {
 	}
 	tys := types(s)
 	if v == nil {
-		if allows(tys, "null") && (len(tys) == 0 || contains(tys, "null")) {
+		if allows(tys, "null") && (len(tys) == 0 || slices.Contains(tys, "null")) {
 			return nil
 		}
 		return synth(s, now, 0)

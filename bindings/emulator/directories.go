@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func (c *call) renderDirUser(u Object) any {
 func (c *call) dirUserList() (any, error) {
 	dir, group, email, idp := c.queryParam("directory"), c.queryParam("group"), strings.ToLower(c.queryParam("email")), c.queryParam("idp_id")
 	items := c.store.filter("directory_users", func(u Object) bool {
-		return (dir == "" || str(u["directory_id"]) == dir) && (group == "" || contains(strs(u["_groups"]), group)) &&
+		return (dir == "" || str(u["directory_id"]) == dir) && (group == "" || slices.Contains(strs(u["_groups"]), group)) &&
 			(email == "" || strings.ToLower(str(u["email"])) == email) && (idp == "" || str(u["idp_id"]) == idp)
 	})
 	return c.page(items, c.renderDirUser)
@@ -81,6 +82,6 @@ func (c *call) dirGroupList() (any, error) {
 		}
 	}
 	return c.simpleList("directory_groups", func(g Object) bool {
-		return (dir == "" || str(g["directory_id"]) == dir) && (user == "" || contains(ug, str(g["id"])))
+		return (dir == "" || str(g["directory_id"]) == dir) && (user == "" || slices.Contains(ug, str(g["id"])))
 	})
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -54,7 +55,7 @@ func (c *call) eventList() (any, error) {
 	items := c.store.filter("events", func(e Object) bool {
 		name := str(e["event"])
 		if len(types) > 0 {
-			if !contains(types, name) {
+			if !slices.Contains(types, name) {
 				return false
 			}
 		} else if !known[name] {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -69,7 +70,7 @@ func (c *call) flagTarget(add bool) (any, error) {
 		return nil, badRequest("invalid_resource_id_format", fmt.Sprintf("'%s' is neither an organization id (org_...) nor a user id (user_...).", id))
 	}
 	targets := strs(f["_targets"])
-	if add && !contains(targets, id) {
+	if add && !slices.Contains(targets, id) {
 		targets = append(targets, id)
 	} else if !add {
 		targets = remove(targets, id)
@@ -90,7 +91,7 @@ func flagOn(f Object, ids ...string) bool {
 	}
 	targets := strs(f["_targets"])
 	for _, id := range ids {
-		if id != "" && contains(targets, id) {
+		if id != "" && slices.Contains(targets, id) {
 			return true
 		}
 	}

@@ -1,6 +1,9 @@
 package emulator
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // groupHandlers are the handlers of groups and their members.
 func groupHandlers() map[string]handler {
@@ -93,7 +96,7 @@ func (c *call) groupAddMember() (any, error) {
 		return nil, invalid("organization_membership_id", "invalid", fmt.Sprintf("Organization membership '%s' belongs to another organization.", om))
 	}
 	members := strs(g["_members"])
-	if !contains(members, om) {
+	if !slices.Contains(members, om) {
 		g["_members"] = toAny(append(members, om))
 		c.touch(g)
 		c.emit("group.member_added", Object{"group_id": g["id"], "organization_membership_id": om}, str(g["organization_id"]))
@@ -121,7 +124,7 @@ func (c *call) groupRemoveMember() (any, error) {
 		return nil, err
 	}
 	om := c.pathParam("omId")
-	if !contains(strs(g["_members"]), om) {
+	if !slices.Contains(strs(g["_members"]), om) {
 		return nil, notFound("Group member", om)
 	}
 	g["_members"] = toAny(remove(strs(g["_members"]), om))
@@ -135,6 +138,6 @@ func (c *call) omGroups() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := c.store.filter("groups", func(g Object) bool { return contains(strs(g["_members"]), str(m["id"])) })
+	items := c.store.filter("groups", func(g Object) bool { return slices.Contains(strs(g["_members"]), str(m["id"])) })
 	return c.page(items, nil)
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -72,7 +73,7 @@ func (c *call) omList() (any, error) {
 	}
 	items := c.store.filter("organization_memberships", func(o Object) bool {
 		return (user == "" || str(o["user_id"]) == user) && (org == "" || str(o["organization_id"]) == org) &&
-			(len(statuses) == 0 || contains(statuses, str(o["status"])))
+			(len(statuses) == 0 || slices.Contains(statuses, str(o["status"])))
 	})
 	return c.page(items, c.renderOM)
 }

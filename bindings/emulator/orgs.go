@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -48,7 +49,7 @@ func (c *call) orgList() (any, error) {
 		}
 		if len(domains) > 0 {
 			for _, d := range c.store.filter("organization_domains", where("organization_id", str(o["id"]))) {
-				if contains(domains, str(d["domain"])) {
+				if slices.Contains(domains, str(d["domain"])) {
 					return true
 				}
 			}

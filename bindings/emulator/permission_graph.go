@@ -1,6 +1,9 @@
 package emulator
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // permissionGraphHandlers are the handlers of the questions answered from the
 // permission graph: checks, effective permissions, resources for a membership and
@@ -52,12 +55,12 @@ func (c *call) rolesOn(m Object, r Object) (roles []string, direct bool) {
 	mid := str(m["id"])
 	var groups []string
 	for _, g := range c.store.filter("groups", where("organization_id", str(m["organization_id"]))) {
-		if contains(strs(g["_members"]), mid) {
+		if slices.Contains(strs(g["_members"]), mid) {
 			groups = append(groups, str(g["id"]))
 		}
 	}
 	for _, ra := range c.store.filter("role_assignments", where("organization_membership_id", mid)) {
-		if contains(anc, str(ra["_resource_id"])) {
+		if slices.Contains(anc, str(ra["_resource_id"])) {
 			set[str(ra["_role_slug"])] = true
 			if r != nil && str(ra["_resource_id"]) == str(r["id"]) {
 				direct = true
@@ -65,7 +68,7 @@ func (c *call) rolesOn(m Object, r Object) (roles []string, direct bool) {
 		}
 	}
 	for _, ga := range c.store.all("group_role_assignments") {
-		if contains(groups, str(ga["_group_id"])) && contains(anc, str(ga["_resource_id"])) {
+		if slices.Contains(groups, str(ga["_group_id"])) && slices.Contains(anc, str(ga["_resource_id"])) {
 			set[str(ga["_role_slug"])] = true
 		}
 	}
@@ -104,7 +107,7 @@ func (c *call) authzCheck() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"authorized": contains(c.effectivePerms(m, res), c.bodyString("permission_slug"))}, nil
+	return map[string]any{"authorized": slices.Contains(c.effectivePerms(m, res), c.bodyString("permission_slug"))}, nil
 }
 
 func (c *call) effectivePermsOut(r Object, err error) (any, error) {
@@ -149,7 +152,7 @@ func (c *call) resourcesForMembership() (any, error) {
 		if str(r["organization_id"]) != org || str(r["parent_resource_id"]) != parentID {
 			return false
 		}
-		return contains(c.effectivePerms(m, r), perm)
+		return slices.Contains(c.effectivePerms(m, r), perm)
 	})
 	return c.page(items, nil)
 }
@@ -160,7 +163,7 @@ func (c *call) membersForResource(r Object, err error) (any, error) {
 	}
 	perm, assignment := c.queryParam("permission_slug"), c.queryParam("assignment")
 	items := c.store.filter("organization_memberships", func(m Object) bool {
-		if str(m["organization_id"]) != str(r["organization_id"]) || !contains(c.effectivePerms(m, r), perm) {
+		if str(m["organization_id"]) != str(r["organization_id"]) || !slices.Contains(c.effectivePerms(m, r), perm) {
 			return false
 		}
 		if assignment == "direct" {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ func (c *call) radarAssess() (any, error) {
 	domain := email[strings.LastIndex(email, "@")+1:]
 	inList := func(name string) bool {
 		l := strs(lists[name])
-		return contains(l, email) || contains(l, ip) || contains(l, domain)
+		return slices.Contains(l, email) || slices.Contains(l, ip) || slices.Contains(l, domain)
 	}
 	switch {
 	case inList("allow"):
@@ -54,7 +55,7 @@ func (c *call) radarListUpdate() (any, error) {
 	entry := strings.ToLower(c.bodyString("entry"))
 	lists := c.radarLists()
 	l := strs(lists[name])
-	if contains(l, entry) {
+	if slices.Contains(l, entry) {
 		return map[string]any{"message": "Entry already present in list"}, nil
 	}
 	lists[name] = toAny(append(l, entry))

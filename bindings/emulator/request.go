@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,7 +84,7 @@ func validateQueryParam(p catalog.Param, v string) *apiError {
 			return invalid("order", "invalid", "order must be one of asc, desc or normal.")
 		}
 	default:
-		if len(p.Enum) > 0 && p.Type == "string" && !contains(p.Enum, v) {
+		if len(p.Enum) > 0 && p.Type == "string" && !slices.Contains(p.Enum, v) {
 			return invalid(p.Name, "invalid", fmt.Sprintf("%s must be one of %s.", p.Name, strings.Join(p.Enum, ", ")))
 		}
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -158,7 +159,7 @@ func (c *call) rolePerms(org, mode string) (any, error) {
 	case "set":
 		perms = strs(c.body["permissions"])
 	case "add":
-		if s := c.bodyString("slug"); !contains(perms, s) {
+		if s := c.bodyString("slug"); !slices.Contains(perms, s) {
 			perms = append(perms, s)
 		}
 	case "remove":
@@ -183,7 +184,7 @@ func (c *call) orgRoleDelete() (any, error) {
 	}
 	slug := str(r["slug"])
 	for _, m := range c.store.filter("organization_memberships", where("organization_id", org)) {
-		if contains(strs(m["_roles"]), slug) {
+		if slices.Contains(strs(m["_roles"]), slug) {
 			return nil, conflict("role_has_assignments", fmt.Sprintf("Role '%s' is assigned to organization membership '%s'; reassign it first.", slug, m["id"]))
 		}
 	}

@@ -84,15 +84,6 @@ func toAny(ss []string) []any {
 	return out
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func remove(ss []string, s string) []string {
 	out := ss[:0:0]
 	for _, x := range ss {

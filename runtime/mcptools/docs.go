@@ -3,11 +3,13 @@ package mcptools
 import (
 	"embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/textcut"
 )
 
 //go:embed guides/*.md
@@ -273,7 +275,7 @@ func (d *docs) closest(p string, n int) []string {
 		}
 	}
 	for _, h := range d.cat.Search(strings.ReplaceAll(p, "_", " "), 0) {
-		if d.allowed[h.Op.Name] && !contains(out, h.Op.Name) {
+		if d.allowed[h.Op.Name] && !slices.Contains(out, h.Op.Name) {
 			out = append(out, h.Op.Name)
 		}
 		if len(out) >= n {
@@ -299,7 +301,7 @@ func normalizePage(s string) string {
 
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return truncate(s, 120)
+	return textcut.Cut(s, 117, "...")
 }
 
 // tokensOf splits a query into lower-case words.
@@ -314,15 +316,6 @@ func tokensOf(s string) []string {
 func containsPrefix(list []string, t string) bool {
 	for _, x := range list {
 		if x == t || (len(t) >= 4 && strings.HasPrefix(x, t)) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/textcut"
 )
 
 // addFunctionTools registers one tool per allowed operation.
@@ -66,7 +67,7 @@ func functionDescription(op *catalog.Operation) string {
 	b.WriteString(op.Summary)
 	if d := strings.Join(strings.Fields(op.Description), " "); d != "" && d != op.Summary {
 		if len(d) > 400 {
-			d = truncate(d, 400)
+			d = textcut.Cut(d, 397, "...")
 		}
 		b.WriteString(". " + d)
 	}
@@ -192,17 +193,3 @@ func renderCallError(name string, res *runtime.CallResult) string {
 	}
 	return b.String()
 }
-
-// truncate cuts s to at most n bytes on a rune boundary and appends "...".
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

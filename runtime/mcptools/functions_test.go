@@ -3,6 +3,7 @@ package mcptools
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,7 +98,7 @@ func TestInputSchemaShapes(t *testing.T) {
 		}
 		shadow := op.ShadowedBodyFields()
 		for _, f := range op.Body.Fields {
-			if contains(shadow, f.Name) {
+			if slices.Contains(shadow, f.Name) {
 				body := props["body"].(map[string]any)
 				if bp, _ := body["properties"].(map[string]any); bp[f.Name] == nil {
 					t.Errorf("%s: shadowed body field %s is not under body", op.Name, f.Name)

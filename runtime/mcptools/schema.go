@@ -2,6 +2,7 @@ package mcptools
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -161,7 +162,7 @@ func inputSchema(op *catalog.Operation) map[string]any {
 				s = copyMap(s)
 				s["description"] = note
 			}
-			if contains(shadow, f.Name) {
+			if slices.Contains(shadow, f.Name) {
 				shadowProps[f.Name] = s
 				if f.Required {
 					shadowRequired = append(shadowRequired, f.Name)

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -290,7 +291,7 @@ func (s *spec) body(rb map[string]any) (*catalog.Body, error) {
 		for _, f := range fields {
 			all := true
 			for _, v := range b.Variants {
-				if !contains(v.Required, f.Name) {
+				if !slices.Contains(v.Required, f.Name) {
 					all = false
 				}
 			}
@@ -478,7 +479,7 @@ func typeOf(m map[string]any) string {
 	var parts []string
 	for _, key := range []string{"oneOf", "anyOf"} {
 		for _, alt := range asSlice(m[key]) {
-			if t := typeOf(asMap(alt)); t != "" && !contains(parts, t) {
+			if t := typeOf(asMap(alt)); t != "" && !slices.Contains(parts, t) {
 				parts = append(parts, t)
 			}
 		}
@@ -536,15 +537,6 @@ func number(v any) *float64 {
 		return nil
 	}
 	return &f
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]any) []string {
