@@ -72,14 +72,8 @@ func compileNames(catFn func() *catalog.Catalog, field string, patterns []string
 	return out, nil
 }
 
-// matches reports whether an entry names op: an exact entry by its canonical
-// name, a glob by the canonical, seed or title name.
-func (l nameList) matches(op *catalog.Operation) bool {
-	_, ok := l.match(op)
-	return ok
-}
-
-// match returns the first entry that names op.
+// match returns the first entry that names op: an exact entry by its
+// canonical name, a glob by the canonical, seed or title name.
 func (l nameList) match(op *catalog.Operation) (string, bool) {
 	for _, m := range l {
 		if m.name != "" {

@@ -26,88 +26,10 @@ func Describe(cat *catalog.Catalog, op *catalog.Operation) map[string]any {
 		"name": op.Name, "seed_name": op.SeedName, "method": op.Method, "path": op.Path,
 		"access": string(op.Access), "auth": string(op.Auth), "summary": op.Summary,
 		"description": op.Description, "paginated": op.Paginated, "example": example(op),
+		"aliases": describeAliases(cat, op), "params": describeParams(op),
 	}
-	var aliases []any
-	if op.SeedName != "" {
-		aliases = append(aliases, op.SeedName)
-	}
-	if op.TitleAlias != "" && op.TitleAlias != op.Name {
-		if cand, err := cat.Lookup(op.TitleAlias); err == nil && cand == op {
-			aliases = append(aliases, op.TitleAlias)
-		}
-	}
-	d["aliases"] = emptyArr(aliases)
-	var params []any
-	for _, p := range op.Params {
-		m := map[string]any{"key": p.Key, "name": p.Name, "in": p.In, "type": p.Type, "required": p.Required || p.In == catalog.InPath}
-		if p.ItemType != "" {
-			m["item_type"] = p.ItemType
-		}
-		if len(p.Enum) > 0 {
-			m["enum"] = toAnySlice(p.Enum)
-		} else if p.Type == "array" && len(p.ItemEnum) > 0 {
-			m["item_enum"] = toAnySlice(p.ItemEnum)
-		}
-		if p.Default != nil {
-			m["default"] = p.Default
-		}
-		if p.Minimum != nil {
-			m["minimum"] = *p.Minimum
-		}
-		if p.Maximum != nil {
-			m["maximum"] = *p.Maximum
-		}
-		if p.Description != "" {
-			m["description"] = p.Description
-		}
-		params = append(params, m)
-	}
-	d["params"] = emptyArr(params)
 	if op.Body != nil {
-		b := map[string]any{"required": op.Body.Required}
-		var fields []any
-		for _, f := range op.Body.Fields {
-			m := map[string]any{"name": f.Name, "required": f.Required}
-			if f.Type != "" {
-				m["type"] = f.Type
-			}
-			if f.ItemType != "" {
-				m["item_type"] = f.ItemType
-			}
-			if len(f.Enum) > 0 {
-				m["enum"] = toAnySlice(f.Enum)
-			}
-			if f.Const != nil {
-				m["const"] = f.Const
-			}
-			if f.Description != "" {
-				m["description"] = f.Description
-			}
-			if len(f.Variants) > 0 {
-				m["variants"] = toAnySlice(f.Variants)
-			}
-			fields = append(fields, m)
-		}
-		b["fields"] = emptyArr(fields)
-		b["must_use_body"] = emptyArr(toAnySlice(op.ShadowedBodyFields()))
-		if op.Body.Discriminator != "" {
-			b["discriminator"] = op.Body.Discriminator
-		}
-		var variants []any
-		for _, v := range op.Body.Variants {
-			variants = append(variants, map[string]any{"name": v.Name, "required": emptyArr(toAnySlice(v.Required)), "fields": emptyArr(toAnySlice(v.Fields))})
-		}
-		if len(variants) > 0 {
-			b["variants"] = variants
-		}
-		var groups []any
-		for _, g := range op.Body.Groups {
-			groups = append(groups, groupDoc(g))
-		}
-		if len(groups) > 0 {
-			b["groups"] = groups
-		}
-		d["body"] = b
+		d["body"] = describeBody(op)
 	}
 	var pgroups []any
 	for _, g := range op.ParamGroups {
@@ -117,22 +39,95 @@ func Describe(cat *catalog.Catalog, op *catalog.Operation) map[string]any {
 		d["param_groups"] = pgroups
 	}
 	if r, ok := op.SuccessResponse(); ok {
-		m := map[string]any{"status": int64(r.Status)}
-		if r.Type != "" {
-			m["type"] = r.Type
-		}
-		if r.SchemaName != "" {
-			m["schema_name"] = r.SchemaName
-		}
-		if r.ListItem != "" {
-			m["list_item"] = r.ListItem
-		}
-		if len(r.Fields) > 0 {
-			m["fields"] = toAnySlice(r.Fields)
-		}
-		d["response"] = m
+		d["response"] = describeResponse(r)
 	}
 	return d
+}
+
+// describeAliases lists the other names that resolve to op.
+func describeAliases(cat *catalog.Catalog, op *catalog.Operation) []any {
+	var aliases []any
+	if op.SeedName != "" {
+		aliases = append(aliases, op.SeedName)
+	}
+	if op.TitleAlias != "" && op.TitleAlias != op.Name {
+		if cand, err := cat.Lookup(op.TitleAlias); err == nil && cand == op {
+			aliases = append(aliases, op.TitleAlias)
+		}
+	}
+	return emptyArr(aliases)
+}
+
+// describeParams documents the path, query and header parameters.
+func describeParams(op *catalog.Operation) []any {
+	var params []any
+	for _, p := range op.Params {
+		m := map[string]any{"key": p.Key, "name": p.Name, "in": p.In, "type": p.Type, "required": p.Required || p.In == catalog.InPath}
+		setIf(m, "item_type", p.ItemType, p.ItemType != "")
+		if len(p.Enum) > 0 {
+			m["enum"] = toAnySlice(p.Enum)
+		} else if p.Type == "array" && len(p.ItemEnum) > 0 {
+			m["item_enum"] = toAnySlice(p.ItemEnum)
+		}
+		setIf(m, "default", p.Default, p.Default != nil)
+		if p.Minimum != nil {
+			m["minimum"] = *p.Minimum
+		}
+		if p.Maximum != nil {
+			m["maximum"] = *p.Maximum
+		}
+		setIf(m, "description", p.Description, p.Description != "")
+		params = append(params, m)
+	}
+	return emptyArr(params)
+}
+
+// describeBody documents the request body: its fields, the ones that must
+// go under body, and its variants and groups.
+func describeBody(op *catalog.Operation) map[string]any {
+	b := map[string]any{"required": op.Body.Required}
+	var fields []any
+	for _, f := range op.Body.Fields {
+		m := map[string]any{"name": f.Name, "required": f.Required}
+		setIf(m, "type", f.Type, f.Type != "")
+		setIf(m, "item_type", f.ItemType, f.ItemType != "")
+		setIf(m, "enum", toAnySlice(f.Enum), len(f.Enum) > 0)
+		setIf(m, "const", f.Const, f.Const != nil)
+		setIf(m, "description", f.Description, f.Description != "")
+		setIf(m, "variants", toAnySlice(f.Variants), len(f.Variants) > 0)
+		fields = append(fields, m)
+	}
+	b["fields"] = emptyArr(fields)
+	b["must_use_body"] = emptyArr(toAnySlice(op.ShadowedBodyFields()))
+	setIf(b, "discriminator", op.Body.Discriminator, op.Body.Discriminator != "")
+	var variants []any
+	for _, v := range op.Body.Variants {
+		variants = append(variants, map[string]any{"name": v.Name, "required": emptyArr(toAnySlice(v.Required)), "fields": emptyArr(toAnySlice(v.Fields))})
+	}
+	setIf(b, "variants", variants, len(variants) > 0)
+	var groups []any
+	for _, g := range op.Body.Groups {
+		groups = append(groups, groupDoc(g))
+	}
+	setIf(b, "groups", groups, len(groups) > 0)
+	return b
+}
+
+// describeResponse documents the success response.
+func describeResponse(r catalog.Response) map[string]any {
+	m := map[string]any{"status": int64(r.Status)}
+	setIf(m, "type", r.Type, r.Type != "")
+	setIf(m, "schema_name", r.SchemaName, r.SchemaName != "")
+	setIf(m, "list_item", r.ListItem, r.ListItem != "")
+	setIf(m, "fields", toAnySlice(r.Fields), len(r.Fields) > 0)
+	return m
+}
+
+// setIf sets m[k] = v when ok.
+func setIf(m map[string]any, k string, v any, ok bool) {
+	if ok {
+		m[k] = v
+	}
 }
 
 func groupDoc(g catalog.Group) map[string]any {

@@ -105,8 +105,6 @@ func (m *Module) Preload(L *lua.LState) {
 	integ.RawSetString("workos", mod)
 }
 
-// Preload is shorthand for m.Preload(L).
-func Preload(L *lua.LState, m *Module) { m.Preload(L) }
 
 // state is the module's per-LState data.
 type state struct {

@@ -99,6 +99,7 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 			// should see all tools at once.
 			PageSize: len(allowed) + 16,
 			// The tool list never changes; logging is offered.
+			//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
 			Capabilities: &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}},
 		})
 	if o.Tools == ModeCode || o.Tools == ModeAll {
@@ -164,10 +165,12 @@ func (s *server) call(ctx, wait context.Context, req *mcp.CallToolRequest, tool 
 	}
 	s.log.Log(ctx, level, "tool call", "tool", tool, "outcome", outcome, "calls", n, "duration_ms", elapsed.Milliseconds())
 	if req != nil && req.Session != nil {
+		//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
 		mcpLevel := mcp.LoggingLevel("info")
 		if level == slog.LevelWarn {
 			mcpLevel = "warning"
 		}
+		//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
 		_ = req.Session.Log(ctx, &mcp.LoggingMessageParams{
 			Level:  mcpLevel,
 			Logger: s.opts.Name,

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 these tests check the logging that clients before protocol 2026-07-28 still use
+
 package mcptools
 
 import (
