@@ -95,11 +95,10 @@
 // concurrently on Go goroutines while the VM waits (gopher-lua stays
 // single-threaded), and converts the results back in order:
 // {ok = true, value = ...} or {ok = false, error = <the table pcall gives>}.
-// Its default concurrency is [DefaultBatchConcurrency] (32): a batch of 100
-// calls at 20 ms latency takes about 4 rounds (~80 ms; the benchmark target is
-// 150 ms, which 8 could not meet: 13 rounds, ≥ 260 ms), while 32 in-flight
-// requests stay well inside WorkOS's 6,000 requests per minute and any 429 is
-// retried with its Retry-After. Scripts may pass {concurrency = n}, clamped
+// Its default concurrency is [DefaultBatchConcurrency] (32): high enough
+// that a batch of 100 slow calls takes a few rounds, not dozens
+// (BenchmarkBatch100), and low enough that its in-flight requests stay well
+// inside WorkOS's rate limit; any 429 is retried with its Retry-After. Scripts may pass {concurrency = n}, clamped
 // to 1..[MaxBatchConcurrency]; the default transport keeps 64 idle connections
 // per host so a batch reuses them.
 //

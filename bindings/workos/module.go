@@ -55,11 +55,9 @@ type Module struct {
 	// workos.batch.
 	Observe func(api.CallRecord)
 	// BatchConcurrency is how many workos.batch calls run at once when the script
-	// does not say. If zero, [DefaultBatchConcurrency] (32): 100 calls at 20 ms
-	// each finish in about 4 rounds, and 32 in-flight requests stay far
-	// below WorkOS's 6,000 requests/minute budget for any batch a script can
-	// reasonably issue (429s are retried with Retry-After anyway). A script may
-	// pass {concurrency = n}; values are clamped to 1..[MaxBatchConcurrency].
+	// does not say. If zero, [DefaultBatchConcurrency] (see the package
+	// documentation for why 32). A script may pass {concurrency = n}; values
+	// are clamped to 1..[MaxBatchConcurrency].
 	BatchConcurrency int
 	// OnError, if set, sees every error a call returns before it is raised to
 	// the script (or put in a batch result), on the goroutine that made the

@@ -21,8 +21,8 @@
 //     plus a compact text rendering; isError is set unless the outcome is
 //     "completed".
 //
-// The whole tools/list of code mode is about 850 tokens (measured by
-// TestToolsListSize).
+// The whole tools/list of code mode is kept small; TestToolsListSize holds it
+// to its budget.
 //
 // # Per-function tools
 //
