@@ -48,7 +48,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 		res.Meta.Operation = "read"
 	}
 	if perr := r.policyError(op); perr != nil {
-		return done(workosError(perr, nil))
+		return done(workosError(perr))
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
@@ -63,7 +63,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 			res.Meta.Status = &st
 			res.Meta.RequestID = apiErr.RequestID
 		}
-		info := workosError(err, nil)
+		info := workosError(err)
 		if info.Function == "" {
 			info.Function = op.Name
 		}

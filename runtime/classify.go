@@ -64,8 +64,10 @@ func classify(ctx context.Context, name string, err error) *ErrorInfo {
 	if errors.Is(err, context.Canceled) {
 		return &ErrorInfo{Kind: KindCanceled, Message: "the run was canceled by its caller"}
 	}
-	if goErr, ok := workos.ErrorFromLua(err); ok {
-		return workosError(goErr, err)
+	if re, ok := workos.ErrorFromLua(err); ok {
+		info := workosError(re.Err)
+		info.Line = re.Line
+		return info
 	}
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
@@ -81,23 +83,12 @@ func classify(ctx context.Context, name string, err error) *ErrorInfo {
 	return &ErrorInfo{Kind: KindRuntime, Message: capText(err.Error()), Line: lineOf(err.Error(), name)}
 }
 
-// workosError describes an error from a workos call or the write policy. raw,
-// when not nil, is the uncaught Lua error whose table carries the script line.
-func workosError(goErr, raw error) *ErrorInfo {
+// workosError describes an error from a workos call or the write policy, from
+// the Go error alone.
+func workosError(goErr error) *ErrorInfo {
 	info := &ErrorInfo{Kind: api.KindOf(goErr), Message: capText(goErr.Error())}
 	if info.Kind == api.KindInternal {
 		info.Kind = KindRuntime
-	}
-	var ae *lua.ApiError
-	if errors.As(raw, &ae) {
-		if t, ok := ae.Object.(*lua.LTable); ok {
-			if n, ok := t.RawGetString("line").(lua.LNumber); ok {
-				info.Line = int(n)
-			}
-			// Only the position comes from the table: a script can rewrite
-			// its fields (err.kind = "denied") before it raises it again, so
-			// what the error is comes from the Go error alone.
-		}
 	}
 	var (
 		apiErr *api.APIError

@@ -515,7 +515,7 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 	mt.RawSetString("__index", s.errIndex)
 	mt.RawSetString("__metatable", lua.LString("workos error"))
 	ud := L.NewUserData()
-	ud.Value = err
+	ud.Value = &RaisedError{Err: err, Line: line}
 	mt.RawSetString(goErrorKey, ud)
 	t.Metatable = mt
 	return t
@@ -524,12 +524,21 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 // goErrorKey is the metatable field holding the Go error behind an error table.
 const goErrorKey = "__workos_go_error"
 
-// ErrorFromLua returns the Go error behind a workos error: err may be the
+// RaisedError is what the module knows of an error it raised to a script:
+// the Go error and the script line that made the call. It is kept on the Go
+// side of the error table (which scripts may rewrite), so hosts classify an
+// error from this, never from the table's fields.
+type RaisedError struct {
+	Err  error
+	Line int
+}
+
+// ErrorFromLua returns the error behind a workos error: err may be the
 // *lua.ApiError that an uncaught workos error produces (from DoString, PCall,
-// ...), and v an error table itself (e.g. from a batch result). The result is
-// the original *APIError, *ValidationError, *NetworkError, ... (use errors.As);
-// ok is false when the value is not a workos error table.
-func ErrorFromLua(err error) (error, bool) {
+// ...). Its Err is the original *api.APIError, *api.ValidationError,
+// *api.NetworkError, ... (use errors.As); ok is false when the value is not a
+// workos error table.
+func ErrorFromLua(err error) (*RaisedError, bool) {
 	var ae *lua.ApiError
 	if !errors.As(err, &ae) {
 		return nil, false
@@ -538,7 +547,7 @@ func ErrorFromLua(err error) (error, bool) {
 }
 
 // ErrorFromValue is [ErrorFromLua] for a Lua value (an error table).
-func ErrorFromValue(v lua.LValue) (error, bool) {
+func ErrorFromValue(v lua.LValue) (*RaisedError, bool) {
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		return nil, false
@@ -551,8 +560,8 @@ func ErrorFromValue(v lua.LValue) (error, bool) {
 	if !ok {
 		return nil, false
 	}
-	e, ok := ud.Value.(error)
-	return e, ok
+	re, ok := ud.Value.(*RaisedError)
+	return re, ok
 }
 
 // scriptLine is the line of the innermost Lua function on the call stack (the

@@ -160,10 +160,13 @@ func TestErrorTableReachesGo(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error table mismatch (-want +got):\n%s", diff)
 	}
-	goErr, ok := ErrorFromLua(err)
+	raised, ok := ErrorFromLua(err)
 	var apiErr *api.APIError
-	if !ok || !errors.As(goErr, &apiErr) || apiErr.Status != 422 || apiErr.RequestID != "req_9" {
-		t.Errorf("ErrorFromLua = %v, %v; want the *APIError", goErr, ok)
+	if !ok || !errors.As(raised.Err, &apiErr) || apiErr.Status != 422 || apiErr.RequestID != "req_9" {
+		t.Fatalf("ErrorFromLua = %+v, %v; want the *APIError", raised, ok)
+	}
+	if raised.Line < 1 {
+		t.Errorf("ErrorFromLua line = %d, want the script's", raised.Line)
 	}
 }
 
@@ -181,9 +184,9 @@ func TestModuleNetworkAndCancel(t *testing.T) {
 	defer cancel()
 	L2.SetContext(ctx)
 	err := L2.DoString(`workos.organizations_find("o")`)
-	goErr, ok := ErrorFromLua(err)
-	if !ok || !errors.Is(goErr, context.DeadlineExceeded) {
-		t.Fatalf("error %v (go error %v), want the deadline", err, goErr)
+	raised, ok := ErrorFromLua(err)
+	if !ok || !errors.Is(raised.Err, context.DeadlineExceeded) {
+		t.Fatalf("error %v (go error %+v), want the deadline", err, raised)
 	}
 	var ae *lua.ApiError
 	errors.As(err, &ae)
