@@ -103,7 +103,6 @@ func (m *Module) Preload(L *lua.LState) {
 	integ.RawSetString("workos", mod)
 }
 
-
 // state is the module's per-LState data.
 type state struct {
 	m      *Module
