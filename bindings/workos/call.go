@@ -24,7 +24,7 @@ func (s *state) luaCall(L *lua.LState) int {
 	case *lua.LNilType:
 	default:
 		err := &api.ValidationError{Function: op.Name, Param: "args", Problem: "arguments must be a table of named values, got " + a.Type().String(),
-			Hint: fmt.Sprintf("workos.call(%q, {...}), e.g. %s", op.Name, example(op))}
+			Hint: fmt.Sprintf("workos.call(%q, {...}), e.g. %s", op.Name, op.ExampleCall())}
 		s.observeRejected(op, err, false)
 		s.raise(L, op, err)
 	}

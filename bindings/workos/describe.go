@@ -25,7 +25,7 @@ func Describe(cat *catalog.Catalog, op *catalog.Operation) map[string]any {
 	d := map[string]any{
 		"name": op.Name, "seed_name": op.SeedName, "method": op.Method, "path": op.Path,
 		"access": string(op.Access), "auth": string(op.Auth), "summary": op.Summary,
-		"description": op.Description, "paginated": op.Paginated, "example": example(op),
+		"description": op.Description, "paginated": op.Paginated, "example": op.ExampleCall(),
 		"aliases": describeAliases(cat, op), "params": describeParams(op),
 	}
 	if op.Body != nil {

@@ -309,7 +309,7 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 			for i := 2; i <= n; i++ {
 				if L.Get(i) != lua.LNil {
 					return nil, &api.ValidationError{Function: op.Name, Problem: "got a table followed by more arguments",
-						Hint: "pass one table of named arguments, e.g. " + example(op)}
+						Hint: "pass one table of named arguments, e.g. " + op.ExampleCall()}
 				}
 			}
 		}
@@ -324,7 +324,7 @@ func (s *state) argsFromStack(L *lua.LState, op *catalog.Operation) (map[string]
 		}
 		if i > len(keys) {
 			return nil, &api.ValidationError{Function: op.Name, Problem: fmt.Sprintf("too many positional arguments (%d; it takes %d: %s)", n, len(keys), strings.Join(keys, ", ")),
-				Hint: "pass one table of named arguments, e.g. " + example(op)}
+				Hint: "pass one table of named arguments, e.g. " + op.ExampleCall()}
 		}
 		gv, err := toGo(L, v)
 		if err != nil {
@@ -355,7 +355,7 @@ func tableArgs(L *lua.LState, op *catalog.Operation, t *lua.LTable) (map[string]
 		}
 	}
 	return nil, &api.ValidationError{Function: op.Name, Problem: "arguments must be a table of named values, got a list",
-		Hint: "pass named arguments, e.g. " + example(op)}
+		Hint: "pass named arguments, e.g. " + op.ExampleCall()}
 }
 
 // call runs one call through the module's Caller. It is safe to run off the
@@ -585,58 +585,4 @@ func toAnySlice(ss []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-// example renders a sample call.
-func example(op *catalog.Operation) string {
-	var parts []string
-	for _, p := range op.Params {
-		if p.Required || p.In == catalog.InPath {
-			parts = append(parts, fmt.Sprintf("%s = %s", p.Key, sampleValue(p.Type, p.Enum)))
-		}
-	}
-	if op.Body != nil {
-		shadow := map[string]bool{}
-		for _, f := range op.ShadowedBodyFields() {
-			shadow[f] = true
-		}
-		var inBody []string
-		for _, f := range op.Body.Fields {
-			if !f.Required {
-				continue
-			}
-			v := sampleValue(f.Type, f.Enum)
-			if f.Const != nil {
-				v = fmt.Sprintf("%q", fmt.Sprint(f.Const))
-			} else if f.Name == op.Body.Discriminator && len(op.Body.Variants) > 0 {
-				v = fmt.Sprintf("%q", op.Body.Variants[0].Name)
-			}
-			if shadow[f.Name] {
-				inBody = append(inBody, fmt.Sprintf("%s = %s", f.Name, v))
-			} else {
-				parts = append(parts, fmt.Sprintf("%s = %s", f.Name, v))
-			}
-		}
-		if len(inBody) > 0 {
-			parts = append(parts, "body = {"+strings.Join(inBody, ", ")+"}")
-		}
-	}
-	return fmt.Sprintf("workos.%s({%s})", op.Name, strings.Join(parts, ", "))
-}
-
-func sampleValue(typ string, enum []string) string {
-	if len(enum) > 0 {
-		return fmt.Sprintf("%q", enum[0])
-	}
-	switch strings.Split(typ, "|")[0] {
-	case "integer", "number":
-		return "10"
-	case "boolean":
-		return "true"
-	case "array":
-		return `{"..."}`
-	case "object":
-		return "{...}"
-	}
-	return `"..."`
 }

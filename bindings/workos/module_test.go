@@ -452,7 +452,7 @@ func TestDescribeAndFunctions(t *testing.T) {
 		return {d.name, d.method, d.path, d.access, d.body.must_use_body, d.example, f.aliases, f.params[1].key, f.params[1].required,
 			workos.functions("organizations_"), workos.functions({access = "destructive"})}`)
 	want := `["role_permissions_add","POST","/authorization/roles/{slug}/permissions","write",["slug"],` +
-		`"workos.role_permissions_add({slug = \"...\", body = {slug = \"...\"}})",["workos_organizations_find","get_organization"],"id",true,` +
+		`"workos.role_permissions_add{ slug = \"<slug>\", body = { slug = \"<slug>\" } }",["workos_organizations_find","get_organization"],"id",true,` +
 		`["organizations_create","organizations_delete","organizations_find","organizations_list","organizations_update"],` +
 		`["organizations_delete","role_assignments_remove"]]`
 	if diff := cmp.Diff(want, got); diff != "" {
