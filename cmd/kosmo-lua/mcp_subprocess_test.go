@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -148,7 +146,7 @@ func TestMCPHTTPSubprocess(t *testing.T) {
 	}
 	go io.Copy(io.Discard, stderrPipe)
 
-	h := &httpRPC{url: url}
+	h := &httpRPC{s: rpcSession{url: url}}
 	h.call(t, "initialize", map[string]any{
 		"protocolVersion": "2025-06-18", "capabilities": map[string]any{},
 		"clientInfo": map[string]any{"name": "kosmo-lua-test", "version": "1"},
@@ -178,79 +176,22 @@ func mcpHasName(list []string, s string) bool {
 	return false
 }
 
-// httpRPC is a minimal streamable-HTTP MCP client: it POSTs JSON-RPC messages
-// and reads JSON or server-sent-event answers.
-type httpRPC struct {
-	url     string
-	session string
-	next    int
-}
-
-func (h *httpRPC) post(t *testing.T, msg map[string]any) *http.Response {
-	t.Helper()
-	b, _ := json.Marshal(msg)
-	req, _ := http.NewRequest(http.MethodPost, h.url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	if h.session != "" {
-		req.Header.Set("Mcp-Session-Id", h.session)
-		req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
-		h.session = id
-	}
-	return resp
-}
+// httpRPC is rpcSession (see mcp_bombs_test.go) for tests that stop at the
+// first error.
+type httpRPC struct{ s rpcSession }
 
 func (h *httpRPC) notify(t *testing.T, method string) {
 	t.Helper()
-	resp := h.post(t, map[string]any{"jsonrpc": "2.0", "method": method})
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s: HTTP %d", method, resp.StatusCode)
+	if _, err := h.s.post(context.Background(), map[string]any{"jsonrpc": "2.0", "method": method}); err != nil {
+		t.Fatalf("%s: %v", method, err)
 	}
 }
 
 func (h *httpRPC) call(t *testing.T, method string, params any) map[string]any {
 	t.Helper()
-	h.next++
-	resp := h.post(t, map[string]any{"jsonrpc": "2.0", "id": h.next, "method": method, "params": params})
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(resp.Body)
-		t.Fatalf("%s: HTTP %d: %s", method, resp.StatusCode, body)
+	res, err := h.s.call(context.Background(), method, params)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var payloads [][]byte
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				payloads = append(payloads, []byte(data))
-			}
-		}
-	} else {
-		b, _ := io.ReadAll(resp.Body)
-		payloads = append(payloads, b)
-	}
-	for _, p := range payloads {
-		var msg struct {
-			ID     *int            `json:"id"`
-			Result map[string]any  `json:"result"`
-			Error  json.RawMessage `json:"error"`
-		}
-		if json.Unmarshal(p, &msg) != nil || msg.ID == nil || *msg.ID != h.next {
-			continue
-		}
-		if msg.Error != nil {
-			t.Fatalf("%s: error %s", method, msg.Error)
-		}
-		return msg.Result
-	}
-	t.Fatalf("%s: no response in %d messages", method, len(payloads))
-	return nil
+	return res
 }
