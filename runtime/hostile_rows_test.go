@@ -238,3 +238,13 @@ func TestSessionGlobalsMetatableDoesNotReachTheHost(t *testing.T) {
 		})
 	}
 }
+
+// TestHugeCallArguments: a call whose arguments are megabytes of JSON is
+// refused in the worker before the host has to hold it.
+func TestHugeCallArguments(t *testing.T) {
+	rt, _ := newRuntime(t, nil)
+	res := run(t, rt, `return workos.organizations_list{limit = 1, domains = {string.rep("x", 5e6)}}`, nil)
+	if res.Error == nil || res.Error.Kind != runtime.KindValidation || !strings.Contains(res.Error.Message, "at most") {
+		t.Fatalf("want a validation error about the size, got %+v", res.Error)
+	}
+}

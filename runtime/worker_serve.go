@@ -89,6 +89,10 @@ func (w *workerServer) catalog() *catalog.Catalog {
 	return catalog.Default()
 }
 
+// maxCallArgsBytes bounds one call's arguments as JSON, so a script cannot
+// make the host hold a huge request (WorkOS bodies are kilobytes).
+const maxCallArgsBytes = 4 << 20
+
 // errHostCanceled is the cause of a job the host aborted.
 var errHostCanceled = errors.New("the host canceled the run")
 
@@ -198,6 +202,10 @@ func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map
 	data, err := segjson.Marshal(args)
 	if err != nil {
 		return nil, &api.ValidationError{Function: op.Name, Problem: "arguments cannot be encoded: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
+	}
+	if len(data) > maxCallArgsBytes {
+		return nil, &api.ValidationError{Function: op.Name, Problem: fmt.Sprintf("the arguments are %d bytes of JSON; one call takes at most %d", len(data), maxCallArgsBytes),
+			Hint: "send less per call: WorkOS requests are small; split the data over several calls"}
 	}
 	ch := make(chan *frame, 1)
 	w.pmu.Lock()
