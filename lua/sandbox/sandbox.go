@@ -388,6 +388,10 @@ func (s *Sandbox) checkSize(L *lua.LState, what string, size float64) {
 	}
 }
 
+// ctxCheckMask sets how often builtins that loop long (pattern matching,
+// table.concat, table.sort) call checkCtx: every ctxCheckMask+1 steps.
+const ctxCheckMask = 1<<12 - 1
+
 // checkCtx raises if the run is over; builtins call it in long loops.
 func (s *Sandbox) checkCtx(L *lua.LState) {
 	if s.ctx.Err() != nil {

@@ -598,25 +598,6 @@ func BenchmarkFibPlainContext(b *testing.B) {
 
 const fibSrc = `function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end`
 
-func BenchmarkStringMethods(b *testing.B) {
-	s, err := New(context.Background(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	fn, err := s.L().LoadString(`local n = 0 for i = 1, 1000 do n = n + #string.upper("abc") + #("x"):rep(3) end return n`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		s.L().Push(fn)
-		if err := s.L().PCall(0, 0, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func ExampleNew() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

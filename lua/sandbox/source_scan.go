@@ -108,14 +108,6 @@ func (s *sourceScanner) newline() {
 	s.lineStart = s.pos
 }
 
-func isNameStart(c byte) bool {
-	return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
-}
-
-func isNameByte(c byte) bool { return isNameStart(c) || isDigit(c) }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
 // word handles a name or keyword.
 func (s *sourceScanner) word(w string) {
 	switch w {

@@ -26,6 +26,12 @@ func benchScript(b *testing.B, src string) {
 	}
 }
 
+// BenchmarkStringMethods calls stock and sandbox string functions, as
+// functions and as methods (through the string metatable).
+func BenchmarkStringMethods(b *testing.B) {
+	benchScript(b, `local n = 0 for i = 1, 1000 do n = n + #string.upper("abc") + #("x"):rep(3) end return n`)
+}
+
 // BenchmarkPatterns runs find, match, gmatch and gsub over a 10 KB subject
 // with captures, classes, sets, repetitions, anchors, %b and %f.
 func BenchmarkPatterns(b *testing.B) {
