@@ -300,41 +300,11 @@ func (ms *matchState) match(s, p int) int {
 				return -1
 			}
 		case luaEsc:
-			if p+1 < len(pat) {
-				switch next := pat[p+1]; {
-				case next == 'b':
-					s = ms.matchBalance(s, p+2)
-					if s == -1 {
-						return -1
-					}
-					p += 4
-					continue
-				case next == 'f':
-					p += 2
-					if p >= len(pat) || pat[p] != '[' {
-						ms.errorf("missing '[' after '%%f' in pattern")
-					}
-					ep := ms.classEnd(p)
-					var prev, cur byte
-					if s > 0 {
-						prev = ms.src[s-1]
-					}
-					if s < len(ms.src) {
-						cur = ms.src[s]
-					}
-					if ms.matchBracketClass(prev, p, ep-1) || !ms.matchBracketClass(cur, p, ep-1) {
-						return -1
-					}
-					p = ep
-					continue
-				case isDigit(next):
-					s = ms.matchCapture(s, next)
-					if s == -1 {
-						return -1
-					}
-					p += 2
-					continue
+			if p+1 < len(pat) && isEscapeItem(pat[p+1]) {
+				if s, p = ms.matchEscapeItem(s, p); s == -1 {
+					return -1
 				}
+				continue
 			}
 		}
 		// default: a single-char class, maybe followed by a repetition.
@@ -367,6 +337,45 @@ func (ms *matchState) match(s, p int) int {
 		s++
 		p = ep
 	}
+}
+
+// isEscapeItem reports whether %c is a pattern item of its own (%b, %f or a
+// back reference) rather than a character class.
+func isEscapeItem(c byte) bool { return c == 'b' || c == 'f' || isDigit(c) }
+
+// matchEscapeItem matches the item %b, %f or %1-%9 at pat[p] against
+// src[s:] and returns where the subject and the pattern continue, or s ==
+// -1 when it does not match.
+func (ms *matchState) matchEscapeItem(s, p int) (int, int) {
+	switch next := ms.pat[p+1]; next {
+	case 'b':
+		return ms.matchBalance(s, p+2), p + 4
+	case 'f':
+		return ms.matchFrontier(s, p+2)
+	default:
+		return ms.matchCapture(s, next), p + 2
+	}
+}
+
+// matchFrontier matches the frontier %f[set] whose set starts at pat[p]:
+// the empty string between a byte not in set and one in it (the subject's
+// ends count as \0). It returns s and the pattern after the set, or -1.
+func (ms *matchState) matchFrontier(s, p int) (int, int) {
+	if p >= len(ms.pat) || ms.pat[p] != '[' {
+		ms.errorf("missing '[' after '%%f' in pattern")
+	}
+	ep := ms.classEnd(p)
+	var prev, cur byte
+	if s > 0 {
+		prev = ms.src[s-1]
+	}
+	if s < len(ms.src) {
+		cur = ms.src[s]
+	}
+	if ms.matchBracketClass(prev, p, ep-1) || !ms.matchBracketClass(cur, p, ep-1) {
+		return -1, ep
+	}
+	return s, ep
 }
 
 // captureValue returns capture i of the match src[s:e] (or the whole match
