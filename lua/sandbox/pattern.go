@@ -117,9 +117,7 @@ func (s *Sandbox) strGsub(L *lua.LState) int {
 	ms := &matchState{s: s, L: L, src: src, pat: pat}
 	var b strings.Builder
 	add := func(piece string) {
-		if b.Len()+len(piece) > s.maxString {
-			s.raise(L, s.memoryError("string.gsub", float64(b.Len()+len(piece))))
-		}
+		s.checkGrow(L, "string.gsub", b.Len(), len(piece))
 		b.WriteString(piece)
 	}
 	var replStr string
