@@ -41,58 +41,79 @@ type sourceScanner struct {
 
 // scan reads the whole source, stopping at the first limit passed.
 func (s *sourceScanner) scan() {
-	src := s.src
-	for s.pos < len(src) && s.err == nil {
-		c := src[s.pos]
-		switch {
-		case c == '\n' || c == '\r':
+	for s.pos < len(s.src) && s.err == nil {
+		switch c := s.src[s.pos]; c {
+		case '\n', '\r':
 			s.newline()
-			continue
-		case c == ' ' || c == '\t' || c == '\f' || c == '\v':
+		case ' ', '\t', '\f', '\v':
 			s.pos++
-			continue
-		}
-		s.tokLine, s.tokCol = s.line, s.pos-s.lineStart+1
-		switch {
-		case isNameStart(c):
-			start := s.pos
-			for s.pos < len(src) && isNameByte(src[s.pos]) {
-				s.pos++
-			}
-			s.word(src[start:s.pos])
-		case isDigit(c) || (c == '.' && s.pos+1 < len(src) && isDigit(src[s.pos+1])):
-			s.number()
-			s.operandToken()
-		case c == '"' || c == '\'':
-			s.shortString(c)
-			s.stringToken()
-		case c == '-' && s.pos+1 < len(src) && src[s.pos+1] == '-':
-			s.pos += 2
-			if eqs, ok := s.longBracket(); ok {
-				s.longString(eqs)
-			} else {
-				for s.pos < len(src) && src[s.pos] != '\n' && src[s.pos] != '\r' {
-					s.pos++
-				}
-			}
-		case c == '[':
-			if eqs, ok := s.longBracket(); ok {
-				s.longString(eqs)
-				s.stringToken()
-				continue
-			}
-			s.pos++
-			s.open('[')
-		case c == '(' || c == '{':
-			s.pos++
-			s.open(c)
-		case c == ')' || c == ']' || c == '}':
-			s.pos++
-			s.close()
-			s.operand = true
 		default:
-			s.punct(c)
+			s.tokLine, s.tokCol = s.line, s.pos-s.lineStart+1
+			s.token(c)
 		}
+	}
+}
+
+// token reads the token (or comment) that starts with c at pos.
+func (s *sourceScanner) token(c byte) {
+	switch {
+	case isNameStart(c):
+		s.name()
+	case isDigit(c) || (c == '.' && isDigit(s.peek())):
+		s.number()
+		s.operandToken()
+	case c == '"' || c == '\'':
+		s.shortString(c)
+		s.stringToken()
+	case c == '-' && s.peek() == '-':
+		s.comment()
+	case c == '[':
+		if eqs, ok := s.longBracket(); ok {
+			s.longString(eqs)
+			s.stringToken()
+			return
+		}
+		s.pos++
+		s.open('[')
+	case c == '(' || c == '{':
+		s.pos++
+		s.open(c)
+	case c == ')' || c == ']' || c == '}':
+		s.pos++
+		s.close()
+		s.operand = true
+	default:
+		s.punct(c)
+	}
+}
+
+// peek returns the byte after pos, or 0 at the end.
+func (s *sourceScanner) peek() byte {
+	if s.pos+1 < len(s.src) {
+		return s.src[s.pos+1]
+	}
+	return 0
+}
+
+// name reads a name or keyword.
+func (s *sourceScanner) name() {
+	start := s.pos
+	for s.pos < len(s.src) && isNameByte(s.src[s.pos]) {
+		s.pos++
+	}
+	s.word(s.src[start:s.pos])
+}
+
+// comment consumes a comment, -- to the end of the line or --[[ to its
+// closing bracket.
+func (s *sourceScanner) comment() {
+	s.pos += 2
+	if eqs, ok := s.longBracket(); ok {
+		s.longString(eqs)
+		return
+	}
+	for s.pos < len(s.src) && s.src[s.pos] != '\n' && s.src[s.pos] != '\r' {
+		s.pos++
 	}
 }
 
@@ -238,10 +259,7 @@ func (s *sourceScanner) longString(eqs int) {
 // punct handles operators and separators.
 func (s *sourceScanner) punct(c byte) {
 	src := s.src
-	next := byte(0)
-	if s.pos+1 < len(src) {
-		next = src[s.pos+1]
-	}
+	next := s.peek()
 	s.pos++
 	switch c {
 	case '-':
