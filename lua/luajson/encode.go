@@ -95,6 +95,7 @@ type span struct{ start, end int }
 // context.Cause of a done [EncodeOptions.Context].
 func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
 	e := encoder{maxDepth: DefaultMaxDepth, maxBytes: DefaultMaxBytes}
+	maxWork := 0 // DefaultMaxWork
 	if opts != nil {
 		e.indent = opts.Indent
 		if opts.MaxDepth > 0 {
@@ -106,13 +107,9 @@ func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
 		case opts.MaxBytes < 0:
 			e.maxBytes = 0
 		}
-		e.ctx = opts.Context
+		e.ctx, maxWork = opts.Context, opts.MaxWork
 	}
-	if opts != nil {
-		e.work = newWorkBudget(opts.Context, opts.MaxWork)
-	} else {
-		e.work = newWorkBudget(nil, 0)
-	}
+	e.work = newWorkBudget(e.ctx, maxWork)
 	e.buf = make([]byte, 0, 512)
 	if err := e.value(v); err != nil {
 		return nil, finishErr(err)

@@ -69,9 +69,10 @@ func ToGo(v lua.LValue) (any, error) {
 func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
 	c := converter{maxDepth: DefaultMaxDepth, nodesLeft: DefaultMaxNodes, bytesLeft: DefaultMaxStringBytes}
 	c.maxNodes, c.maxBytes = c.nodesLeft, c.bytesLeft
-	c.work = newWorkBudget(nil, 0)
+	var ctx context.Context // nil: not checked
+	maxWork := 0            // DefaultMaxWork
 	if opts != nil {
-		c.work = newWorkBudget(opts.Context, opts.MaxWork)
+		ctx, maxWork = opts.Context, opts.MaxWork
 		if opts.MaxDepth > 0 {
 			c.maxDepth = opts.MaxDepth
 		}
@@ -88,6 +89,7 @@ func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
 			c.maxBytes, c.bytesLeft = 0, math.MaxInt
 		}
 	}
+	c.work = newWorkBudget(ctx, maxWork)
 	out, err := c.toGo(v)
 	if err != nil {
 		return nil, finishErr(err)
