@@ -436,7 +436,8 @@ func TestRequirePreloadedModule(t *testing.T) {
 }
 
 func TestNewOptions(t *testing.T) {
-	if _, err := New(nil, nil); err == nil { //nolint:staticcheck // testing the nil check
+	//lint:ignore SA1012 New must reject a nil context; this checks that it does
+	if _, err := New(nil, nil); err == nil {
 		t.Error("New(nil ctx) succeeded")
 	}
 	if _, err := New(context.Background(), &Options{MemoryLimit: -1}); err == nil {
