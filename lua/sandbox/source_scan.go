@@ -39,51 +39,55 @@ type sourceScanner struct {
 	err             *SourceError
 }
 
-// scan reads the whole source, stopping at the first limit passed.
+// scan reads the whole source, stopping at the first limit passed. It is
+// one loop over the bytes, so that names and operators, most of a script's
+// tokens, cost no call of their own.
 func (s *sourceScanner) scan() {
-	for s.pos < len(s.src) && s.err == nil {
-		switch c := s.src[s.pos]; c {
+	src := s.src
+	for s.pos < len(src) && s.err == nil {
+		c := src[s.pos]
+		switch c {
 		case '\n', '\r':
 			s.newline()
+			continue
 		case ' ', '\t', '\f', '\v':
 			s.pos++
-		default:
-			s.tokLine, s.tokCol = s.line, s.pos-s.lineStart+1
-			s.token(c)
+			continue
 		}
-	}
-}
-
-// token reads the token (or comment) that starts with c at pos.
-func (s *sourceScanner) token(c byte) {
-	switch {
-	case isNameStart(c):
-		s.name()
-	case isDigit(c) || (c == '.' && isDigit(s.peek())):
-		s.number()
-		s.operandToken()
-	case c == '"' || c == '\'':
-		s.shortString(c)
-		s.stringToken()
-	case c == '-' && s.peek() == '-':
-		s.comment()
-	case c == '[':
-		if eqs, ok := s.longBracket(); ok {
-			s.longString(eqs)
+		s.tokLine, s.tokCol = s.line, s.pos-s.lineStart+1
+		switch {
+		case isNameStart(c):
+			start := s.pos
+			for s.pos < len(src) && isNameByte(src[s.pos]) {
+				s.pos++
+			}
+			s.word(src[start:s.pos])
+		case isDigit(c) || (c == '.' && isDigit(s.peek())):
+			s.number()
+			s.operandToken()
+		case c == '"' || c == '\'':
+			s.shortString(c)
 			s.stringToken()
-			return
+		case c == '-' && s.peek() == '-':
+			s.comment()
+		case c == '[':
+			if eqs, ok := s.longBracket(); ok {
+				s.longString(eqs)
+				s.stringToken()
+				continue
+			}
+			s.pos++
+			s.open('[')
+		case c == '(' || c == '{':
+			s.pos++
+			s.open(c)
+		case c == ')' || c == ']' || c == '}':
+			s.pos++
+			s.close()
+			s.operand = true
+		default:
+			s.punct(c)
 		}
-		s.pos++
-		s.open('[')
-	case c == '(' || c == '{':
-		s.pos++
-		s.open(c)
-	case c == ')' || c == ']' || c == '}':
-		s.pos++
-		s.close()
-		s.operand = true
-	default:
-		s.punct(c)
 	}
 }
 
@@ -93,15 +97,6 @@ func (s *sourceScanner) peek() byte {
 		return s.src[s.pos+1]
 	}
 	return 0
-}
-
-// name reads a name or keyword.
-func (s *sourceScanner) name() {
-	start := s.pos
-	for s.pos < len(s.src) && isNameByte(s.src[s.pos]) {
-		s.pos++
-	}
-	s.word(s.src[start:s.pos])
 }
 
 // comment consumes a comment, -- to the end of the line or --[[ to its
