@@ -2,7 +2,6 @@ package luajson
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -55,103 +54,6 @@ type EncodeOptions struct {
 	MaxWork int
 }
 
-// kv is one object member collected for sorting.
-type kv struct {
-	k string
-	v lua.LValue
-}
-
-// shaper classifies tables; it caches the marker metatables it has seen so
-// that classifying a decoded table costs one pointer comparison.
-type shaper struct {
-	arrMT, objMT, otherMT *lua.LTable
-	// memo remembers the shapes of large tables (see shapeCharged).
-	memo map[*lua.LTable]shapeResult
-}
-
-func (s *shaper) kind(t *lua.LTable) markKind {
-	mt, ok := t.Metatable.(*lua.LTable)
-	if !ok {
-		return kindNone
-	}
-	switch mt {
-	case s.arrMT:
-		return kindArray
-	case s.objMT:
-		return kindObject
-	case s.otherMT:
-		return kindNone
-	}
-	k := mtKind(mt)
-	switch k {
-	case kindArray:
-		s.arrMT = mt
-	case kindObject:
-		s.objMT = mt
-	default:
-		s.otherMT = mt
-	}
-	return k
-}
-
-// shape decides how t encodes: as an array of n elements (isArray) or as an
-// object. The rule, documented in doc.go:
-//   - marked object: object;
-//   - marked array: array of 1..n (holes become null); any other key is an error;
-//   - unmarked: array when its keys are exactly 1..n (n may be 0), else object.
-func (s *shaper) shape(t *lua.LTable) (isArray bool, n int, reason string) {
-	k := s.kind(t)
-	if k == kindObject {
-		return false, 0, ""
-	}
-	n = t.Len()
-	var first lua.LValue
-	if n == 0 {
-		first, _ = t.Next(lua.LNil)
-	} else {
-		first, _ = t.Next(lua.LNumber(n))
-	}
-	hasOther := first != lua.LNil
-	if k == kindArray {
-		if hasOther {
-			return false, 0, fmt.Sprintf("table marked as array (json.array or decoded from a JSON array) has the non-index key %s; remove it or build a new table", keyString(first))
-		}
-		return true, n, ""
-	}
-	if hasOther {
-		return false, 0, ""
-	}
-	for i := 1; i <= n; i++ {
-		if t.RawGetInt(i) == lua.LNil {
-			return false, 0, "" // holes: sparse, encode as object
-		}
-	}
-	return true, n, ""
-}
-
-func keyString(k lua.LValue) string {
-	if s, ok := k.(lua.LString); ok {
-		return strconv.Quote(string(s))
-	}
-	return k.String()
-}
-
-// objectKey converts a Lua table key to a JSON object key.
-func objectKey(k lua.LValue) (string, string) {
-	switch k := k.(type) {
-	case lua.LString:
-		return string(k), ""
-	case lua.LNumber:
-		f := float64(k)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return "", "table key " + k.String() + " cannot be an object key"
-		}
-		return string(appendNumber(nil, f)), ""
-	default:
-		return "", "table key of type " + typeName(k) + " cannot be an object key; use string keys"
-	}
-}
-
 type encoder struct {
 	shaper
 	buf      []byte
@@ -193,6 +95,7 @@ type span struct{ start, end int }
 // context.Cause of a done [EncodeOptions.Context].
 func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
 	e := encoder{maxDepth: DefaultMaxDepth, maxBytes: DefaultMaxBytes}
+	maxWork := 0 // DefaultMaxWork
 	if opts != nil {
 		e.indent = opts.Indent
 		if opts.MaxDepth > 0 {
@@ -204,13 +107,9 @@ func Encode(v lua.LValue, opts *EncodeOptions) ([]byte, error) {
 		case opts.MaxBytes < 0:
 			e.maxBytes = 0
 		}
-		e.ctx = opts.Context
+		e.ctx, maxWork = opts.Context, opts.MaxWork
 	}
-	if opts != nil {
-		e.work = newWorkBudget(opts.Context, opts.MaxWork)
-	} else {
-		e.work = newWorkBudget(nil, 0)
-	}
+	e.work = newWorkBudget(e.ctx, maxWork)
 	e.buf = make([]byte, 0, 512)
 	if err := e.value(v); err != nil {
 		return nil, finishErr(err)
@@ -333,67 +232,49 @@ func (e *encoder) table(t *lua.LTable) error {
 
 // walkTable encodes t member by member.
 func (e *encoder) walkTable(t *lua.LTable) error {
-	if len(e.stack) >= e.maxDepth {
-		for _, p := range e.stack {
-			if p == t {
-				return &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
-			}
-		}
-		return &pathError{reason: fmt.Sprintf("nesting deeper than %d levels; flatten the value", e.maxDepth)}
-	}
-	for _, p := range e.stack {
-		if p == t {
-			return &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
-		}
-	}
-	isArr, n, reason, err := e.shapeCharged(t, &e.work)
+	isArr, n, err := e.enterTable(e.stack, t, e.maxDepth, &e.work)
 	if err != nil {
 		return err
-	}
-	if reason != "" {
-		return &pathError{reason: reason}
 	}
 	e.stack = append(e.stack, t)
 	defer func() { e.stack = e.stack[:len(e.stack)-1] }()
 	if isArr {
-		e.buf = append(e.buf, '[')
-		for i := 1; i <= n; i++ {
-			if i > 1 {
-				e.buf = append(e.buf, ',')
-			}
-			if e.indent != "" {
-				if err := e.newline(len(e.stack)); err != nil {
-					return err
-				}
-			}
-			if err := e.value(t.RawGetInt(i)); err != nil {
-				return pushIdx(err, i)
-			}
+		return e.writeArray(t, n)
+	}
+	return e.writeObject(t)
+}
+
+// writeArray writes t[1]..t[n] as a JSON array.
+func (e *encoder) writeArray(t *lua.LTable, n int) error {
+	e.buf = append(e.buf, '[')
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			e.buf = append(e.buf, ',')
 		}
-		if e.indent != "" && n > 0 {
-			if err := e.newline(len(e.stack) - 1); err != nil {
+		if e.indent != "" {
+			if err := e.newline(len(e.stack)); err != nil {
 				return err
 			}
 		}
-		e.buf = append(e.buf, ']')
-		return nil
+		if err := e.value(t.RawGetInt(i)); err != nil {
+			return pushIdx(err, i)
+		}
 	}
+	if e.indent != "" && n > 0 {
+		if err := e.newline(len(e.stack) - 1); err != nil {
+			return err
+		}
+	}
+	e.buf = append(e.buf, ']')
+	return nil
+}
+
+// writeObject writes t as a JSON object with its keys sorted.
+func (e *encoder) writeObject(t *lua.LTable) error {
 	start := len(e.scratch)
-	var keyErr string
-	t.ForEach(func(k, v lua.LValue) {
-		if keyErr != "" {
-			return
-		}
-		ks, r := objectKey(k)
-		if r != "" {
-			keyErr = r
-			return
-		}
-		e.scratch = append(e.scratch, kv{ks, v})
-	})
 	defer func() { clear(e.scratch[start:]); e.scratch = e.scratch[:start] }()
-	if keyErr != "" {
-		return &pathError{reason: keyErr}
+	if err := e.collectMembers(t); err != nil {
+		return err
 	}
 	members := e.scratch[start:]
 	slices.SortFunc(members, func(a, b kv) int { return strings.Compare(a.k, b.k) })
@@ -407,21 +288,8 @@ func (e *encoder) walkTable(t *lua.LTable) error {
 			}
 			e.buf = append(e.buf, ',')
 		}
-		if e.indent != "" {
-			if err := e.newline(len(e.stack)); err != nil {
-				return err
-			}
-		}
-		if !e.room(len(m.k) + 4) {
-			return e.sizeErr()
-		}
-		e.buf = appendString(e.buf, m.k)
-		e.buf = append(e.buf, ':')
-		if e.indent != "" {
-			e.buf = append(e.buf, ' ')
-		}
-		if err := e.value(m.v); err != nil {
-			return pushKey(err, m.k)
+		if err := e.writeMember(m); err != nil {
+			return err
 		}
 	}
 	if e.indent != "" && len(members) > 0 {
@@ -430,6 +298,48 @@ func (e *encoder) walkTable(t *lua.LTable) error {
 		}
 	}
 	e.buf = append(e.buf, '}')
+	return nil
+}
+
+// collectMembers appends the members of t to e.scratch, their keys
+// converted to object keys.
+func (e *encoder) collectMembers(t *lua.LTable) error {
+	var keyErr string
+	t.ForEach(func(k, v lua.LValue) {
+		if keyErr != "" {
+			return
+		}
+		ks, r := objectKey(k)
+		if r != "" {
+			keyErr = r
+			return
+		}
+		e.scratch = append(e.scratch, kv{ks, v})
+	})
+	if keyErr != "" {
+		return &pathError{reason: keyErr}
+	}
+	return nil
+}
+
+// writeMember writes one "key":value member of an object.
+func (e *encoder) writeMember(m kv) error {
+	if e.indent != "" {
+		if err := e.newline(len(e.stack)); err != nil {
+			return err
+		}
+	}
+	if !e.room(len(m.k) + 4) {
+		return e.sizeErr()
+	}
+	e.buf = appendString(e.buf, m.k)
+	e.buf = append(e.buf, ':')
+	if e.indent != "" {
+		e.buf = append(e.buf, ' ')
+	}
+	if err := e.value(m.v); err != nil {
+		return pushKey(err, m.k)
+	}
 	return nil
 }
 

@@ -106,12 +106,31 @@ func genMB() []byte {
 	}
 }
 
-func BenchmarkRoundTrip1MB(b *testing.B) {
+// benchData returns the ~1 MB user list and a state to decode it in; the
+// state is closed when the benchmark ends.
+func benchData(b *testing.B) ([]byte, *lua.LState) {
+	b.Helper()
 	data := genMB()
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
-	defer L.Close()
+	b.Cleanup(L.Close)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	return data, L
+}
+
+// benchValue is benchData decoded into a Lua value.
+func benchValue(b *testing.B) lua.LValue {
+	b.Helper()
+	data, L := benchData(b)
+	v, err := Decode(L, data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+func BenchmarkRoundTrip1MB(b *testing.B) {
+	data, L := benchData(b)
 	for b.Loop() {
 		v, err := Decode(L, data)
 		if err != nil {
@@ -124,11 +143,7 @@ func BenchmarkRoundTrip1MB(b *testing.B) {
 }
 
 func BenchmarkDecode1MB(b *testing.B) {
-	data := genMB()
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
-	defer L.Close()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
+	data, L := benchData(b)
 	for b.Loop() {
 		if _, err := Decode(L, data); err != nil {
 			b.Fatal(err)
@@ -137,19 +152,33 @@ func BenchmarkDecode1MB(b *testing.B) {
 }
 
 func BenchmarkEncode1MB(b *testing.B) {
-	data := genMB()
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
-	defer L.Close()
-	v, err := Decode(L, data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
+	v := benchValue(b)
 	for b.Loop() {
 		if _, err := Encode(v, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func BenchmarkToGo1MB(b *testing.B) {
+	v := benchValue(b)
+	for b.Loop() {
+		if _, err := ToGo(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFromGo1MB converts what encoding/json decodes the user list
+// into.
+func BenchmarkFromGo1MB(b *testing.B) {
+	data, L := benchData(b)
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		FromGo(L, v)
 	}
 }
 

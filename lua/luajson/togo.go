@@ -69,9 +69,10 @@ func ToGo(v lua.LValue) (any, error) {
 func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
 	c := converter{maxDepth: DefaultMaxDepth, nodesLeft: DefaultMaxNodes, bytesLeft: DefaultMaxStringBytes}
 	c.maxNodes, c.maxBytes = c.nodesLeft, c.bytesLeft
-	c.work = newWorkBudget(nil, 0)
+	var ctx context.Context // nil: not checked
+	maxWork := 0            // DefaultMaxWork
 	if opts != nil {
-		c.work = newWorkBudget(opts.Context, opts.MaxWork)
+		ctx, maxWork = opts.Context, opts.MaxWork
 		if opts.MaxDepth > 0 {
 			c.maxDepth = opts.MaxDepth
 		}
@@ -88,6 +89,7 @@ func ToGoWithOptions(v lua.LValue, opts *ToGoOptions) (any, error) {
 			c.maxBytes, c.bytesLeft = 0, math.MaxInt
 		}
 	}
+	c.work = newWorkBudget(ctx, maxWork)
 	out, err := c.toGo(v)
 	if err != nil {
 		return nil, finishErr(err)
@@ -159,45 +161,45 @@ func (c *converter) toGo(v lua.LValue) (any, error) {
 	}
 }
 
+// table converts t to []any or map[string]any.
 func (c *converter) table(t *lua.LTable) (any, error) {
-	for _, p := range c.stack {
-		if p == t {
-			return nil, &pathError{reason: "reference cycle: the table contains itself; build an acyclic copy"}
-		}
-	}
-	if len(c.stack) >= c.maxDepth {
-		return nil, &pathError{reason: fmt.Sprintf("nesting deeper than %d levels; flatten the value", c.maxDepth)}
-	}
-	isArr, n, reason, err := c.shapeCharged(t, &c.work)
+	isArr, n, err := c.enterTable(c.stack, t, c.maxDepth, &c.work)
 	if err != nil {
 		return nil, err
-	}
-	if reason != "" {
-		return nil, &pathError{reason: reason}
 	}
 	c.stack = append(c.stack, t)
 	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 	if isArr {
-		// Reserve the elements before allocating them, so that a long
-		// array that does not fit fails without the allocation.
-		if n > c.nodesLeft {
-			return nil, &ValueSizeError{Unit: "values", Limit: c.maxNodes}
-		}
-		out := make([]any, n)
-		for i := 1; i <= n; i++ {
-			ev := t.RawGetInt(i)
-			if ev == lua.LNil {
-				out[i-1] = Null // hole in a marked array
-				continue
-			}
-			g, err := c.toGo(ev)
-			if err != nil {
-				return nil, pushIdx(err, i)
-			}
-			out[i-1] = g
-		}
-		return out, nil
+		return c.array(t, n)
 	}
+	return c.object(t)
+}
+
+// array converts t[1]..t[n]; holes (in a marked array) become [Null].
+func (c *converter) array(t *lua.LTable, n int) (any, error) {
+	// Reserve the elements before allocating them, so that a long array
+	// that does not fit fails without the allocation.
+	if n > c.nodesLeft {
+		return nil, &ValueSizeError{Unit: "values", Limit: c.maxNodes}
+	}
+	out := make([]any, n)
+	for i := 1; i <= n; i++ {
+		ev := t.RawGetInt(i)
+		if ev == lua.LNil {
+			out[i-1] = Null
+			continue
+		}
+		g, err := c.toGo(ev)
+		if err != nil {
+			return nil, pushIdx(err, i)
+		}
+		out[i-1] = g
+	}
+	return out, nil
+}
+
+// object converts t to a map, its keys converted to object keys.
+func (c *converter) object(t *lua.LTable) (any, error) {
 	out := make(map[string]any)
 	var ferr error
 	t.ForEach(func(k, v lua.LValue) {
@@ -246,11 +248,14 @@ func FromGo(L *lua.LState, v any) lua.LValue {
 	return f.conv(v, 0)
 }
 
+// fromGo converts Go values into tables of L marked with m.
 type fromGo struct {
 	L *lua.LState
 	m markers
 }
 
+// intValue converts n, as a string of its digits when a float64 cannot
+// hold it exactly.
 func intValue(n int64) lua.LValue {
 	if n > maxExactInt || n < -maxExactInt {
 		return lua.LString(strconv.FormatInt(n, 10))
@@ -258,6 +263,15 @@ func intValue(n int64) lua.LValue {
 	return lua.LNumber(n)
 }
 
+// uintValue is intValue for unsigned integers.
+func uintValue(n uint64) lua.LValue {
+	if n > maxExactInt {
+		return lua.LString(strconv.FormatUint(n, 10))
+	}
+	return lua.LNumber(n)
+}
+
+// conv converts v, found depth levels deep in the value given to FromGo.
 func (f *fromGo) conv(v any, depth int) lua.LValue {
 	if depth > fromGoMaxDepth {
 		return f.m.null
@@ -275,42 +289,8 @@ func (f *fromGo) conv(v any, depth int) lua.LValue {
 		return lua.LString(v)
 	case float64:
 		return lua.LNumber(v)
-	case float32:
-		return lua.LNumber(v)
-	case int:
-		return intValue(int64(v))
-	case int8:
-		return lua.LNumber(v)
-	case int16:
-		return lua.LNumber(v)
-	case int32:
-		return lua.LNumber(v)
-	case int64:
-		return intValue(v)
-	case uint:
-		if uint64(v) > maxExactInt {
-			return lua.LString(strconv.FormatUint(uint64(v), 10))
-		}
-		return lua.LNumber(v)
-	case uint8:
-		return lua.LNumber(v)
-	case uint16:
-		return lua.LNumber(v)
-	case uint32:
-		return lua.LNumber(v)
-	case uint64:
-		if v > maxExactInt {
-			return lua.LString(strconv.FormatUint(v, 10))
-		}
-		return lua.LNumber(v)
 	case json.Number:
-		d := decoder{s: string(v), null: f.m.null, maxDepth: 1}
-		if len(d.s) > 0 && (d.s[0] == '-' || isDigit(d.s[0])) {
-			if n, err := d.number(); err == nil && d.pos == len(d.s) {
-				return n
-			}
-		}
-		return lua.LString(v)
+		return f.jsonNumber(v)
 	case json.RawMessage:
 		out, err := DecodeString(f.L, string(v), nil)
 		if err != nil {
@@ -318,26 +298,9 @@ func (f *fromGo) conv(v any, depth int) lua.LValue {
 		}
 		return out
 	case map[string]any:
-		t := f.L.CreateTable(0, len(v))
-		for k, e := range v {
-			if e == nil {
-				continue
-			}
-			t.RawSetString(k, f.conv(e, depth+1))
-		}
-		t.Metatable = f.m.objectMT
-		return t
+		return f.object(v, depth)
 	case []any:
-		t := f.L.CreateTable(len(v), 0)
-		for i, e := range v {
-			if e == nil {
-				t.RawSetInt(i+1, f.m.null)
-				continue
-			}
-			t.RawSetInt(i+1, f.conv(e, depth+1))
-		}
-		t.Metatable = f.m.arrayMT
-		return t
+		return f.array(v, depth)
 	case []string:
 		t := f.L.CreateTable(len(v), 0)
 		for i, e := range v {
@@ -352,15 +315,93 @@ func (f *fromGo) conv(v any, depth int) lua.LValue {
 		}
 		t.Metatable = f.m.objectMT
 		return t
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return lua.LString(fmt.Sprintf("%v", v))
-		}
-		out, err := DecodeString(f.L, string(b), nil)
-		if err != nil {
-			return lua.LString(fmt.Sprintf("%v", v))
-		}
-		return out
 	}
+	if n, ok := goNumber(v); ok {
+		return n
+	}
+	return f.viaJSON(v)
+}
+
+// goNumber converts the Go integer types and float32; ok is false for any
+// other type.
+func goNumber(v any) (n lua.LValue, ok bool) {
+	switch v := v.(type) {
+	case float32:
+		return lua.LNumber(v), true
+	case int:
+		return intValue(int64(v)), true
+	case int8:
+		return lua.LNumber(v), true
+	case int16:
+		return lua.LNumber(v), true
+	case int32:
+		return lua.LNumber(v), true
+	case int64:
+		return intValue(v), true
+	case uint:
+		return uintValue(uint64(v)), true
+	case uint8:
+		return lua.LNumber(v), true
+	case uint16:
+		return lua.LNumber(v), true
+	case uint32:
+		return lua.LNumber(v), true
+	case uint64:
+		return uintValue(v), true
+	}
+	return nil, false
+}
+
+// jsonNumber converts a JSON number literal as Decode would; anything else
+// stays a string.
+func (f *fromGo) jsonNumber(v json.Number) lua.LValue {
+	d := decoder{s: string(v), null: f.m.null, maxDepth: 1}
+	if len(d.s) > 0 && (d.s[0] == '-' || isDigit(d.s[0])) {
+		if n, err := d.number(); err == nil && d.pos == len(d.s) {
+			return n
+		}
+	}
+	return lua.LString(v)
+}
+
+// object converts m to a table marked as object, leaving out nil members.
+func (f *fromGo) object(m map[string]any, depth int) lua.LValue {
+	t := f.L.CreateTable(0, len(m))
+	for k, e := range m {
+		if e == nil {
+			continue
+		}
+		t.RawSetString(k, f.conv(e, depth+1))
+	}
+	t.Metatable = f.m.objectMT
+	return t
+}
+
+// array converts a to a table marked as array; nil elements become
+// json.null.
+func (f *fromGo) array(a []any, depth int) lua.LValue {
+	t := f.L.CreateTable(len(a), 0)
+	for i, e := range a {
+		if e == nil {
+			t.RawSetInt(i+1, f.m.null)
+			continue
+		}
+		t.RawSetInt(i+1, f.conv(e, depth+1))
+	}
+	t.Metatable = f.m.arrayMT
+	return t
+}
+
+// viaJSON converts any other Go value through its json.Marshal form, or
+// its fmt %v string when that fails.
+func (f *fromGo) viaJSON(v any) lua.LValue {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return lua.LString(fmt.Sprintf("%v", v))
+	}
+	out, err := DecodeString(f.L, string(b), nil)
+	if err != nil {
+		return lua.LString(fmt.Sprintf("%v", v))
+	}
+	return out
 }

@@ -4,16 +4,15 @@
 //
 // # Model
 //
-// One [Sandbox] is one run: [New] builds a fresh *lua.LState (New, a
-// trivial run and Close take about 50-70 µs and 85 KB on a 2-core box), the
-// host adds its modules (L().PreloadModule("workos", ...)), runs the
-// script with [Sandbox.DoString] or [Sandbox.PCall] (which classify the
-// outcome; after a plain L().PCall use [Sandbox.Classify]) and calls
-// [Sandbox.Close]. States are never reused, and no table, thread, closure
-// with state or other mutable Lua value is shared between runs (the only
-// shared objects are immutable stock functions, see Shared functions), so
-// nothing a script does can leak into another run. Use a sandbox from one
-// goroutine;
+// One [Sandbox] is one run: [New] builds a fresh *lua.LState (cheaply, see
+// Shared functions; BenchmarkNewClose measures it), the host adds its
+// modules (L().PreloadModule("workos", ...)), runs the script with
+// [Sandbox.DoString] or [Sandbox.PCall] (which classify the outcome; after a
+// plain L().PCall use [Sandbox.Classify]) and calls [Sandbox.Close]. States
+// are never reused, and no table, thread, closure with state or other
+// mutable Lua value is shared between runs (the only shared objects are
+// immutable stock functions, see Shared functions), so nothing a script does
+// can leak into another run. Use a sandbox from one goroutine;
 // [Sandbox.Abort], [Sandbox.Err] and [Sandbox.MemoryUsed] may be called from
 // any goroutine.
 //
@@ -108,9 +107,9 @@
 //     killing it forces a GC so garbage does not count. VM allocations
 //     (table growth, closures, the .. operator) are only seen by this layer,
 //     so a run can overshoot its limit by what it allocates in a millisecond
-//     or two plus one GC (tests show about 3x for s = s .. s doubling, less
-//     for table bombs). After a memory_limit, Close runs a GC so the host
-//     heap shrinks back.
+//     or two plus one GC (most for s = s .. s doubling, less for table
+//     bombs). After a memory_limit, Close runs a GC so the host heap
+//     shrinks back.
 //
 // # Parallel runs
 //
@@ -126,8 +125,8 @@
 // the victim it asks every run to estimate its own reachable Lua data; the
 // estimate runs on the run's own goroutine from a hook that gopher-lua
 // calls through the state's context before VM instructions (the hook costs
-// one atomic add per instruction; BenchmarkFib shows no measurable
-// difference from a plain context). The hook walks the state only when
+// one atomic add per instruction; BenchmarkFib and BenchmarkFibPlainContext
+// compare it with a plain context). The hook walks the state only when
 // gopher-lua's VM loop called it: that loop calls the Done of its own
 // state only, on the goroutine that runs the state, between instructions,
 // whereas Done calls from other goroutines (net/http with L().Context())
@@ -157,8 +156,8 @@
 // replacement function, pcall, ...), gopher-lua would switch threads
 // under active Go frames and corrupt the state. Such a yield raises
 // "attempt to yield across a C-call boundary" (as C Lua 5.1 does) and the
-// run goes on. It finds out by reading a few Go frames, which costs about
-// a microsecond per yield.
+// run goes on. It finds out by reading a few Go frames per yield
+// (BenchmarkCoroutineYield).
 //
 // # Pattern matching
 //
@@ -166,22 +165,24 @@
 // matcher instead of gopher-lua's: its recursion is bounded by the pattern
 // ("pattern too complex" past 200 levels) rather than the subject, gmatch
 // is lazy, gsub builds its result in one buffer (linear time; gopher-lua's
-// rebuilds the string per match and took minutes on 2 MB), and all of them
-// check the context. Backtracking patterns can still be polynomial in the
-// subject size; the timeout bounds them.
+// rebuilds the string per match, quadratic time), and all of them check the
+// context (BenchmarkPatterns). Backtracking patterns can still be polynomial
+// in the subject size; the timeout bounds them.
 //
 // # Known limits
 //
 //   - Importing this package lowers gopher-lua's process-wide
 //     lua.MaxArrayIndex from 64 Mi to 4 Mi (see the init function): otherwise
-//     t[60000000] = 1 allocates about 2 GB inside one VM instruction, where
-//     no limit can interrupt it. One assignment can still allocate up to
-//     64 MiB before the watchdog sees it. Arrays longer than 4 Mi elements
-//     keep their tail in the hash part, where # does not count it.
+//     t[60000000] = 1 allocates an array part of 60 million slots inside
+//     one VM instruction, where no limit can interrupt it. One assignment
+//     can still allocate up to 64 MiB before the watchdog sees it. Arrays
+//     longer than 4 Mi elements keep their tail in the hash part, where #
+//     does not count it.
 //   - One VM instruction is never interrupted: the .. operator copies its
 //     whole result before the next check, so s = s .. s can reach about
 //     twice the limit, and under the race detector (slow memmove that also
-//     delays the GC) a 64 MiB concatenation takes over a second.
+//     delays the GC) a large concatenation is slow enough to matter for
+//     timeouts.
 //   - A coroutine that allocates while it runs is measured only when it
 //     yields (the measurement hook runs on the main state).
 //   - Go code the host registers (e.g. HTTP calls) is not interrupted by the

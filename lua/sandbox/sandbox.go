@@ -388,6 +388,18 @@ func (s *Sandbox) checkSize(L *lua.LState, what string, size float64) {
 	}
 }
 
+// checkGrow raises a memory_limit error when a result of have bytes
+// cannot take n more under the string size limit.
+func (s *Sandbox) checkGrow(L *lua.LState, what string, have, n int) {
+	if have+n > s.maxString {
+		s.raise(L, s.memoryError(what, float64(have+n)))
+	}
+}
+
+// ctxCheckMask sets how often builtins that loop long (pattern matching,
+// table.concat, table.sort) call checkCtx: every ctxCheckMask+1 steps.
+const ctxCheckMask = 1<<12 - 1
+
 // checkCtx raises if the run is over; builtins call it in long loops.
 func (s *Sandbox) checkCtx(L *lua.LState) {
 	if s.ctx.Err() != nil {

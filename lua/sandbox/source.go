@@ -8,8 +8,8 @@ import (
 // Defaults used when a [SourceLimits] field is zero.
 const (
 	// DefaultMaxSourceBytes caps a script's size. Agent-written scripts
-	// are a few KB; the cap keeps parsing and compiling well under a
-	// second even for the worst sources below the other limits.
+	// are far smaller; the cap bounds the time parsing and compiling take
+	// even for the worst sources below the other limits.
 	DefaultMaxSourceBytes = 1 << 20
 	// DefaultMaxNesting caps nested brackets, blocks and runs of unary
 	// operators together, the same number of syntax levels C Lua 5.1
@@ -67,11 +67,12 @@ func (e *SourceError) Error() string {
 // CheckSource rejects scripts that gopher-lua cannot parse and compile
 // safely: larger than lim.MaxBytes, or nested or chained so deep that the
 // parser and compiler would recurse deeply (a Go stack overflow kills the
-// process; long chains take seconds and hundreds of MB to compile). Run it
-// before loading a script. It reads src once, in linear time and without
-// recursion, and understands Lua strings, long brackets and comments, so
-// brackets and keywords inside them do not count. It never rejects a
-// script for its syntax; gopher-lua's parser reports syntax errors.
+// process; compiling a chain takes time that grows with the square of its
+// length). Run it before loading a script. It reads src once, in linear time
+// and without recursion, and understands Lua strings, long brackets and
+// comments, so brackets and keywords inside them do not count. It never
+// rejects a script for its syntax; gopher-lua's parser reports syntax
+// errors.
 func CheckSource(src string, lim SourceLimits) *SourceError {
 	if lim.MaxBytes <= 0 {
 		lim.MaxBytes = DefaultMaxSourceBytes

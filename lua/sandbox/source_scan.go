@@ -39,16 +39,18 @@ type sourceScanner struct {
 	err             *SourceError
 }
 
-// scan reads the whole source, stopping at the first limit passed.
+// scan reads the whole source, stopping at the first limit passed. It is
+// one loop over the bytes, so that names and operators, most of a script's
+// tokens, cost no call of their own.
 func (s *sourceScanner) scan() {
 	src := s.src
 	for s.pos < len(src) && s.err == nil {
 		c := src[s.pos]
-		switch {
-		case c == '\n' || c == '\r':
+		switch c {
+		case '\n', '\r':
 			s.newline()
 			continue
-		case c == ' ' || c == '\t' || c == '\f' || c == '\v':
+		case ' ', '\t', '\f', '\v':
 			s.pos++
 			continue
 		}
@@ -60,21 +62,14 @@ func (s *sourceScanner) scan() {
 				s.pos++
 			}
 			s.word(src[start:s.pos])
-		case isDigit(c) || (c == '.' && s.pos+1 < len(src) && isDigit(src[s.pos+1])):
+		case isDigit(c) || (c == '.' && isDigit(s.peek())):
 			s.number()
 			s.operandToken()
 		case c == '"' || c == '\'':
 			s.shortString(c)
 			s.stringToken()
-		case c == '-' && s.pos+1 < len(src) && src[s.pos+1] == '-':
-			s.pos += 2
-			if eqs, ok := s.longBracket(); ok {
-				s.longString(eqs)
-			} else {
-				for s.pos < len(src) && src[s.pos] != '\n' && src[s.pos] != '\r' {
-					s.pos++
-				}
-			}
+		case c == '-' && s.peek() == '-':
+			s.comment()
 		case c == '[':
 			if eqs, ok := s.longBracket(); ok {
 				s.longString(eqs)
@@ -96,6 +91,27 @@ func (s *sourceScanner) scan() {
 	}
 }
 
+// peek returns the byte after pos, or 0 at the end.
+func (s *sourceScanner) peek() byte {
+	if s.pos+1 < len(s.src) {
+		return s.src[s.pos+1]
+	}
+	return 0
+}
+
+// comment consumes a comment, -- to the end of the line or --[[ to its
+// closing bracket.
+func (s *sourceScanner) comment() {
+	s.pos += 2
+	if eqs, ok := s.longBracket(); ok {
+		s.longString(eqs)
+		return
+	}
+	for s.pos < len(s.src) && s.src[s.pos] != '\n' && s.src[s.pos] != '\r' {
+		s.pos++
+	}
+}
+
 // newline consumes one line break (\n, \r, \r\n or \n\r, as gopher-lua
 // counts them).
 func (s *sourceScanner) newline() {
@@ -107,14 +123,6 @@ func (s *sourceScanner) newline() {
 	s.line++
 	s.lineStart = s.pos
 }
-
-func isNameStart(c byte) bool {
-	return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
-}
-
-func isNameByte(c byte) bool { return isNameStart(c) || isDigit(c) }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // word handles a name or keyword.
 func (s *sourceScanner) word(w string) {
@@ -246,10 +254,7 @@ func (s *sourceScanner) longString(eqs int) {
 // punct handles operators and separators.
 func (s *sourceScanner) punct(c byte) {
 	src := s.src
-	next := byte(0)
-	if s.pos+1 < len(src) {
-		next = src[s.pos+1]
-	}
+	next := s.peek()
 	s.pos++
 	switch c {
 	case '-':
