@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/kosmo-lua/kosmo-lua/lua/syntax"
 )
 
 // EncodeError reports a Lua value that cannot be represented as JSON (by
@@ -117,7 +119,7 @@ func formatPath(segs []pathSeg) string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
 			b.WriteByte(']')
-		case isIdent(s.key):
+		case syntax.IsName(s.key):
 			b.WriteByte('.')
 			b.WriteString(s.key)
 		default:
@@ -127,18 +129,4 @@ func formatPath(segs []pathSeg) string {
 		}
 	}
 	return b.String()
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9') {
-			continue
-		}
-		return false
-	}
-	return true
 }
