@@ -52,7 +52,7 @@ func (p *preparer) scalarString(name, typ string, enum []string, minimum, maximu
 		}
 		s = strconv.FormatBool(b)
 	default:
-		s, err = p.stringString(name, val)
+		s, err = p.looseString(name, val)
 	}
 	if err != nil {
 		return "", err
@@ -81,9 +81,9 @@ func (p *preparer) numberString(name, typ string, minimum, maximum *float64, val
 	return formatNumber(val, f), nil
 }
 
-// stringString converts a string, or any type the catalog does not know:
+// looseString converts a string, or any type the catalog does not know:
 // strings, numbers and booleans are accepted.
-func (p *preparer) stringString(name string, val any) (string, error) {
+func (p *preparer) looseString(name string, val any) (string, error) {
 	switch v := val.(type) {
 	case string:
 		return v, nil
