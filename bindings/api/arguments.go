@@ -25,8 +25,8 @@ const (
 // reserved key or the spec's header parameter.
 const idempotencyKeyHint = `pass idempotency_key = "<a v4 UUID>"`
 
-// arguments are a call's arguments sorted by what they are, before they are
-// placed in the request.
+// arguments are a call's parameters and body fields sorted by where they go,
+// before they are placed in the request.
 type arguments struct {
 	// params holds path, query and header parameters by Param.Key.
 	params map[string]any
@@ -34,26 +34,26 @@ type arguments struct {
 	bodyTop map[string]any
 	// bodyTable is body = {...}, nil when not given.
 	bodyTable map[string]any
-	// idempotencyKey and accessToken are the reserved keys' values.
-	idempotencyKey, accessToken string
 }
 
 // resolve sorts every argument into a parameter, a body field or a reserved
-// key, rejecting unknown keys and parameters given twice.
-func (p *preparer) resolve() (arguments, error) {
-	args := arguments{params: make(map[string]any, len(p.args))}
+// key (whose value goes straight into req), rejecting unknown keys and
+// parameters given twice. args.params must be an empty map: the caller makes
+// it, so that it can stay on the stack, and no value of args flows into req
+// for the same reason.
+func (p *preparer) resolve(req *Request, args *arguments) error {
 	// Sorted keys make the first reported problem deterministic.
 	for _, k := range sortedKeys(p.args) {
-		if err := p.resolveKey(&args, k, p.args[k]); err != nil {
-			return args, err
+		if err := p.resolveKey(req, args, k, p.args[k]); err != nil {
+			return err
 		}
 	}
-	return args, nil
+	return nil
 }
 
 // resolveKey sorts one argument. A parameter wins over a reserved key, and a
 // reserved key over a body field of the same name.
-func (p *preparer) resolveKey(args *arguments, k string, val any) error {
+func (p *preparer) resolveKey(req *Request, args *arguments, k string, val any) error {
 	if val == nil {
 		return nil // absent (a Lua nil never reaches here; a Go nil means absent)
 	}
@@ -65,7 +65,7 @@ func (p *preparer) resolveKey(args *arguments, k string, val any) error {
 		args.params[prm.Key] = val
 		return nil
 	}
-	if taken, err := p.resolveReserved(args, k, val); taken || err != nil {
+	if taken, err := p.resolveReserved(req, args, k, val); taken || err != nil {
 		return err
 	}
 	if op.Body != nil {
@@ -82,7 +82,7 @@ func (p *preparer) resolveKey(args *arguments, k string, val any) error {
 
 // resolveReserved takes k when it is a reserved key that the operation
 // accepts; taken is false otherwise.
-func (p *preparer) resolveReserved(args *arguments, k string, val any) (taken bool, err error) {
+func (p *preparer) resolveReserved(req *Request, args *arguments, k string, val any) (taken bool, err error) {
 	op := p.op
 	switch {
 	case k == ArgBody:
@@ -96,10 +96,10 @@ func (p *preparer) resolveReserved(args *arguments, k string, val any) (taken bo
 		args.bodyTable = m
 		return true, nil
 	case k == ArgIdempotencyKey && (op.Method == http.MethodPost || op.Method == http.MethodPatch):
-		args.idempotencyKey, err = p.nonEmptyString(k, val, idempotencyKeyHint)
+		req.IdempotencyKey, err = p.nonEmptyString(k, val, idempotencyKeyHint)
 		return true, err
 	case k == ArgAccessToken && op.Auth == catalog.AuthAccessToken:
-		args.accessToken, err = p.nonEmptyString(k, val, "pass the SSO access token: access_token = token")
+		req.AccessToken, err = p.nonEmptyString(k, val, "pass the SSO access token: access_token = token")
 		return true, err
 	}
 	return false, nil

@@ -34,8 +34,9 @@ func (p *preparer) fail(param, problem, hint string) error {
 // with several hears first.
 func (p *preparer) run() (*Request, error) {
 	op := p.op
-	args, err := p.resolve()
-	if err != nil {
+	req := &Request{Op: op, Function: op.Name, Method: op.Method}
+	args := arguments{params: make(map[string]any, len(p.args))}
+	if err := p.resolve(req, &args); err != nil {
 		return nil, err
 	}
 	body, err := p.placeBody(args)
@@ -48,8 +49,6 @@ func (p *preparer) run() (*Request, error) {
 	if err := p.checkParamGroups(args.params); err != nil {
 		return nil, err
 	}
-	req := &Request{Op: op, Function: op.Name, Method: op.Method,
-		IdempotencyKey: args.idempotencyKey, AccessToken: args.accessToken}
 	if err := p.placeParams(req, args.params); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
@@ -13,30 +14,31 @@ import (
 func TestResolve(t *testing.T) {
 	cat := catalog.Default()
 	tests := []struct {
-		name string
-		op   string
-		args map[string]any
-		want arguments
+		name    string
+		op      string
+		args    map[string]any
+		want    arguments
+		wantReq Request // the reserved keys
 	}{
 		{"spec spelling is the parameter's key; nil is absent", "organizations_find",
 			map[string]any{"id": "org_1", "nothing": nil},
-			arguments{params: map[string]any{"id": "org_1"}}},
+			arguments{params: map[string]any{"id": "org_1"}}, Request{}},
 		{"body fields at the top and under body", "organizations_create",
 			map[string]any{"name": "a", "body": map[string]any{"external_id": "e"}, "idempotency_key": "k"},
 			arguments{params: map[string]any{}, bodyTop: map[string]any{"name": "a"},
-				bodyTable: map[string]any{"external_id": "e"}, idempotencyKey: "k"}},
+				bodyTable: map[string]any{"external_id": "e"}}, Request{IdempotencyKey: "k"}},
 		{"an empty table is an empty body", "organizations_create",
 			map[string]any{"body": []any{}},
-			arguments{params: map[string]any{}, bodyTable: map[string]any{}}},
+			arguments{params: map[string]any{}, bodyTable: map[string]any{}}, Request{}},
 		{"a shadowed name is the parameter", "authorization_role_permissions_add_permission",
 			map[string]any{"slug": "admin"},
-			arguments{params: map[string]any{"slug": "admin"}}},
+			arguments{params: map[string]any{"slug": "admin"}}, Request{}},
 		{"the header parameter wins over the reserved key", "audit_log_events_create",
 			map[string]any{"idempotency_key": "k"},
-			arguments{params: map[string]any{"idempotency_key": "k"}}},
+			arguments{params: map[string]any{"idempotency_key": "k"}}, Request{}},
 		{"access token of an access_token operation", "sso_get_profile",
 			map[string]any{"access_token": "tok"},
-			arguments{params: map[string]any{}, accessToken: "tok"}},
+			arguments{params: map[string]any{}}, Request{AccessToken: "tok"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,12 +47,16 @@ func TestResolve(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := preparer{v: NewValidator(), op: op, args: tt.args}
-			got, err := p.resolve()
-			if err != nil {
+			got := arguments{params: map[string]any{}}
+			req := &Request{}
+			if err := p.resolve(req, &got); err != nil {
 				t.Fatalf("resolve: %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(arguments{})); diff != "" {
 				t.Errorf("arguments mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantReq, *req, cmpopts.IgnoreFields(Request{}, "Op")); diff != "" {
+				t.Errorf("request mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

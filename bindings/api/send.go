@@ -28,7 +28,7 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 		res.Duration = time.Since(out.start)
 		return res, nil
 	}
-	resp, err := c.sendWithRetries(ctx, out, res)
+	resp, err := c.sendWithRetries(ctx, &out, res)
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +36,11 @@ func (c *Client) Send(ctx context.Context, req *Request) (*Result, error) {
 	res.Status = resp.StatusCode
 	res.Header = resp.Header
 	res.RequestID = requestID(resp.Header)
-	data, err := c.readBody(ctx, out, resp, res)
+	data, err := c.readBody(ctx, &out, resp, res)
 	if err != nil {
 		return nil, err
 	}
-	return c.answer(out, resp, data, res)
+	return c.answer(&out, resp, data, res)
 }
 
 // outgoing is one request as it goes on the wire, and what Send needs to
@@ -58,9 +58,10 @@ type outgoing struct {
 }
 
 // outgoing builds the wire form of req: the URL, the headers (auth,
-// Idempotency-Key) and the redactor for its secrets.
-func (c *Client) outgoing(req *Request) *outgoing {
-	out := &outgoing{req: req, start: time.Now(), url: c.requestURL(req), redact: redactor{c.opts.APIKey, req.AccessToken}}
+// Idempotency-Key) and the redactor for its secrets. It is a value so that it
+// stays on Send's stack.
+func (c *Client) outgoing(req *Request) outgoing {
+	out := outgoing{req: req, start: time.Now(), url: c.requestURL(req), redact: redactor{c.opts.APIKey, req.AccessToken}}
 	out.idempotencyKey = req.IdempotencyKey
 	if out.idempotencyKey == "" && req.Method == http.MethodPost && !c.opts.NoAutoIdempotencyKey {
 		out.idempotencyKey = c.newKey()
@@ -121,39 +122,29 @@ func (c *Client) bearer(req *Request) string {
 	return ""
 }
 
-// httpRequest is the retryablehttp request for out, carrying ctx.
-func (out *outgoing) httpRequest(ctx context.Context) (*retryablehttp.Request, error) {
-	req := out.req
-	var rreq *retryablehttp.Request
-	if req.Body != nil {
-		r, err := retryablehttp.NewRequestWithContext(ctx, req.Method, out.url, req.Body)
-		if err != nil {
-			return nil, err
-		}
-		rreq = r
-	} else {
-		// Without a body there is nothing to rewind between attempts; skip the
-		// body-reader plumbing.
-		hreq, err := http.NewRequestWithContext(ctx, req.Method, out.url, nil)
-		if err != nil {
-			return nil, err
-		}
-		rreq = &retryablehttp.Request{Request: hreq}
-	}
-	rreq.Header = out.header
-	return rreq, nil
-}
-
 // sendWithRetries sends out under the retry policy (see retry.go) and counts
 // the retries into res. A request that got no answer fails with the context's
 // error or a *NetworkError.
 func (c *Client) sendWithRetries(ctx context.Context, out *outgoing, res *Result) (*http.Response, error) {
 	req := out.req
 	st := &attemptState{retryable: retryableMethod(req.Method, out.idempotencyKey)}
-	rreq, err := out.httpRequest(context.WithValue(ctx, attemptKey{}, st))
+	actx := context.WithValue(ctx, attemptKey{}, st)
+	var rreq *retryablehttp.Request
+	var err error
+	if req.Body != nil {
+		rreq, err = retryablehttp.NewRequestWithContext(actx, req.Method, out.url, req.Body)
+	} else {
+		// Without a body there is nothing to rewind between attempts; skip the
+		// body-reader plumbing (and, built here, the wrapper stays on the stack).
+		var hreq *http.Request
+		if hreq, err = http.NewRequestWithContext(actx, req.Method, out.url, nil); err == nil {
+			rreq = &retryablehttp.Request{Request: hreq}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("workos: %s: build request: %s", req.Function, out.redact.str(err.Error()))
 	}
+	rreq.Header = out.header
 	resp, err := c.rc.Do(rreq)
 	out.attempts = st.attempts
 	if st.attempts > 0 {
