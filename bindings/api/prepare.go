@@ -17,15 +17,17 @@ func (v *Validator) Prepare(op *catalog.Operation, args map[string]any) (*Reques
 	return p.run()
 }
 
-// preparer turns one call's arguments into a Request; its stages live in
+// preparer turns one call's arguments into a Request. Its stages live in
 // arguments.go (resolve), placement.go (place), validate.go (check),
-// coerce.go (convert) and schema.go (the JSON Schema).
+// coerce.go and emptyobjects.go (convert) and schema.go (the JSON Schema);
+// run and encodeBody below put them in order.
 type preparer struct {
 	v    *Validator
 	op   *catalog.Operation
 	args map[string]any
 }
 
+// fail is a *ValidationError of this call.
 func (p *preparer) fail(param, problem, hint string) error {
 	return &ValidationError{Function: p.op.Name, Param: param, Problem: problem, Hint: hint}
 }
