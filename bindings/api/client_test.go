@@ -348,13 +348,7 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("408 is retried", func(t *testing.T) {
-		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				w.WriteHeader(408)
-				return
-			}
-			io.WriteString(w, `{}`)
-		})
+		srv := apitest.NewRecorder(t, failFirst(1, 408, `{}`))
 		c := newTestClient(t, srv.URL, nil)
 		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_find"), map[string]any{"id": "o"})
 		if err != nil || res.Retries != 1 {
@@ -375,13 +369,7 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("POST reuses its generated key on every retry", func(t *testing.T) {
-		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n < 3 {
-				w.WriteHeader(502)
-				return
-			}
-			io.WriteString(w, `{"id":"org_1"}`)
-		})
+		srv := apitest.NewRecorder(t, failFirst(2, 502, `{"id":"org_1"}`))
 		c := newTestClient(t, srv.URL, nil)
 		res, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a"})
 		if err != nil {
@@ -407,13 +395,7 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("caller key is used and reused", func(t *testing.T) {
-		srv := apitest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				w.WriteHeader(500)
-				return
-			}
-			io.WriteString(w, `{}`)
-		})
+		srv := apitest.NewRecorder(t, failFirst(1, 500, `{}`))
 		c := newTestClient(t, srv.URL, func(o *Options) { o.NoAutoIdempotencyKey = true })
 		_, err := c.Do(context.Background(), apitest.MustOp(t, cat, "organizations_create"), map[string]any{"name": "a", "idempotency_key": "mine"})
 		if err != nil {
@@ -475,6 +457,18 @@ func TestRetries(t *testing.T) {
 			t.Errorf("took %v; the sleep ignored the context", el)
 		}
 	})
+}
+
+// failFirst is a recorder handler that answers the first failures requests
+// with an empty status response, then every later one with 200 and body.
+func failFirst(failures, status int, body string) func(http.ResponseWriter, *http.Request, int) {
+	return func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n <= failures {
+			w.WriteHeader(status)
+			return
+		}
+		io.WriteString(w, body)
+	}
 }
 
 func TestTimeoutAndSizeLimit(t *testing.T) {

@@ -65,14 +65,6 @@ func (e *Executor) Reject(op *catalog.Operation, err error, batch bool) {
 	e.Observe(CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch, Err: err})
 }
 
-func toAnyMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // deniedError wraps an Authorize refusal.
 type deniedError struct{ err error }
 
