@@ -11,6 +11,7 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/lua/syntax"
 )
 
 // preflight parses the script and resolves every static workos.X and
@@ -207,16 +208,13 @@ func column(src string, line int, name string) int {
 		text = rest
 	}
 	text, _, _ = strings.Cut(text, "\n")
-	isIdent := func(c byte) bool {
-		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-	}
 	for from := 0; from < len(text); {
 		i := strings.Index(text[from:], name)
 		if i < 0 {
 			break
 		}
 		start, end := from+i, from+i+len(name)
-		if (start == 0 || !isIdent(text[start-1])) && (end == len(text) || !isIdent(text[end])) {
+		if (start == 0 || !syntax.IsNameChar(text[start-1])) && (end == len(text) || !syntax.IsNameChar(text[end])) {
 			return start + 1
 		}
 		from = start + 1

@@ -18,12 +18,19 @@ func IsName(s string) bool {
 	if s == "" || keywords[s] {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' {
-			continue
-		}
+	if s[0] >= '0' && s[0] <= '9' {
 		return false
 	}
+	for i := 0; i < len(s); i++ {
+		if !IsNameChar(s[i]) {
+			return false
+		}
+	}
 	return true
+}
+
+// IsNameChar reports whether c may appear in a Lua name (after the first
+// character, which must not be a digit).
+func IsNameChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
