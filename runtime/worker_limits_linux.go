@@ -54,12 +54,25 @@ func resetPeakMemory(pid int) {
 	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
 }
 
-// procStatus reads one "Name:  N kB" field of /proc/pid/status in bytes, or 0.
-func procStatus(pid int, field string) int64 {
+// procMemory is what /proc/<pid>/status says of a process's memory.
+type procMemory struct {
+	// RSS is the resident size now, Peak the most since the last
+	// resetPeakMemory (VmHWM), Data the private writable size (VmData); all
+	// in bytes, 0 where unknown.
+	RSS, Peak, Data int64
+}
+
+// processMemory reads pid's memory figures in one read of its status file.
+func processMemory(pid int) procMemory {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0
+		return procMemory{}
 	}
+	return procMemory{RSS: statusField(data, "VmRSS"), Peak: statusField(data, "VmHWM"), Data: statusField(data, "VmData")}
+}
+
+// statusField parses one "Name:  N kB" line of a status file, in bytes.
+func statusField(data []byte, field string) int64 {
 	i := bytes.Index(data, []byte("\n"+field+":"))
 	if i < 0 {
 		return 0
@@ -75,10 +88,6 @@ func procStatus(pid int, field string) int64 {
 	}
 	return n << 10
 }
-
-func processDataBytes(pid int) int64         { return procStatus(pid, "VmData") }
-func processResidentBytes(pid int) int64     { return procStatus(pid, "VmRSS") }
-func processPeakResidentBytes(pid int) int64 { return procStatus(pid, "VmHWM") }
 
 // exitedBySIGKILL reports a process killed by SIGKILL.
 func exitedBySIGKILL(st *os.ProcessState) bool {

@@ -12,11 +12,13 @@ import (
 // as a classified error. Timeouts are enforced by killing the worker as on
 // Linux.
 
-func setWorkerAttrs(*exec.Cmd)                 {}
-func dataLimitFor(base, mem int64) int64       { return 0 }
-func applyWorkerLimits(pid int, data int64)    {}
-func resetPeakMemory(pid int)                  {}
-func processDataBytes(pid int) int64           { return 0 }
-func processResidentBytes(pid int) int64       { return 0 }
-func processPeakResidentBytes(pid int) int64   { return 0 }
+func setWorkerAttrs(*exec.Cmd)              {}
+func dataLimitFor(base, mem int64) int64    { return 0 }
+func applyWorkerLimits(pid int, data int64) {}
+func resetPeakMemory(pid int)               {}
+
+// procMemory is what the OS says of a process's memory; nothing here.
+type procMemory struct{ RSS, Peak, Data int64 }
+
+func processMemory(pid int) procMemory         { return procMemory{} }
 func exitedBySIGKILL(st *os.ProcessState) bool { return false }

@@ -110,7 +110,7 @@ func (p *pool) get(ctx context.Context) (*workerProc, error) {
 // the others are stopped and, to keep the pool warm, replaced.
 func (p *pool) put(w *workerProc) {
 	healthy := w.alive() && w.runs < maxRunsPerWorker
-	if healthy && w.baseData > 0 && processDataBytes(w.pid)-w.baseData > recycleGrowth {
+	if healthy && w.baseData > 0 && w.mem.Data-w.baseData > recycleGrowth {
 		healthy = false
 	}
 	p.mu.Lock()

@@ -52,9 +52,13 @@ type workerProc struct {
 	dead  chan struct{} // closed once the process has exited and been reaped
 
 	baseData int64 // data segment size when ready (0 where unknown)
-	runs     int
-	started  time.Time
-	idleFrom time.Time
+	// mem is the memory measured after the last job (or at ready): the
+	// resident size a job starts from, and the data size the pool checks.
+	mem       procMemory
+	dataLimit int64 // the RLIMIT_DATA last applied
+	runs      int
+	started   time.Time
+	idleFrom  time.Time
 
 	mu         sync.Mutex
 	cur        *activeRun
@@ -121,7 +125,8 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 		p.kill("start failed")
 		return nil, err
 	}
-	p.baseData = processDataBytes(p.pid)
+	m := processMemory(p.pid)
+	p.baseData, p.mem = m.Data, m
 	return p, nil
 }
 
@@ -302,9 +307,12 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		j = &jj
 	}
 	j.DataLimit = dataLimitFor(p.baseData, j.Limits.MemoryLimit)
-	applyWorkerLimits(p.pid, j.DataLimit)
+	if j.DataLimit != p.dataLimit {
+		applyWorkerLimits(p.pid, j.DataLimit)
+		p.dataLimit = j.DataLimit
+	}
 	resetPeakMemory(p.pid)
-	before := processResidentBytes(p.pid)
+	before := p.mem.RSS
 	if err := p.send(&frame{Type: frameRun, Job: j, Session: session, payload: []byte(j.Source)}); err != nil {
 		p.kill("")
 	}
@@ -323,8 +331,9 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		rep = &report{}
 	}
 	rep.Result = f.payload
-	if peak := processPeakResidentBytes(p.pid); peak > 0 && before > 0 {
-		used := max(peak-before, 0)
+	p.mem = processMemory(p.pid)
+	if p.mem.Peak > 0 && before > 0 {
+		used := max(p.mem.Peak-before, 0)
 		rep.MemoryBytes = &used
 	}
 	return rep, f.Restarted
