@@ -74,6 +74,8 @@ type workerServer struct {
 	abort context.CancelCauseFunc
 
 	session *localSession
+	// dataLimit is the data limit the Go memory limit was last set for.
+	dataLimit int64
 }
 
 func newWorkerServer(in io.Reader, out io.Writer) *workerServer {
@@ -164,9 +166,10 @@ func (w *workerServer) handle(f *frame) {
 		j = &job{}
 	}
 	j.Source = string(f.payload)
-	if j.DataLimit > 0 {
+	if j.DataLimit > 0 && j.DataLimit != w.dataLimit {
 		// Collect harder as the data limit nears, instead of failing at it.
 		debug.SetMemoryLimit(max(j.DataLimit-32<<20, j.DataLimit/2))
+		w.dataLimit = j.DataLimit
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	w.amu.Lock()
