@@ -2,10 +2,13 @@ package catalog
 
 import (
 	"encoding/json"
+
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // Access is the effect class of an operation, used by every write policy.
@@ -224,7 +227,9 @@ func Default() *Catalog {
 // to build tiny hand-written catalogs.
 func Parse(data []byte) (*Catalog, error) {
 	var f File
-	if err := json.Unmarshal(data, &f); err != nil {
+	// segmentio's decoder reads the same JSON several times faster; the
+	// catalog is parsed on every process start that resolves a name.
+	if err := segjson.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("catalog: parse: %w", err)
 	}
 	return New(f.Operations)

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -306,5 +307,25 @@ func BenchmarkParseCatalog(b *testing.B) {
 		if _, err := catalog.Parse(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestParseDecodesLikeEncodingJSON: the faster decoder Parse uses builds the
+// same catalog as encoding/json.
+func TestParseDecodesLikeEncodingJSON(t *testing.T) {
+	data, err := os.ReadFile("catalog_gen.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want catalog.File
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := catalog.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Operations, got.Operations()); diff != "" {
+		t.Errorf("Parse differs from encoding/json (-want +got):\n%s", diff)
 	}
 }
