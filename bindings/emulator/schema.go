@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
@@ -12,33 +13,68 @@ import (
 type schema = map[string]any
 
 // schemaSet holds the parsed response schemas of every operation, by name and status.
+// schemaSet holds the operations' response schemas, each decoded the first
+// time an answer needs it, so starting an emulator decodes none.
 type schemaSet struct {
+	cat *catalog.Catalog
+
+	mu   sync.Mutex
 	resp map[string]map[int]schema
 }
 
 func newSchemaSet(c *catalog.Catalog) (*schemaSet, error) {
-	s := &schemaSet{resp: map[string]map[int]schema{}}
-	for _, op := range c.Operations() {
-		m := map[int]schema{}
-		for _, r := range op.Responses {
-			if len(r.Schema) == 0 {
-				m[r.Status] = nil
-				continue
-			}
-			var sc schema
-			if err := json.Unmarshal(r.Schema, &sc); err != nil {
-				return nil, fmt.Errorf("emulator: response schema of %s %d: %w", op.Name, r.Status, err)
-			}
-			m[r.Status] = sc
-		}
-		s.resp[op.Name] = m
-	}
-	return s, nil
+	return &schemaSet{cat: c, resp: map[string]map[int]schema{}}, nil
 }
 
+// response returns the schema of op's answer with status; ok is false when
+// op declares no such answer, and a nil schema means an empty body.
 func (s *schemaSet) response(op string, status int) (schema, bool) {
-	sc, ok := s.resp[op][status]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, done := s.resp[op]
+	if !done {
+		m = s.decode(op)
+		s.resp[op] = m
+	}
+	sc, ok := m[status]
 	return sc, ok
+}
+
+// decode decodes op's response schemas. The catalog is generated and every
+// schema is decoded by a test, so one that does not decode is treated as
+// absent rather than failing an answer.
+func (s *schemaSet) decode(name string) map[int]schema {
+	m := map[int]schema{}
+	op, err := s.cat.Lookup(name)
+	if err != nil {
+		return m
+	}
+	for _, r := range op.Responses {
+		if len(r.Schema) == 0 {
+			m[r.Status] = nil
+			continue
+		}
+		var sc schema
+		if err := json.Unmarshal(r.Schema, &sc); err == nil {
+			m[r.Status] = sc
+		}
+	}
+	return m
+}
+
+// decodeAll decodes every response schema, reporting the first that fails.
+func (s *schemaSet) decodeAll() error {
+	for _, op := range s.cat.Operations() {
+		for _, r := range op.Responses {
+			var sc schema
+			if len(r.Schema) > 0 {
+				if err := json.Unmarshal(r.Schema, &sc); err != nil {
+					return fmt.Errorf("emulator: response schema of %s %d: %w", op.Name, r.Status, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // types returns the schema's "type" as a list.
