@@ -159,8 +159,9 @@ func workerEnvironment() []string {
 	return env
 }
 
-// Close stops the runtime's worker processes; runs in progress finish first.
-// Run fails after Close. It is idempotent, and a no-op in-process.
+// Close stops the runtime's pooled worker processes; runs in progress finish
+// first. Run and NewSession fail after Close; a Session keeps its own worker
+// until its own Close. Close is idempotent, and a no-op in-process.
 func (r *Runtime) Close() error {
 	r.closed.Store(true)
 	if r.pool != nil {
