@@ -23,6 +23,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer rt.Close() // stops the worker processes scripts run in
 	res, err := rt.Run(context.Background(), runtime.Script{
 		Source: `
 local org = workos.organizations_create{name = args.name}
@@ -50,6 +51,7 @@ func ExampleOptions_writePolicy() {
 		HTTPClient:  &http.Client{Transport: em.Transport()},
 		WritePolicy: runtime.WriteDeny,
 	})
+	defer rt.Close()
 	res, _ := rt.Run(context.Background(), runtime.Script{Source: `return workos.organizations_create{name = "x"}`})
 	fmt.Println(res.Outcome, res.Error.Kind, res.Calls[0].Status == nil)
 	// Output:
@@ -65,6 +67,7 @@ func ExampleRuntime_Call() {
 		BaseURL:    "http://emulator.local",
 		HTTPClient: &http.Client{Transport: em.Transport()},
 	})
+	defer rt.Close()
 	res, _ := rt.Call(context.Background(), "workos_organizations_find", map[string]any{"id": "org_missing"})
 	fmt.Println(res.Function, res.Success, res.Error.Kind, res.Error.Status)
 	// Output:

@@ -56,6 +56,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer rt.Close() // scripts run in worker processes; Close stops them
 	res, err := rt.Run(ctx, runtime.Script{Name: "agent.lua", Source: script})
 	if err != nil {
 		return err // the run could not be attempted at all
