@@ -36,6 +36,7 @@ func emulated(t testing.TB, opts runtime.Options) *runtime.Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rt.Close() })
 	if _, err := rt.Run(context.Background(), runtime.Script{Source: "return 1"}); err != nil && strings.Contains(err.Error(), "not wired") {
 		t.Skip("runtime.Run is not wired yet")
 	}
