@@ -248,3 +248,19 @@ func TestHugeCallArguments(t *testing.T) {
 		t.Fatalf("want a validation error about the size, got %+v", res.Error)
 	}
 }
+
+// TestErrorStringMethodsInTheSandbox: string methods on a workos error work
+// inside the real sandbox (its string library is a read-only proxy), as they
+// do on KosmoKrator's string errors.
+func TestErrorStringMethodsInTheSandbox(t *testing.T) {
+	for _, iso := range []runtime.Isolation{runtime.IsolationProcess, runtime.IsolationInProcess} {
+		t.Run(string(iso), func(t *testing.T) {
+			rt, _ := newRuntime(t, &runtime.Options{Isolation: iso})
+			res := run(t, rt, `local ok, err = pcall(workos.organizations_find, {id = "org_missing"})
+return {err:match("404"), err:find("404") ~= nil, err:lower():sub(1, 6), (err:gsub("404", "four-oh-four")):find("four") ~= nil, err:len() > 0}`, nil)
+			if !res.OK || string(res.Result) != `["404",true,"workos",true,true]` {
+				t.Fatalf("got %s %+v", res.Result, res.Error)
+			}
+		})
+	}
+}

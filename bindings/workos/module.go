@@ -163,11 +163,7 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 	s.errIndex = L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		k := L.CheckString(2)
-		strlib, ok := L.GetGlobal("string").(*lua.LTable)
-		if !ok {
-			return 0
-		}
-		f, ok := strlib.RawGetString(k).(*lua.LFunction)
+		f, ok := stringMethod(L, k)
 		if !ok {
 			return 0
 		}
@@ -209,6 +205,19 @@ func (s *state) helperFunctions() map[string]lua.LGFunction {
 		"describe":  s.luaDescribe,
 		"functions": s.luaFunctions,
 	}
+}
+
+// stringMethod finds the string method name the way ("x"):name does: in the
+// string metatable's raw __index. The global string may be a read-only proxy
+// (the sandbox's) or anything a script rebound it to, and getmetatable("")
+// may be protected, so neither is used.
+func stringMethod(L *lua.LState, name string) (*lua.LFunction, bool) {
+	lib, ok := L.GetMetaField(lua.LString(""), "__index").(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	f, ok := lib.RawGetString(name).(*lua.LFunction)
+	return f, ok
 }
 
 // luaIndex resolves workos.<name> on a cache miss.
