@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall"
+	"time"
 
 	segjson "github.com/segmentio/encoding/json"
 
@@ -64,14 +65,19 @@ type workerServer struct {
 	wmu sync.Mutex
 	fw  frameWriter
 
-	pmu     sync.Mutex
-	pending map[uint64]chan *frame
+	// The pipe from the host has one reader at a time, so an answer reaches
+	// the goroutine waiting for it without a hand-off: between jobs the serve
+	// loop reads; during a job, the caller waiting for an answer reads
+	// (during workos.batch, one of the waiting callers at a time) and hands
+	// other callers theirs. rmu guards the fields below; rcond wakes waiters.
+	rmu     sync.Mutex
+	rcond   *sync.Cond
+	reading bool
+	pending map[uint64]bool   // calls waiting for an answer
+	replies map[uint64]*frame // answers not yet taken
+	readErr error
 	nextID  uint64
-
-	jobs chan *frame
-
-	amu   sync.Mutex
-	abort context.CancelCauseFunc
+	abort   context.CancelCauseFunc // the current job's
 
 	session *localSession
 	// dataLimit is the data limit the Go memory limit was last set for.
@@ -79,7 +85,8 @@ type workerServer struct {
 }
 
 func newWorkerServer(in io.Reader, out io.Writer) *workerServer {
-	w := &workerServer{r: bufio.NewReaderSize(in, 64<<10), fw: frameWriter{w: out}, pending: map[uint64]chan *frame{}, jobs: make(chan *frame, 4)}
+	w := &workerServer{r: bufio.NewReaderSize(in, 64<<10), fw: frameWriter{w: out}, pending: map[uint64]bool{}, replies: map[uint64]*frame{}}
+	w.rcond = sync.NewCond(&w.rmu)
 	w.eng = &engine{catalog: w.catalog, gov: sandbox.NewGovernor(nil)}
 	return w
 }
@@ -98,18 +105,13 @@ const maxCallArgsBytes = 4 << 20
 // errHostCanceled is the cause of a job the host aborted.
 var errHostCanceled = errors.New("the host canceled the run")
 
-// serve runs until the host closes the pipe.
+// serve runs until the host closes the pipe. Jobs run on this goroutine, one
+// at a time.
 func (w *workerServer) serve() error {
 	if err := w.send(&frame{Type: frameReady}); err != nil {
 		return err
 	}
-	// When the host goes away (EOF), the worker exits at once, abandoning
-	// any job in progress: nobody is left to read its report.
-	go func() {
-		for f := range w.jobs {
-			w.handle(f)
-		}
-	}()
+	go exitWithHost()
 	for {
 		f, err := readFrame(w.r)
 		if err != nil {
@@ -128,25 +130,31 @@ func (w *workerServer) serve() error {
 			if err != nil {
 				return err
 			}
-			w.custom = cat // before any run frame, which the channel orders after this
+			w.custom = cat
 		case frameRun, frameReset:
-			w.jobs <- f
-		case frameReply:
-			w.pmu.Lock()
-			ch := w.pending[f.ID]
-			delete(w.pending, f.ID)
-			w.pmu.Unlock()
-			if ch != nil {
-				ch <- f
+			w.handle(f)
+			if w.readErr != nil {
+				if errors.Is(w.readErr, io.EOF) {
+					return nil
+				}
+				return w.readErr
 			}
-		case frameAbort:
-			w.amu.Lock()
-			if w.abort != nil {
-				w.abort(errHostCanceled)
-			}
-			w.amu.Unlock()
+		case frameReply, frameAbort:
+			// The answer to a call abandoned at its deadline, or an abort
+			// that came as its job ended.
 		default:
 			return fmt.Errorf("unexpected %q frame from the host", f.Type)
+		}
+	}
+}
+
+// exitWithHost ends the worker when its host has gone (it is then adopted by
+// another process), so a job in progress cannot outlive it by its deadline.
+func exitWithHost() {
+	host := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != host {
+			os.Exit(0)
 		}
 	}
 }
@@ -172,9 +180,9 @@ func (w *workerServer) handle(f *frame) {
 		w.dataLimit = j.DataLimit
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	w.amu.Lock()
+	w.rmu.Lock()
 	w.abort = cancel
-	w.amu.Unlock()
+	w.rmu.Unlock()
 	var (
 		rep       *report
 		restarted bool
@@ -187,9 +195,9 @@ func (w *workerServer) handle(f *frame) {
 	} else {
 		rep = w.eng.run(ctx, j, w)
 	}
-	w.amu.Lock()
+	w.rmu.Lock()
 	w.abort = nil
-	w.amu.Unlock()
+	w.rmu.Unlock()
 	cancel(nil)
 	_ = w.send(&frame{Type: frameDone, Report: rep, Restarted: restarted, payload: rep.Result})
 }
@@ -210,29 +218,82 @@ func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map
 		return nil, &api.ValidationError{Function: op.Name, Problem: fmt.Sprintf("the arguments are %d bytes of JSON; one call takes at most %d", len(data), maxCallArgsBytes),
 			Hint: "send less per call: WorkOS requests are small; split the data over several calls"}
 	}
-	ch := make(chan *frame, 1)
-	w.pmu.Lock()
+	w.rmu.Lock()
 	w.nextID++
 	id := w.nextID
-	w.pending[id] = ch
-	w.pmu.Unlock()
+	w.pending[id] = true
+	w.rmu.Unlock()
 	if err := w.send(&frame{Type: frameCall, ID: id, Function: op.Name, Batch: batch, payload: data}); err != nil {
 		return nil, err
 	}
-	select {
-	case f := <-ch:
-		if f.Err != nil {
-			return nil, f.Err.error()
+	f, err := w.await(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.Err != nil {
+		return nil, f.Err.error()
+	}
+	if f.Result == nil {
+		return nil, fmt.Errorf("workos: %s: the host sent no answer", op.Name)
+	}
+	return f.Result.result(f.payload), nil
+}
+
+// await returns the answer to call id: it reads the pipe itself when no
+// other caller does, and otherwise waits to be handed the answer. A caller
+// whose context ends stops waiting (unless it is the one reading: the host
+// answers every call, at the latest when the run's deadline ends it).
+func (w *workerServer) await(ctx context.Context, id uint64) (*frame, error) {
+	stop := context.AfterFunc(ctx, func() {
+		w.rmu.Lock()
+		w.rcond.Broadcast()
+		w.rmu.Unlock()
+	})
+	defer stop()
+	w.rmu.Lock()
+	defer w.rmu.Unlock()
+	for {
+		if f, ok := w.replies[id]; ok {
+			delete(w.replies, id)
+			delete(w.pending, id)
+			return f, nil
 		}
-		if f.Result == nil {
-			return nil, fmt.Errorf("workos: %s: the host sent no answer", op.Name)
+		if w.readErr != nil {
+			return nil, w.readErr
 		}
-		return f.Result.result(f.payload), nil
-	case <-ctx.Done():
-		w.pmu.Lock()
-		delete(w.pending, id)
-		w.pmu.Unlock()
-		return nil, ctx.Err()
+		if ctx.Err() != nil {
+			delete(w.pending, id)
+			return nil, ctx.Err()
+		}
+		if w.reading {
+			w.rcond.Wait()
+			continue
+		}
+		w.reading = true
+		w.rmu.Unlock()
+		f, err := readFrame(w.r)
+		w.rmu.Lock()
+		w.reading = false
+		w.deliver(f, err)
+		w.rcond.Broadcast()
+	}
+}
+
+// deliver files a frame read during a job. Callers hold rmu.
+func (w *workerServer) deliver(f *frame, err error) {
+	switch {
+	case err != nil:
+		w.readErr = err
+	case f.Type == frameReply:
+		if w.pending[f.ID] {
+			w.replies[f.ID] = f
+		}
+	case f.Type == frameAbort:
+		if w.abort != nil {
+			w.abort(errHostCanceled)
+		}
+	default:
+		w.readErr = fmt.Errorf("unexpected %q frame from the host during a run", f.Type)
 	}
 }
 

@@ -151,3 +151,29 @@ func TestWarmWorkerIsUsed(t *testing.T) {
 		t.Errorf("the pool started %d workers for 5 sequential runs, want 1", n)
 	}
 }
+
+// TestWorkerBatchAnswersEveryCaller: the calls of a workos.batch wait for
+// their answers on one pipe; each gets its own, in order.
+func TestWorkerBatchAnswersEveryCaller(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"object":"organization","id":%q}`, strings.TrimPrefix(r.URL.Path, "/organizations/"))
+	}))
+	defer srv.Close()
+	rt, err := New(&Options{APIKey: "sk_test_batch", BaseURL: srv.URL, MaxCalls: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	res, err := rt.Run(context.Background(), Script{Source: `
+local calls = {}
+for i = 1, 60 do calls[i] = {"organizations_find", {id = "org_" .. i}} end
+local out = workos.batch(calls, {concurrency = 16})
+for i, r in ipairs(out) do
+  if not r.ok or r.value.id ~= "org_" .. i then error("item " .. i .. " got " .. tostring(r.ok and r.value.id or r.error)) end
+end
+return #out`})
+	if err != nil || !res.OK || string(res.Result) != "60" || res.Stats.Calls != 60 {
+		t.Fatalf("batch: %v %s %+v calls=%d", err, res.Result, res.Error, res.Stats.Calls)
+	}
+}
