@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -48,7 +49,11 @@ type workerProc struct {
 	fw   frameWriter
 	errs *tailBuffer
 
-	ready chan error
+	// fromW is the pipe from the worker and br its reader. Frames come only
+	// during a job (and the ready frame at start), and the goroutine that
+	// started the job reads them itself.
+	fromW *os.File
+	br    *bufio.Reader
 	dead  chan struct{} // closed once the process has exited and been reaped
 
 	baseData int64 // data segment size when ready (0 where unknown)
@@ -61,7 +66,6 @@ type workerProc struct {
 	idleFrom  time.Time
 
 	mu         sync.Mutex
-	cur        *activeRun
 	killReason string // why the host killed it ("" if it was not killed)
 	protoErr   error
 	exitState  *os.ProcessState
@@ -70,10 +74,9 @@ type workerProc struct {
 
 // activeRun is the job a worker is running, as the host sees it.
 type activeRun struct {
-	ctx  context.Context // bounds the run's calls
-	led  *ledger
-	done chan *frame
-	wg   sync.WaitGroup // host calls in flight
+	ctx context.Context // bounds the run's calls
+	led *ledger
+	wg  sync.WaitGroup // host calls in flight
 }
 
 // startWorker starts a worker and waits until it is ready.
@@ -104,20 +107,9 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 	workerR.Close()
 	workerW.Close()
 	p := &workerProc{cmd: cmd, pid: cmd.Process.Pid, toW: hostW, fw: frameWriter{w: hostW}, errs: errs,
-		ready: make(chan error, 1), dead: make(chan struct{}), started: time.Now(), cat: spec.cat}
-	go p.readLoop(hostR)
-	timer := time.NewTimer(workerStartTimeout)
-	defer timer.Stop()
-	select {
-	case err = <-p.ready:
-	case <-p.dead:
-		text, _ := p.crashText()
-		err = fmt.Errorf("runtime: the worker exited before it was ready: %s", text)
-	case <-timer.C:
-		err = fmt.Errorf("runtime: the worker was not ready after %v", workerStartTimeout)
-	case <-ctx.Done():
-		err = context.Cause(ctx)
-	}
+		fromW: hostR, br: bufio.NewReaderSize(hostR, 64<<10), dead: make(chan struct{}), started: time.Now(), cat: spec.cat}
+	go p.reap()
+	err = p.awaitReady(ctx)
 	if err == nil && spec.catalogJSON != nil {
 		err = p.send(&frame{Type: frameCatalog, payload: spec.catalogJSON})
 	}
@@ -130,38 +122,40 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 	return p, nil
 }
 
-// readLoop reads the worker's frames until the pipe closes, then reaps it.
-func (p *workerProc) readLoop(r io.Reader) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	first := true
-	for {
-		f, err := readFrame(br)
-		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
-				p.fail(err)
-			}
-			break
-		}
-		if first {
-			first = false
-			if f.Type != frameReady {
-				p.fail(fmt.Errorf("runtime: the worker sent %q before ready", f.Type))
-				break
-			}
-			p.ready <- nil
-			continue
-		}
-		if err := p.dispatch(f); err != nil {
-			p.fail(err)
-			break
-		}
+// awaitReady reads the worker's first frame, which must say it is ready.
+func (p *workerProc) awaitReady(ctx context.Context) error {
+	deadline := time.Now().Add(workerStartTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
-	p.kill("")       // a worker that stopped talking is of no use
+	_ = p.fromW.SetReadDeadline(deadline)
+	defer p.fromW.SetReadDeadline(time.Time{})
+	f, err := readFrame(p.br)
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return fmt.Errorf("runtime: the worker was not ready after %v", workerStartTimeout)
+	case err != nil:
+		p.kill("")
+		<-p.dead
+		text, _ := p.crashText()
+		return fmt.Errorf("runtime: the worker exited before it was ready: %s", text)
+	case f.Type != frameReady:
+		return fmt.Errorf("runtime: the worker sent %q before ready", f.Type)
+	}
+	return nil
+}
+
+// reap waits for the worker to exit (however it ends) and records how.
+func (p *workerProc) reap() {
 	_ = p.cmd.Wait() // also waits for its stderr to be read
 	p.mu.Lock()
 	p.exitState = p.cmd.ProcessState
 	p.mu.Unlock()
 	p.toW.Close()
+	p.fromW.Close()
 	close(p.dead)
 }
 
@@ -174,35 +168,23 @@ func (p *workerProc) fail(err error) {
 	p.mu.Unlock()
 }
 
-func (p *workerProc) current() *activeRun {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.cur
-}
-
-// dispatch handles one frame from the worker.
-func (p *workerProc) dispatch(f *frame) error {
-	cur := p.current()
+// handle acts on one frame of a job: it serves calls (batch calls on their
+// own goroutines, a single call here: the script waits for it and sends
+// nothing else meanwhile) and records rejected ones. done reports the job's
+// end frame.
+func (p *workerProc) handle(cur *activeRun, f *frame) (done bool, err error) {
 	switch f.Type {
 	case frameCall:
-		if cur == nil {
-			return p.send(&frame{Type: frameReply, ID: f.ID, Err: &wireError{Type: wireCanceled, Message: "the run is over"}})
-		}
 		cur.wg.Add(1)
 		if f.Batch {
 			go p.serveCall(cur, f)
 		} else {
-			// The script waits for this answer and sends nothing else
-			// meanwhile: answering here saves a goroutine hand-off.
 			p.serveCall(cur, f)
 		}
 	case frameReject:
-		if cur == nil {
-			return nil
-		}
 		op, err := p.cat().Lookup(f.Function)
 		if err != nil {
-			return fmt.Errorf("runtime: the worker rejected a call of an unknown function")
+			return false, fmt.Errorf("runtime: the worker rejected a call of an unknown function")
 		}
 		cause := errors.New("rejected")
 		if f.Err != nil {
@@ -210,18 +192,11 @@ func (p *workerProc) dispatch(f *frame) error {
 		}
 		cur.led.Reject(op, cause, f.Batch)
 	case frameDone:
-		if cur == nil {
-			return fmt.Errorf("runtime: the worker reported a run the host did not start")
-		}
-		select {
-		case cur.done <- f:
-		default:
-			return fmt.Errorf("runtime: the worker reported a run twice")
-		}
+		return true, nil
 	default:
-		return fmt.Errorf("runtime: unexpected %q frame from the worker", f.Type)
+		return false, fmt.Errorf("runtime: unexpected %q frame from the worker", f.Type)
 	}
-	return nil
+	return false, nil
 }
 
 // serveCall executes one of the script's calls for the worker: the host
@@ -286,17 +261,15 @@ const (
 
 // runJob runs j on the worker and returns the worker's report, or the host's
 // own report when the worker had to be killed or died. restarted is the
-// worker's word that a session input ran in a fresh state.
+// worker's word that a session input ran in a fresh state. The calling
+// goroutine reads the job's frames itself; a read deadline (the run's
+// deadline plus a grace period, or a short grace after a cancellation) ends a
+// worker that does not answer.
 func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session bool) (rep *report, restarted bool) {
-	cur := &activeRun{ctx: runCtx, led: led, done: make(chan *frame, 1)}
-	p.mu.Lock()
-	p.cur = cur
-	p.mu.Unlock()
+	cur := &activeRun{ctx: runCtx, led: led}
 	defer func() {
 		cur.wg.Wait() // every call is in the ledger before the envelope is built
-		p.mu.Lock()
-		p.cur = nil
-		p.mu.Unlock()
+		_ = p.fromW.SetReadDeadline(time.Time{})
 		p.runs++
 		p.idleFrom = time.Now()
 	}()
@@ -305,6 +278,7 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		jj := *j
 		jj.Limits.Timeout = max(time.Until(deadline), time.Millisecond)
 		j = &jj
+		_ = p.fromW.SetReadDeadline(deadline.Add(deadlineGrace))
 	}
 	j.DataLimit = dataLimitFor(p.baseData, j.Limits.MemoryLimit)
 	if j.DataLimit != p.dataLimit {
@@ -313,17 +287,33 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 	}
 	resetPeakMemory(p.pid)
 	before := p.mem.RSS
+	var canceled atomic.Bool
+	stop := context.AfterFunc(runCtx, func() {
+		if errors.Is(context.Cause(runCtx), context.DeadlineExceeded) {
+			return // the read deadline already allows the grace
+		}
+		canceled.Store(true)
+		_ = p.send(&frame{Type: frameAbort})
+		_ = p.fromW.SetReadDeadline(time.Now().Add(cancelGrace))
+	})
+	defer stop()
 	if err := p.send(&frame{Type: frameRun, Job: j, Session: session, payload: []byte(j.Source)}); err != nil {
 		p.kill("")
 	}
-	var f *frame
-	select {
-	case f = <-cur.done:
-	case <-p.dead:
-	case <-runCtx.Done():
-		f = p.afterDeadline(runCtx, cur)
-	}
-	if f == nil {
+	f, err := p.readJob(cur)
+	if err != nil {
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded) && canceled.Load():
+			p.kill(killCanceled)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			p.kill(killTimeout)
+		default:
+			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+				p.fail(err)
+			}
+			p.kill("")
+		}
+		<-p.dead
 		return p.deathReport(limit, j), false
 	}
 	rep = f.Report
@@ -339,26 +329,21 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 	return rep, f.Restarted
 }
 
-// afterDeadline waits a grace period for the worker's own report of a run
-// whose context ended, then kills it.
-func (p *workerProc) afterDeadline(runCtx context.Context, cur *activeRun) *frame {
-	reason, grace := killTimeout, deadlineGrace
-	if !errors.Is(context.Cause(runCtx), context.DeadlineExceeded) {
-		reason, grace = killCanceled, cancelGrace
-		_ = p.send(&frame{Type: frameAbort})
+// readJob reads and handles the job's frames until its done frame.
+func (p *workerProc) readJob(cur *activeRun) (*frame, error) {
+	for {
+		f, err := readFrame(p.br)
+		if err != nil {
+			return nil, err
+		}
+		done, err := p.handle(cur, f)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return f, nil
+		}
 	}
-	timer := time.NewTimer(grace)
-	defer timer.Stop()
-	select {
-	case f := <-cur.done:
-		return f
-	case <-p.dead:
-		return nil
-	case <-timer.C:
-	}
-	p.kill(reason)
-	<-p.dead
-	return nil
 }
 
 // deathReport explains a worker that died during a run, from what the host
