@@ -2,8 +2,9 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -43,7 +44,7 @@ type arguments struct {
 // for the same reason.
 func (p *preparer) resolve(req *Request, args *arguments) error {
 	// Sorted keys make the first reported problem deterministic.
-	for _, k := range sortedKeys(p.args) {
+	for _, k := range slices.Sorted(maps.Keys(p.args)) {
 		if err := p.resolveKey(req, args, k, p.args[k]); err != nil {
 			return err
 		}
@@ -174,14 +175,4 @@ func shadowedFields(op *catalog.Operation) map[string]bool {
 		shadow[s] = true
 	}
 	return shadow
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

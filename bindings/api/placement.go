@@ -2,8 +2,10 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -39,7 +41,7 @@ func (p *preparer) checkBodyTable(args arguments) error {
 	if args.bodyTable == nil || len(b.Fields) == 0 {
 		return nil
 	}
-	for _, k := range sortedKeys(args.bodyTable) {
+	for _, k := range slices.Sorted(maps.Keys(args.bodyTable)) {
 		if _, ok := b.Field(k); !ok {
 			names := make([]string, 0, len(b.Fields))
 			for _, f := range b.Fields {

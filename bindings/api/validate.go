@@ -2,7 +2,9 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
@@ -163,7 +165,7 @@ func optionalFields(alt catalog.GroupAlternative) map[string]bool {
 // chosen by the discriminator, and the mutually exclusive groups.
 func (p *preparer) checkBody(body map[string]any) error {
 	b := p.op.Body
-	names := sortedKeys(body)
+	names := slices.Sorted(maps.Keys(body))
 	for _, k := range names {
 		f, ok := b.Field(k)
 		if !ok {

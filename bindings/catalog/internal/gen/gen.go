@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -172,7 +173,7 @@ func (s *spec) operation(method, path string, raw map[string]any) (*catalog.Oper
 			b.Groups = groups(raw["x-mutually-exclusive-body-groups"])
 		}
 	}
-	statuses := sortedKeys(asMap(raw["responses"]))
+	statuses := slices.Sorted(maps.Keys(asMap(raw["responses"])))
 	for _, st := range statuses {
 		code, err := strconv.Atoi(st)
 		if err != nil {
@@ -218,7 +219,7 @@ func (s *spec) body(rb map[string]any) (*catalog.Body, error) {
 	content := asMap(rb["content"])
 	mt := asMap(content["application/json"])
 	if mt == nil {
-		return nil, fmt.Errorf("no application/json content (have %v)", sortedKeys(content))
+		return nil, fmt.Errorf("no application/json content (have %v)", slices.Sorted(maps.Keys(content)))
 	}
 	// Groups declared on the referenced component schema are read before resolving.
 	var declared []catalog.Group
@@ -237,7 +238,7 @@ func (s *spec) body(rb map[string]any) (*catalog.Body, error) {
 		for _, r := range asSlice(obj["required"]) {
 			req[str(r)] = true
 		}
-		for _, name := range sortedKeys(asMap(obj["properties"])) {
+		for _, name := range slices.Sorted(maps.Keys(asMap(obj["properties"]))) {
 			ps := asMap(asMap(obj["properties"])[name])
 			f, ok := fields[name]
 			if !ok {
@@ -283,7 +284,7 @@ func (s *spec) body(rb map[string]any) (*catalog.Body, error) {
 			for _, r := range asSlice(vm["required"]) {
 				req = append(req, str(r))
 			}
-			fl = sortedKeys(asMap(vm["properties"]))
+			fl = slices.Sorted(maps.Keys(asMap(vm["properties"])))
 			b.Variants = append(b.Variants, catalog.Variant{Name: name, Required: req, Fields: fl})
 			add(vm, name, false)
 		}
@@ -346,7 +347,7 @@ func (s *spec) response(code int, raw map[string]any) catalog.Response {
 	if r.Type == "" && len(props) > 0 {
 		r.Type = "object"
 	}
-	r.Fields = sortedKeys(props)
+	r.Fields = slices.Sorted(maps.Keys(props))
 	if data := asMap(asMap(schema["properties"])["data"]); data != nil && typeOf(data) == "array" {
 		if ref := str(asMap(s.rawProperty(rawSchema, "data"))["$ref"]); ref != "" {
 			r.ListItem = refName(ref)
@@ -421,7 +422,7 @@ func dedupe(list []any) []any {
 
 func discriminator(variants []any) string {
 	var cands []string
-	for _, name := range sortedKeys(asMap(asMap(variants[0])["properties"])) {
+	for _, name := range slices.Sorted(maps.Keys(asMap(asMap(variants[0])["properties"]))) {
 		ok := true
 		for _, v := range variants {
 			if _, has := asMap(asMap(asMap(v)["properties"])[name])["const"]; !has {
@@ -441,11 +442,11 @@ func discriminator(variants []any) string {
 func groups(v any) []catalog.Group {
 	m := asMap(v)
 	var out []catalog.Group
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		g := asMap(m[name])
 		grp := catalog.Group{Name: name, Optional: g["optional"] == true}
 		opt := asMap(g["optionalFields"])
-		for _, alt := range sortedKeys(asMap(g["variants"])) {
+		for _, alt := range slices.Sorted(maps.Keys(asMap(g["variants"]))) {
 			a := catalog.GroupAlternative{Name: alt}
 			for _, f := range asSlice(asMap(g["variants"])[alt]) {
 				a.Fields = append(a.Fields, str(f))
@@ -537,15 +538,6 @@ func number(v any) *float64 {
 		return nil
 	}
 	return &f
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func mustJSON(v any) json.RawMessage {
