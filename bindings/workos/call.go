@@ -18,20 +18,13 @@ func (s *state) luaCall(L *lua.LState) int {
 	switch a := L.Get(2).(type) {
 	case *lua.LTable:
 		if args, err = tableArgs(L, op, a); err != nil {
-			s.observeRejected(op, err, false)
-			s.raise(L, op, err)
+			s.rejectArgs(L, op, err)
 		}
 	case *lua.LNilType:
 	default:
 		err := &api.ValidationError{Function: op.Name, Param: "args", Problem: "arguments must be a table of named values, got " + a.Type().String(),
 			Hint: fmt.Sprintf("workos.call(%q, {...}), e.g. %s", op.Name, op.ExampleCall())}
-		s.observeRejected(op, err, false)
-		s.raise(L, op, err)
+		s.rejectArgs(L, op, err)
 	}
-	v, err := s.callOne(L, op, args)
-	if err != nil {
-		s.raise(L, op, err)
-	}
-	L.Push(v)
-	return 1
+	return s.pushCall(L, op, args)
 }

@@ -238,6 +238,22 @@ func (s *state) luaIndex(L *lua.LState) int {
 	return 1
 }
 
+// pushCall makes one call of op and pushes its answer; a failure is raised.
+func (s *state) pushCall(L *lua.LState, op *catalog.Operation, args map[string]any) int {
+	v, err := s.callOne(L, op, args)
+	if err != nil {
+		s.raise(L, op, err)
+	}
+	L.Push(v)
+	return 1
+}
+
+// rejectArgs records a call whose arguments were refused and raises err.
+func (s *state) rejectArgs(L *lua.LState, op *catalog.Operation, err error) {
+	s.observeRejected(op, err, false)
+	s.raise(L, op, err)
+}
+
 // function returns the (cached) Lua function for op.
 func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
 	if fn, ok := s.fnByOp[op]; ok {
@@ -246,15 +262,9 @@ func (s *state) function(L *lua.LState, op *catalog.Operation) *lua.LFunction {
 	fn := L.NewFunction(func(L *lua.LState) int {
 		args, err := s.argsFromStack(L, op)
 		if err != nil {
-			s.observeRejected(op, err, false)
-			s.raise(L, op, err)
+			s.rejectArgs(L, op, err)
 		}
-		v, err := s.callOne(L, op, args)
-		if err != nil {
-			s.raise(L, op, err)
-		}
-		L.Push(v)
-		return 1
+		return s.pushCall(L, op, args)
 	})
 	s.fnByOp[op] = fn
 	s.byFn[fn] = op
