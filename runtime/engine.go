@@ -71,11 +71,9 @@ func (e *engine) run(ctx context.Context, j *job, caller workos.Caller) *report 
 
 // compile checks the script's size and shape, then pre-flights and
 // compiles it. The cheap linear check comes first: gopher-lua's parser and
-// compiler recurse over the syntax tree and cannot be interrupted.
+// compiler recurse over the syntax tree and cannot be interrupted. (The host
+// has already refused an oversized script; see checkSize.)
 func (e *engine) compile(j *job) (*lua.FunctionProto, *ErrorInfo) {
-	if info := checkSize(j.Source, j.Limits.MaxScriptBytes); info != nil {
-		return nil, info
-	}
 	if se := sandbox.CheckSource(j.Source, sandbox.SourceLimits{MaxBytes: j.Limits.MaxScriptBytes}); se != nil {
 		kind := KindScriptTooComplex
 		if se.Kind == sandbox.KindSourceTooLarge {

@@ -62,7 +62,6 @@ type workerProc struct {
 	mem       procMemory
 	dataLimit int64 // the RLIMIT_DATA last applied
 	runs      int
-	started   time.Time
 	idleFrom  time.Time
 
 	mu         sync.Mutex
@@ -107,7 +106,7 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 	workerR.Close()
 	workerW.Close()
 	p := &workerProc{cmd: cmd, pid: cmd.Process.Pid, toW: hostW, fw: frameWriter{w: hostW}, errs: errs,
-		fromW: hostR, br: bufio.NewReaderSize(hostR, 64<<10), dead: make(chan struct{}), started: time.Now(), cat: spec.cat}
+		fromW: hostR, br: bufio.NewReaderSize(hostR, 64<<10), dead: make(chan struct{}), cat: spec.cat}
 	go p.reap()
 	err = p.awaitReady(ctx)
 	if err == nil && spec.catalogJSON != nil {
@@ -274,10 +273,10 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		p.idleFrom = time.Now()
 	}()
 	limit := j.Limits.Timeout // for messages: the limit the caller set
+	jj := *j                  // what this worker is sent: the time left, its data limit
+	j = &jj
 	if deadline, ok := runCtx.Deadline(); ok {
-		jj := *j
-		jj.Limits.Timeout = max(time.Until(deadline), time.Millisecond)
-		j = &jj
+		j.Limits.Timeout = max(time.Until(deadline), time.Millisecond)
 		_ = p.fromW.SetReadDeadline(deadline.Add(deadlineGrace))
 	}
 	j.DataLimit = dataLimitFor(p.baseData, j.Limits.MemoryLimit)

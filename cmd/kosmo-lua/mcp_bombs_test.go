@@ -89,18 +89,10 @@ type mcpEnvelope struct {
 	OK      bool            `json:"ok"`
 	Outcome string          `json:"outcome"`
 	Result  json.RawMessage `json:"result"`
-	Error   *struct {
-		Kind    string `json:"kind"`
-		Message string `json:"message"`
-	} `json:"error"`
+	Error   *envelopeError  `json:"error"`
 }
 
-func (e *mcpEnvelope) kind() string {
-	if e.Error == nil {
-		return ""
-	}
-	return e.Error.Kind
-}
+func (e *mcpEnvelope) kind() string { return e.Error.kind() }
 
 // rpcSession is a streamable-HTTP MCP client session that is safe for
 // concurrent calls (this module keeps the MCP SDK behind runtime/mcptools, so
