@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// Limits returns the limits a run with per-run limits l gets: the runtime's,
+// lowered (never raised) by l. A nil l gives the runtime's own.
+func (r *Runtime) Limits(l *Limits) Limits { return r.effectiveLimits(l) }
+
 // effectiveLimits merges per-run limits into the runtime's, never raising them.
 func (r *Runtime) effectiveLimits(l *Limits) Limits {
 	out := Limits{Timeout: r.opts.Timeout, MemoryLimit: r.opts.MemoryLimit, MaxCalls: r.opts.MaxCalls,

@@ -54,14 +54,6 @@ func resetPeakMemory(pid int) {
 	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
 }
 
-// procMemory is what /proc/<pid>/status says of a process's memory.
-type procMemory struct {
-	// RSS is the resident size now, Peak the most since the last
-	// resetPeakMemory (VmHWM), Data the private writable size (VmData); all
-	// in bytes, 0 where unknown.
-	RSS, Peak, Data int64
-}
-
 // processMemory reads pid's memory figures in one read of its status file.
 func processMemory(pid int) procMemory {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")

@@ -17,8 +17,5 @@ func dataLimitFor(base, mem int64) int64    { return 0 }
 func applyWorkerLimits(pid int, data int64) {}
 func resetPeakMemory(pid int)               {}
 
-// procMemory is what the OS says of a process's memory; nothing here.
-type procMemory struct{ RSS, Peak, Data int64 }
-
 func processMemory(pid int) procMemory         { return procMemory{} }
 func exitedBySIGKILL(st *os.ProcessState) bool { return false }

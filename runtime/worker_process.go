@@ -71,6 +71,15 @@ type workerProc struct {
 	cat        func() *catalog.Catalog
 }
 
+// procMemory is what the OS says of a worker's memory (on Linux, its
+// /proc/<pid>/status; elsewhere nothing: all zero).
+type procMemory struct {
+	// RSS is the resident size now, Peak the most since the last
+	// resetPeakMemory (VmHWM), Data the private writable size (VmData); all
+	// in bytes, 0 where unknown.
+	RSS, Peak, Data int64
+}
+
 // activeRun is the job a worker is running, as the host sees it.
 type activeRun struct {
 	ctx context.Context // bounds the run's calls

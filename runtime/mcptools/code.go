@@ -142,11 +142,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	}
 	// The run's time limit starts now: waiting for a free slot counts
 	// against it, so a queued call still answers within its timeout.
-	timeout := s.rt.Options().Timeout
-	if limits.Timeout > 0 && limits.Timeout < timeout {
-		timeout = limits.Timeout
-	}
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	runCtx, cancel := context.WithTimeout(ctx, s.rt.Limits(limits).Timeout)
 	defer cancel()
 	err := s.call(ctx, runCtx, req, ToolExecuteLua, calls, func(context.Context) (string, int) {
 		ctx := runCtx
