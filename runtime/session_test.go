@@ -101,3 +101,15 @@ func TestSessionCanceledInputDoesNotHitTheNext(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsOnlyLower: per-run limits lower the runtime's, never raise them.
+func TestLimitsOnlyLower(t *testing.T) {
+	rt, _ := newRuntime(t, &runtime.Options{Timeout: 5 * time.Second, MaxCalls: 10})
+	got := rt.Limits(&runtime.Limits{Timeout: time.Second, MaxCalls: 50})
+	if got.Timeout != time.Second || got.MaxCalls != 10 || got.MemoryLimit != runtime.DefaultMemoryLimit {
+		t.Errorf("Limits = %+v", got)
+	}
+	if got := rt.Limits(nil); got.Timeout != 5*time.Second || got.MaxScriptBytes != runtime.DefaultMaxScriptBytes {
+		t.Errorf("Limits(nil) = %+v", got)
+	}
+}
