@@ -209,7 +209,7 @@ type File struct {
 }
 
 var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
-	return Parse(generatedJSON)
+	return New(generatedOperations)
 })
 
 // Default returns the catalog generated from the WorkOS specification. It is
@@ -217,8 +217,8 @@ var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
 func Default() *Catalog {
 	c, err := defaultCatalog()
 	if err != nil {
-		// The embedded file is generated and tested; failing here is a build defect.
-		panic("catalog: embedded catalog_gen.json is invalid: " + err.Error())
+		// The tables are generated and tested; failing here is a build defect.
+		panic("catalog: generated catalog_gen.go is invalid: " + err.Error())
 	}
 	return c
 }

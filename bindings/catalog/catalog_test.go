@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -310,6 +311,27 @@ func BenchmarkParseCatalog(b *testing.B) {
 	}
 }
 
+// TestGoTablesMatchTheJSON: the catalog compiled into the binary
+// (catalog_gen.go) is exactly catalog_gen.json's operations.
+func TestGoTablesMatchTheJSON(t *testing.T) {
+	data, err := os.ReadFile("catalog_gen.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want catalog.File
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	// reflect.DeepEqual first: cmp.Diff of the whole catalog takes seconds.
+	if got := catalog.Default().Operations(); !reflect.DeepEqual(want.Operations, got) {
+		diff := cmp.Diff(want.Operations, got)
+		t.Errorf("catalog_gen.go differs from catalog_gen.json (-json +go):\n%s", diff)
+	}
+	if want.SpecSHA256 != catalog.SpecSHA256 || len(want.Operations) != catalog.OperationCount {
+		t.Errorf("catalog_gen.go's constants (%s, %d) differ from catalog_gen.json's (%s, %d)", catalog.SpecSHA256, catalog.OperationCount, want.SpecSHA256, len(want.Operations))
+	}
+}
+
 // TestParseDecodesLikeEncodingJSON: the faster decoder Parse uses builds the
 // same catalog as encoding/json.
 func TestParseDecodesLikeEncodingJSON(t *testing.T) {
@@ -325,7 +347,8 @@ func TestParseDecodesLikeEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want.Operations, got.Operations()); diff != "" {
+	if !reflect.DeepEqual(want.Operations, got.Operations()) {
+		diff := cmp.Diff(want.Operations, got.Operations())
 		t.Errorf("Parse differs from encoding/json (-want +got):\n%s", diff)
 	}
 }

@@ -4,9 +4,12 @@
 //
 // The catalog is generated from WorkOS's official OpenAPI specification by
 // internal/gencatalog (run `go generate ./...` with ../shared/workos beside the
-// repository) into catalog_gen.json and catalog_gen.go, which embeds it; both are
-// committed, and a test fails when they drift from the specification. Nothing
-// reads the specification at run time.
+// repository) into catalog_gen.json, the reviewable form, and catalog_gen.go, the
+// same operations as one Go composite literal. The compiler lays that literal out
+// in the binary's data, so nothing is parsed or built at start: a process pays only
+// for the pages it touches. Both files are committed, and tests fail when they
+// drift from the specification or from each other. Nothing reads the
+// specification at run time.
 //
 // # Names
 //

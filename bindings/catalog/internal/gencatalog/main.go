@@ -14,7 +14,7 @@ import (
 
 func main() {
 	specPath := flag.String("spec", "../../../shared/workos/open-api-spec.json", "path of the OpenAPI spec in JSON form")
-	out := flag.String("out", "catalog_gen.json", "JSON file to write; the Go file that embeds it is written beside it as catalog_gen.go")
+	out := flag.String("out", "catalog_gen.json", "JSON file to write; the Go tables are written beside it as catalog_gen.go")
 	flag.Parse()
 	data, err := os.ReadFile(*specPath)
 	if err != nil {
