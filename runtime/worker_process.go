@@ -133,15 +133,19 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 // awaitReady reads the worker's first frame, which must say it is ready.
 func (p *workerProc) awaitReady(ctx context.Context) error {
 	deadline := time.Now().Add(workerStartTimeout)
+	runDeadline := false
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+		deadline, runDeadline = d, true
 	}
 	_ = p.fromW.SetReadDeadline(deadline)
 	defer p.fromW.SetReadDeadline(time.Time{})
 	f, err := readFrame(p.br)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		if ctx.Err() != nil {
+		if runDeadline || ctx.Err() != nil {
+			// The pipe's deadline is the run's; its context ends at the
+			// same instant, perhaps a moment after the pipe noticed.
+			<-ctx.Done()
 			return context.Cause(ctx)
 		}
 		return fmt.Errorf("runtime: the worker was not ready after %v", workerStartTimeout)
