@@ -76,6 +76,43 @@ type decoder struct {
 	buf      []byte
 	ctx      context.Context
 	count    int
+	// keys holds one boxed Lua string per distinct object key, shared by
+	// every decoded object that has that key; lastKeys[i] is the key last
+	// seen at member position i, which in a list of like objects is the
+	// one asked for next (a string comparison instead of a map lookup).
+	keys     map[string]lua.LValue
+	lastKeys []lua.LValue
+}
+
+// intern returns the boxed form of the object key k at member position i.
+func (d *decoder) intern(i int, k string) lua.LValue {
+	if i < len(d.lastKeys) {
+		if v := d.lastKeys[i]; string(v.(lua.LString)) == k {
+			return v
+		}
+	}
+	v := d.internSlow(k)
+	if i < len(d.lastKeys) {
+		d.lastKeys[i] = v
+	} else if i == len(d.lastKeys) && i < maxKeyPositions {
+		d.lastKeys = append(d.lastKeys, v)
+	}
+	return v
+}
+
+// maxKeyPositions bounds lastKeys: member positions past it use the map.
+const maxKeyPositions = 64
+
+func (d *decoder) internSlow(k string) lua.LValue {
+	if v, ok := d.keys[k]; ok {
+		return v
+	}
+	if d.keys == nil {
+		d.keys = make(map[string]lua.LValue)
+	}
+	v := lua.LValue(lua.LString(k))
+	d.keys[k] = v
+	return v
 }
 
 // ctxCheckEvery is how many values the decoder creates between checks of
@@ -241,6 +278,14 @@ func (d *decoder) object() (lua.LValue, error) {
 		}
 	}
 	members := d.members[start:]
+	if directTables && len(members) > 0 {
+		t := &lua.LTable{Metatable: d.objMT}
+		fillObject(t, members, d.null, d.intern)
+		clear(members)
+		d.members = d.members[:start]
+		d.depth--
+		return t, nil
+	}
 	t := newTable(0, len(members))
 	for _, m := range members {
 		if m.v == d.null {

@@ -304,6 +304,16 @@ func (e *encoder) writeObject(t *lua.LTable) error {
 // collectMembers appends the members of t to e.scratch, their keys
 // converted to object keys.
 func (e *encoder) collectMembers(t *lua.LTable) error {
+	if directTables {
+		if strdict, others := stringMembers(t); !others {
+			for k, v := range strdict {
+				if v != lua.LNil {
+					e.scratch = append(e.scratch, kv{k, v})
+				}
+			}
+			return nil
+		}
+	}
 	var keyErr string
 	t.ForEach(func(k, v lua.LValue) {
 		if keyErr != "" {

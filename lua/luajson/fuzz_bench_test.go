@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -194,5 +198,41 @@ func BenchmarkStdlibRoundTrip1MB(b *testing.B) {
 		if _, err := json.Marshal(v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// cjsonLoop decodes and re-encodes the file arg[1] arg[2] times with
+// lua-cjson on C Lua.
+const cjsonLoop = `
+local cjson = require("cjson")
+local f = assert(io.open(arg[1], "rb"))
+local s = f:read("a")
+f:close()
+for _ = 1, tonumber(arg[2]) do cjson.encode(cjson.decode(s)) end
+`
+
+// BenchmarkCJSONRoundTrip1MB is the anchor of BenchmarkRoundTrip1MB: the
+// same bytes decoded and re-encoded by lua-cjson on C Lua 5.4, b.N times in
+// one lua5.4 process (its start, about a millisecond, is included once).
+// It skips unless lua5.4 with cjson is installed (Debian: lua5.4 lua-cjson).
+func BenchmarkCJSONRoundTrip1MB(b *testing.B) {
+	lua54, err := exec.LookPath("lua5.4")
+	if err != nil {
+		b.Skip("lua5.4 is not installed")
+	}
+	if exec.Command(lua54, "-e", `require("cjson")`).Run() != nil {
+		b.Skip("lua-cjson is not installed for lua5.4")
+	}
+	data := genMB()
+	file := filepath.Join(b.TempDir(), "list.json")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	cmd := exec.Command(lua54, "-", file, strconv.Itoa(b.N)) // the script comes on stdin
+	cmd.Stdin = strings.NewReader(cjsonLoop)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("lua5.4: %v\n%s", err, out)
 	}
 }
