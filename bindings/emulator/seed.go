@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"net/url"
@@ -60,17 +59,13 @@ type Seed struct {
 	ErrorHooks []Hook `json:"errorHooks,omitempty"`
 }
 
-//go:embed default_seed.yaml
-var defaultSeedYAML []byte
+//go:generate go run ./internal/genseed -in default_seed.yaml -out default_seed_gen.go
 
 // DefaultSeed returns the built-in seed described in the package documentation and
-// README.md. Each call returns a fresh copy.
+// README.md (default_seed.yaml, generated into Go values so that no YAML is
+// parsed at start). Each call returns a fresh copy.
 func DefaultSeed() *Seed {
-	s, err := ParseSeed(defaultSeedYAML)
-	if err != nil {
-		panic("emulator: embedded default_seed.yaml is invalid: " + err.Error())
-	}
-	return s
+	return defaultSeedValues()
 }
 
 // ParseSeed parses a JSON or YAML seed.
