@@ -23,6 +23,9 @@ type Runtime struct {
 	catalog func() *catalog.Catalog
 	log     *slog.Logger
 	client  *api.Client
+	// dflt is the default account (client, APIKey's); accounts the named ones.
+	dflt     *account
+	accounts map[string]*account
 	// gov is the memory governor shared by this runtime's parallel runs.
 	gov *sandbox.Governor
 	// allow and deny are the checked Allow and Deny lists.
@@ -109,7 +112,19 @@ func New(opts *Options) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny}
+	accounts, err := newAccounts(&o, cat, func(ao *api.Options) (*api.Client, error) {
+		ao.Logger = log
+		return api.NewClient(ao)
+	})
+	if err != nil {
+		return nil, err
+	}
+	dfltName := o.Account
+	if dfltName == "" {
+		dfltName = DefaultAccountName
+	}
+	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny,
+		dflt: &account{name: dfltName, client: client, write: o.WritePolicy}, accounts: accounts}
 	if o.Isolation == IsolationInProcess {
 		r.engine = &engine{catalog: cat, gov: r.gov}
 		return r, nil
@@ -170,13 +185,15 @@ func (r *Runtime) Close() error {
 	return nil
 }
 
-// Options returns the effective options with defaults filled in; APIKey is
-// replaced by "[REDACTED]" when set, so the result is safe to print.
+// Options returns the effective options with defaults filled in; APIKey (and
+// every account's) is replaced by "[REDACTED]" when set, so the result is
+// safe to print.
 func (r *Runtime) Options() Options {
 	o := r.opts
 	if o.APIKey != "" {
 		o.APIKey = "[REDACTED]"
 	}
+	o.Accounts = redactAccounts(o.Accounts)
 	return o
 }
 
