@@ -132,7 +132,9 @@ func checkAccountName(name, defaultName string, cat func() *catalog.Catalog) err
 	switch {
 	case !valid:
 		return fmt.Errorf("runtime: account name %q must be 1-%d letters, digits, '-', '_' or '.'", name, maxAccountName)
-	case name == DefaultAccountName || name == defaultName || name == "workos" || name == "app":
+	case name == "workos" || name == "app":
+		return fmt.Errorf("runtime: account name %q is a global of scripts (app.integrations.workos); choose another name", name)
+	case name == DefaultAccountName || name == defaultName:
 		return fmt.Errorf("runtime: account %q is the default account's name; configure the default account with APIKey and BaseURL instead", name)
 	case workos.IsMember(name):
 		return fmt.Errorf("runtime: account name %q is a workos module member (workos.%s); choose another name", name, name)
