@@ -265,7 +265,9 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	switch st.Name {
 	case "WritePolicy":
 		fix := "run with --write allow, or use a read function"
-		if res.WriteFrom == "account" {
+		if st.Account != "" && res.WriteFrom != "flag" {
+			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or write through another account", st.Account, st.Account)
+		} else if res.WriteFrom == "account" {
 			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or use a read function", res.Account, res.Account)
 		} else if res.WriteFrom == "flag" {
 			fix = "--write deny refuses writes: drop it (or pass --write allow), or use a read function"
@@ -287,7 +289,7 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	case "APIKey":
 		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
 	case "Account":
-		return fmt.Sprintf("choose the account with --account %s and call workos.<fn> (kosmo-lua runs each script with one account)", st.Value)
+		return fmt.Sprintf("no account %q is configured: add it with `kosmo-lua auth set --account %s` (the key is read from stdin), or use one listed by `kosmo-lua auth list`", st.Value, st.Value)
 	}
 	return ""
 }
