@@ -30,6 +30,12 @@ type RuntimeFlags struct {
 	Deny  []string
 	// DryRun is --dry-run: reads run, writes are recorded and not sent.
 	DryRun bool
+	// Force is --force, KosmoKrator's flag for bypassing its read/write
+	// permission policy. Here it is --write allow: it lifts a command's
+	// default deny (mcp), but not an account saved with write deny, --deny
+	// or --allow, credentials, validation or limits. With --write deny it
+	// is a usage error.
+	Force bool
 
 	// Timeout is --timeout; zero keeps the runtime default.
 	Timeout Duration
@@ -37,6 +43,12 @@ type RuntimeFlags struct {
 	Memory ByteSize
 	// MaxCalls is --max-calls; zero keeps the runtime default.
 	MaxCalls int
+	// MemoryLimit is --memory-limit (KosmoKrator's name, bytes) and
+	// CPULimit --cpu-limit (KosmoKrator's name, seconds: kosmo-lua bounds
+	// a run's wall clock, which also bounds its CPU time). With --memory or
+	// --timeout as well, the lower value applies.
+	MemoryLimit ByteSize
+	CPULimit    Duration
 
 	// WarmWorkers is not a flag: the command sets how many worker processes
 	// the runtime starts ahead of its first run (see runtime.Options).
@@ -57,6 +69,7 @@ func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
 	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow functions matching `GLOB` (repeatable; wins over --allow)")
 	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
+	fs.BoolVar(&rf.Force, "force", false, "KosmoKrator's --force: the same as --write allow (an account saved with write deny, --deny and limits still apply)")
 }
 
 // AddLimitFlags registers --timeout, --memory and --max-calls.
@@ -64,6 +77,25 @@ func (rf *RuntimeFlags) AddLimitFlags(fs *pflag.FlagSet) {
 	fs.Var(&rf.Timeout, "timeout", "Wall-clock limit for the run, e.g. 30s or 2m (default 30s)")
 	fs.Var(&rf.Memory, "memory", "Memory limit, e.g. 64MiB, 64MB or bytes (default 64MiB)")
 	fs.IntVar(&rf.MaxCalls, "max-calls", 0, "Maximum WorkOS calls per run (default 100)")
+	fs.Var(&rf.MemoryLimit, "memory-limit", "KosmoKrator's name for --memory: the memory limit in `BYTES` (the lower of the two applies)")
+	fs.Var(&rf.CPULimit, "cpu-limit", "KosmoKrator's name for --timeout: a limit in `SECONDS` (kosmo-lua bounds wall-clock time, which bounds CPU; the lower applies)")
+}
+
+// memory is the memory limit in force: the lower of --memory and
+// --memory-limit when both are given.
+func (rf *RuntimeFlags) memory() int64 { return lowerNonZero(int64(rf.Memory), int64(rf.MemoryLimit)) }
+
+// timeout is the time limit in force: the lower of --timeout and --cpu-limit.
+func (rf *RuntimeFlags) timeout() time.Duration {
+	return time.Duration(lowerNonZero(int64(rf.Timeout), int64(rf.CPULimit)))
+}
+
+// lowerNonZero is the smaller of a and b, ignoring a zero ("not given").
+func lowerNonZero(a, b int64) int64 {
+	if a == 0 || b != 0 && b < a {
+		return b
+	}
+	return a
 }
 
 // validate checks values pflag cannot check by type.
@@ -75,6 +107,12 @@ func (rf *RuntimeFlags) validate() error {
 	}
 	if rf.MaxCalls < 0 {
 		return flagErrorf("--max-calls must not be negative")
+	}
+	if rf.Force {
+		if rf.Write == "deny" {
+			return flagErrorf("--force means --write allow; it cannot be combined with --write deny")
+		}
+		rf.Write = "allow"
 	}
 	return nil
 }

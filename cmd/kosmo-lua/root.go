@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -112,4 +111,3 @@ func argsRange(min, max int) cobra.PositionalArgs {
 	}
 }
 
-func timeDuration(d Duration) time.Duration { return time.Duration(d) }
