@@ -110,4 +110,3 @@ func argsRange(min, max int) cobra.PositionalArgs {
 		return nil
 	}
 }
-
