@@ -51,7 +51,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		c.GroupID = "docs"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newCmdAuth(f), newCmdEmulate(f, nil), newCmdMCP(f)} {
+	for _, c := range []*cobra.Command{newCmdAuth(f), newCmdDoctor(f, nil), newCmdEmulate(f, nil), newCmdMCP(f)} {
 		c.GroupID = "setup"
 		root.AddCommand(c)
 	}
