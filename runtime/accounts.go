@@ -120,6 +120,14 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// CheckAccountName reports whether name can be a key of Options.Accounts
+// with the default catalog: 1-64 letters, digits, '-', '_' or '.', and not
+// "default", a script global (workos, app), a workos module member or a
+// function name. Hosts use it to refuse such a name when it is saved.
+func CheckAccountName(name string) error {
+	return checkAccountName(name, "", catalog.Default)
+}
+
 // checkAccountName refuses a name a script could not select unambiguously:
 // the default's own names, a module member, or a function name.
 func checkAccountName(name, defaultName string, cat func() *catalog.Catalog) error {
@@ -134,7 +142,7 @@ func checkAccountName(name, defaultName string, cat func() *catalog.Catalog) err
 		return fmt.Errorf("runtime: account name %q must be 1-%d letters, digits, '-', '_' or '.'", name, maxAccountName)
 	case name == "workos" || name == "app":
 		return fmt.Errorf("runtime: account name %q is a global of scripts (app.integrations.workos); choose another name", name)
-	case name == DefaultAccountName || name == defaultName:
+	case name == DefaultAccountName || name != "" && name == defaultName:
 		return fmt.Errorf("runtime: account %q is the default account's name; configure the default account with APIKey and BaseURL instead", name)
 	case workos.IsMember(name):
 		return fmt.Errorf("runtime: account name %q is a workos module member (workos.%s); choose another name", name, name)

@@ -235,3 +235,26 @@ func TestForceOnMCPAccountDeny(t *testing.T) {
 		t.Errorf("the saved deny must hold and rw be writable: %s %+v", opts.WritePolicy, res.Accounts)
 	}
 }
+
+// TestAccountNamesScriptsCannotSelect checks that `auth set` refuses a name
+// scripts could not select as workos.<name>, and that such an account saved
+// earlier is left out (with a doctor warning) instead of breaking runs.
+func TestAccountNamesScriptsCannotSelect(t *testing.T) {
+	for _, name := range []string{"paginate", "organizations_list", "workos"} {
+		te := newTestEnv(t)
+		te.in.WriteString(fakeKey + "\n")
+		if code := te.run("auth", "set", "--account", name); code != exitUsage {
+			t.Errorf("auth set --account %s: exit %d, want %d\n%s", name, code, exitUsage, te.errb)
+		}
+	}
+	te := emulatedEnv(t)
+	te.saveAccounts(t, &config.File{Accounts: map[string]*config.Account{"batch": {APIKey: fakeKey}, "prod": {APIKey: fakeKey}}})
+	if code := te.run("run", "--emulate", "-e", "return workos.prod.organizations_list{limit = 1}.data[1].name"); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, te.errb)
+	}
+	te.out.Reset()
+	_, rep := doctorJSON(t, te, "--emulate")
+	if !strings.Contains(te.out.String(), `account name \"batch\" is a workos module member`) || !rep.OK {
+		t.Errorf("doctor should warn about batch:\n%s", te.out)
+	}
+}

@@ -228,6 +228,9 @@ func (r *DoctorReport) check(ctx context.Context, o *runtime.Options, res *Resol
 		names = append(names, a.Name+" (write "+a.Write+")")
 	}
 	r.add("accounts", levelOK, exitOK, "%s; scripts select one with workos.<account>.fn", strings.Join(names, ", "))
+	for _, u := range res.Unusable {
+		r.add("accounts", levelWarning, exitOK, "%s (rename it: kosmo-lua auth remove, then auth set under another name)", u)
+	}
 	return nil
 }
 

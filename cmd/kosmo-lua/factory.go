@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
@@ -79,6 +80,9 @@ type Resolved struct {
 	Accounts []NamedAccount
 	// ConfigPath is the accounts file that was read, or "".
 	ConfigPath string
+	// Unusable says why accounts of the file are not offered to scripts
+	// (a name scripts cannot select, such as a function name).
+	Unusable []string
 }
 
 // NamedAccount describes one named account of a runtime; never its key.
@@ -213,6 +217,12 @@ func (f *Factory) namedAccounts(rf *RuntimeFlags, opts *runtime.Options, res *Re
 	for _, name := range cf.Names() {
 		a := cf.Accounts[name]
 		if name == config.DefaultAccountName || name == res.Account || a == nil {
+			continue
+		}
+		if err := runtime.CheckAccountName(name); err != nil {
+			// Saved before names were checked: scripts cannot select it,
+			// but it must not break runs that do not use it.
+			res.Unusable = append(res.Unusable, strings.TrimPrefix(err.Error(), "runtime: "))
 			continue
 		}
 		na := NamedAccount{Name: name, Write: string(writePolicy(rf, a))}

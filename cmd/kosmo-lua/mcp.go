@@ -132,6 +132,9 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	if res.Account != "" {
 		source += " " + res.Account
 	}
+	if len(res.Accounts) > 0 {
+		source += fmt.Sprintf(" (+%d named accounts)", len(res.Accounts))
+	}
 	if opts.HTTP == "" {
 		logger.Info("kosmo-lua mcp: serving over stdio", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 		return mcptools.ServeStdio(ctx, srv, opts.IO.In, opts.IO.Out)

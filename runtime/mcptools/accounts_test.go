@@ -76,6 +76,18 @@ func TestFunctionToolAccountArgument(t *testing.T) {
 	}
 }
 
+// TestInstructionsNameAccounts checks that clients learn the account names
+// and how to choose one.
+func TestInstructionsNameAccounts(t *testing.T) {
+	cs := connect(t, twoAccounts(t), &Options{Tools: ModeAll}, nil)
+	got := cs.InitializeResult().Instructions
+	for _, want := range []string{"Accounts: default, prod", "workos.<account>.<fn>", `"_account"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("instructions lack %q: %s", want, got)
+		}
+	}
+}
+
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
