@@ -48,7 +48,7 @@ func TestWorkerNeverHoldsTheKey(t *testing.T) {
 	secretKey := newSecretKey(t)
 	srv := keyServer(t, secretKey)
 	t.Setenv("WORKOS_API_KEY", secretKey) // the host's environment has it; the worker's must not
-	prodKey := newSecretKey(t) // a named account's key: the host sends it, the worker never holds it
+	prodKey := newSecretKey(t)            // a named account's key: the host sends it, the worker never holds it
 	rt, err := New(&Options{APIKey: secretKey, BaseURL: srv.URL, Accounts: map[string]Account{"prod": {APIKey: prodKey, BaseURL: srv.URL}}})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,8 @@ import (
 // [RuntimeFlags.AddPolicyFlags] and [RuntimeFlags.AddLimitFlags], then hand the
 // struct to [Factory.Runtime]. The zero value means "not given" everywhere.
 type RuntimeFlags struct {
-	// Emulate uses the in-process WorkOS emulator; no credentials are read.
+	// Emulate uses the in-process WorkOS emulator; no key is read (the
+	// accounts file only for its names: each account gets its own emulator).
 	Emulate bool
 	// APIKey is --api-key (discouraged: argv is visible to other processes).
 	APIKey string
@@ -57,7 +58,7 @@ type RuntimeFlags struct {
 
 // AddCredentialFlags registers --emulate, --api-key, --base-url and --account.
 func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials)")
+	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials; one per account of the accounts file)")
 	fs.StringVar(&rf.APIKey, "api-key", "", "WorkOS API `KEY` (visible to other processes: prefer WORKOS_API_KEY or 'kosmo-lua auth set')")
 	fs.StringVar(&rf.BaseURL, "base-url", "", "WorkOS API base `URL` (default $WORKOS_BASE_URL, the account's, or https://api.workos.com)")
 	fs.StringVar(&rf.Account, "account", "", "Use the saved account `NAME` (see 'kosmo-lua auth list'; default: the default account)")
