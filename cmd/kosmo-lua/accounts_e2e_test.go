@@ -258,3 +258,24 @@ func TestAccountNamesScriptsCannotSelect(t *testing.T) {
 		t.Errorf("doctor should warn about batch:\n%s", te.out)
 	}
 }
+
+// TestAccountsRejectedKey checks that a named account's rejected key is
+// reported as that account's, with the command that fixes it.
+func TestAccountsRejectedKey(t *testing.T) {
+	te := accountsEnv(t)
+	cf, _, err := te.f.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf.Accounts["prod"].APIKey = fakeKey // prod's emulator accepts only prodKey
+	te.saveAccounts(t, cf)
+	code := te.run("run", "--json", "-e", "return workos.prod.organizations_list{limit = 1}")
+	if code != exitAuth {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitAuth, te.out, te.errb)
+	}
+	if !strings.Contains(te.out.String(), `"setting":{"name":"APIKey","account":"prod"}`) ||
+		!strings.Contains(te.errb.String(), "kosmo-lua auth set --account prod") {
+		t.Errorf("the rejected key should be prod's:\n%s\n%s", te.out, te.errb)
+	}
+	assertNoKey(t, te.out.String(), te.errb.String())
+}

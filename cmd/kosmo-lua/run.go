@@ -289,6 +289,9 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	case "MemoryLimit":
 		return info.Hint + " (--memory)"
 	case "APIKey":
+		if st.Account != "" {
+			return fmt.Sprintf("the key of account %q was rejected: save a valid one with `kosmo-lua auth set --account %s` (read from stdin)", st.Account, st.Account)
+		}
 		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
 	case "Account":
 		return fmt.Sprintf("no account %q is configured: add it with `kosmo-lua auth set --account %s` (the key is read from stdin), or use one listed by `kosmo-lua auth list`", st.Value, st.Value)
