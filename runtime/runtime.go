@@ -44,30 +44,7 @@ func New(opts *Options) (*Runtime, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.MemoryLimit == 0 {
-		o.MemoryLimit = DefaultMemoryLimit
-	}
-	if o.MaxCalls == 0 {
-		o.MaxCalls = DefaultMaxCalls
-	}
-	if o.MaxOutputBytes == 0 {
-		o.MaxOutputBytes = DefaultMaxOutputBytes
-	}
-	if o.MaxLogBytes == 0 {
-		o.MaxLogBytes = DefaultMaxLogBytes
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	if o.MaxScriptBytes == 0 {
-		o.MaxScriptBytes = DefaultMaxScriptBytes
-	}
-	if o.MaxConcurrentRuns == 0 {
-		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
-	}
+	o.fillDefaults()
 	switch o.Isolation {
 	case "":
 		o.Isolation = IsolationProcess
@@ -139,6 +116,34 @@ func New(opts *Options) (*Runtime, error) {
 	// A Runtime dropped without Close still stops its workers.
 	goruntime.AddCleanup(r, func(p *pool) { p.close() }, r.pool)
 	return r, nil
+}
+
+// fillDefaults replaces the zero limits and the empty base URL by their defaults.
+func (o *Options) fillDefaults() {
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MemoryLimit == 0 {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
+	if o.MaxCalls == 0 {
+		o.MaxCalls = DefaultMaxCalls
+	}
+	if o.MaxOutputBytes == 0 {
+		o.MaxOutputBytes = DefaultMaxOutputBytes
+	}
+	if o.MaxLogBytes == 0 {
+		o.MaxLogBytes = DefaultMaxLogBytes
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = DefaultBaseURL
+	}
+	if o.MaxScriptBytes == 0 {
+		o.MaxScriptBytes = DefaultMaxScriptBytes
+	}
+	if o.MaxConcurrentRuns == 0 {
+		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
+	}
 }
 
 // newWorkerSpec says how this runtime starts its workers.

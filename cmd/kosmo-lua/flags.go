@@ -64,7 +64,7 @@ func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.Account, "account", "", "Use the saved account `NAME` (see 'kosmo-lua auth list'; default: the default account)")
 }
 
-// AddPolicyFlags registers --write, --allow, --deny and --dry-run.
+// AddPolicyFlags registers --write, --allow, --deny, --dry-run and --force.
 func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.Write, "write", "", "Write `POLICY`: allow or deny (deny refuses write and destructive functions)")
 	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
@@ -73,7 +73,8 @@ func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&rf.Force, "force", false, "KosmoKrator's --force: the same as --write allow (an account saved with write deny, --deny and limits still apply)")
 }
 
-// AddLimitFlags registers --timeout, --memory and --max-calls.
+// AddLimitFlags registers --timeout, --memory and --max-calls, and
+// KosmoKrator's --memory-limit and --cpu-limit.
 func (rf *RuntimeFlags) AddLimitFlags(fs *pflag.FlagSet) {
 	fs.Var(&rf.Timeout, "timeout", "Wall-clock limit for the run, e.g. 30s or 2m (default 30s)")
 	fs.Var(&rf.Memory, "memory", "Memory limit, e.g. 64MiB, 64MB or bytes (default 64MiB)")
