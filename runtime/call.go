@@ -15,13 +15,24 @@ import (
 // the same validation, write policy, retries and dry-run as a script's call. The
 // name may be canonical, a seed name or an unambiguous title alias. Failures are
 // reported in the CallResult (Success false); the error is non-nil only for a
-// nil context.
+// nil context. The call goes to the default account; see [Runtime.CallAccount].
 func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*CallResult, error) {
+	return r.CallAccount(ctx, "", name, args)
+}
+
+// CallAccount is [Runtime.Call] on a named account (a key of
+// Options.Accounts; "", "default" and Options.Account are the default
+// account), under that account's write policy. An unknown account is
+// reported in the CallResult, with the configured ones.
+func (r *Runtime) CallAccount(ctx context.Context, account, name string, args map[string]any) (*CallResult, error) {
 	if ctx == nil {
 		return nil, errors.New("runtime: Call needs a non-nil context")
 	}
 	start := time.Now()
 	res := &CallResult{Function: name, Data: json.RawMessage("null"), Meta: CallMeta{DryRun: r.opts.DryRun, Account: r.opts.Account}}
+	if account != "" && account != r.dflt.name && account != DefaultAccountName {
+		res.Meta.Account = account
+	}
 	done := func(info *ErrorInfo) (*CallResult, error) {
 		res.DurationMS = ms(time.Since(start))
 		if info != nil {
@@ -36,6 +47,11 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 		}
 		return res, nil
 	}
+	acct, err := r.accountNamed(account)
+	if err != nil {
+		return done(&ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Function: name, Setting: &Setting{Name: "Account", Value: capText(account)},
+			Hint: "use one of the configured accounts, or ask the host to add this one"})
+	}
 	op, err := r.catalog().Lookup(name)
 	if err != nil {
 		return done(&ErrorInfo{Kind: KindUnknownFunction, Message: err.Error(), Function: name,
@@ -47,7 +63,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	if op.Access == catalog.Read {
 		res.Meta.Operation = "read"
 	}
-	if perr := r.policyError(op); perr != nil {
+	if perr := r.accountPolicyError(acct, op); perr != nil {
 		return done(workosError(perr))
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
@@ -55,7 +71,7 @@ func (r *Runtime) Call(ctx context.Context, name string, args map[string]any) (*
 	if args == nil {
 		args = map[string]any{}
 	}
-	out, err := r.client.Do(ctx, op, args)
+	out, err := acct.client.Do(ctx, op, args)
 	if err != nil {
 		var apiErr *api.APIError
 		if errors.As(err, &apiErr) {

@@ -102,6 +102,7 @@ func workosError(goErr error) *ErrorInfo {
 		info.Setting = &Setting{Name: pe.Setting, Value: pe.Entry}
 		if pe.Setting == "WritePolicy" {
 			info.Setting.Value = string(WriteDeny)
+			info.Setting.Account = pe.Account
 		}
 		info.Hint = "this runtime only allows the functions its host permits; use read functions or ask the host to allow writes"
 	case errors.As(goErr, &apiErr):

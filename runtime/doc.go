@@ -21,7 +21,7 @@
 //	  "error": {"kind", "message", "line", "function", "status", "code", "request_id"} | null,
 //	  "effects": true when at least one write call succeeded,
 //	  "calls": [{"function", "method", "path", "status", "duration_ms", "request_id",
-//	             "idempotency_key", "access", "retries"}],
+//	             "idempotency_key", "access", "retries", "account"}],
 //	  "stats": {"duration_ms", "calls", "memory_bytes"} }
 //
 // ok is true exactly when outcome is "completed". Calls refused by the write policy
@@ -33,4 +33,15 @@
 // [WriteDeny], write and destructive functions raise a "denied" error before any
 // request is made; reads still work. Allow and Deny lists (names or globs such as
 // "organizations_*") narrow further. Nothing a script does can widen the policy.
+//
+// # Accounts
+//
+// [Options.Accounts] adds named accounts, each with its own key, base URL and
+// write policy, besides the default one (APIKey, BaseURL, WritePolicy). A
+// script selects one with workos.<name>.fn (KosmoKrator's
+// app.integrations.workos.<name>.fn); [Runtime.CallAccount] does the same for
+// one call. The host resolves the account and holds every key: a worker's call
+// names only the account. The Allow and Deny lists and the call budget apply
+// to all accounts together; each call in the envelope names its account, and
+// an unknown account is an [AccountError] listing the configured ones.
 package runtime

@@ -34,6 +34,9 @@ type job struct {
 	Limits Limits          `json:"limits"`
 	// MaxLogBytes caps the captured print output.
 	MaxLogBytes int `json:"max_log_bytes"`
+	// Accounts are the named accounts the script may select
+	// (workos.<name>.fn); the host keeps their keys.
+	Accounts []string `json:"accounts,omitempty"`
 	// DataLimit is the worker process's data-segment limit for this job, or 0;
 	// the worker sizes its Go memory limit below it.
 	DataLimit int64 `json:"data_limit,omitempty"`
@@ -81,7 +84,7 @@ func (e *engine) compile(j *job) (*lua.FunctionProto, *ErrorInfo) {
 		}
 		return nil, &ErrorInfo{Kind: kind, Message: capText(se.Message), Line: se.Line, Column: se.Column}
 	}
-	chunk, info := preflight(e.catalog, j.Name, j.Source)
+	chunk, info := preflight(e.catalog, j.Name, j.Source, j.Accounts)
 	if info != nil {
 		return nil, info
 	}
@@ -113,7 +116,7 @@ func (e *engine) newSandbox(ctx context.Context, j *job, caller workos.Caller) (
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	mod := &workos.Module{CatalogFunc: e.catalog, Caller: caller, OnError: func(err error) {
+	mod := &workos.Module{CatalogFunc: e.catalog, Caller: caller, Accounts: j.Accounts, OnError: func(err error) {
 		var le *sandbox.LimitError
 		if errors.As(err, &le) {
 			sb.Abort(le)

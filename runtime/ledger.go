@@ -7,6 +7,7 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -25,7 +26,10 @@ type ledger struct {
 	limits Limits
 	// onCall is the current script's progress hook (Script.OnCall).
 	onCall func(CallInfo)
-	exec   api.Executor
+	// exec runs the default account's calls; named holds one executor per
+	// named account (workos.<account>.fn), built with the ledger.
+	exec  *api.Executor
+	named map[string]*api.Executor
 
 	mu        sync.Mutex
 	calls     []CallInfo
@@ -38,10 +42,50 @@ type ledger struct {
 
 func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
 	l := &ledger{rt: rt}
-	l.exec = api.Executor{Client: rt.client, Authorize: l.authorize, Observe: l.observe}
+	l.exec = l.executor(rt.dflt)
+	if len(rt.accounts) > 0 {
+		l.named = make(map[string]*api.Executor, len(rt.accounts))
+		for name, a := range rt.accounts {
+			l.named[name] = l.executor(a)
+		}
+	}
 	l.reset(limits, onCall)
 	return l
 }
+
+// executor runs calls on account a: its client, its write policy, and its
+// name on every call it records.
+func (l *ledger) executor(a *account) *api.Executor {
+	return &api.Executor{Client: a.client,
+		Authorize: func(ctx context.Context, op *catalog.Operation) error { return l.authorize(ctx, a, op) },
+		Observe:   func(c api.CallRecord) { l.observe(a.name, c) }}
+}
+
+// Account returns the Caller of a named account (workos.<name>.fn); an
+// unknown name gives a Caller whose every call fails with an *AccountError.
+func (l *ledger) Account(name string) workos.Caller {
+	a, err := l.rt.accountNamed(name)
+	switch {
+	case err != nil:
+		return unknownAccount{err: err}
+	case a == l.rt.dflt:
+		return l.exec
+	}
+	return l.named[a.name]
+}
+
+// CallAccount is Call on the named account (a worker's call frame names it).
+func (l *ledger) CallAccount(ctx context.Context, account string, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
+	return l.Account(account).Call(ctx, op, args, batch)
+}
+
+// unknownAccount is the Caller of an account the runtime does not have.
+type unknownAccount struct{ err error }
+
+func (u unknownAccount) Call(context.Context, *catalog.Operation, map[string]any, bool) (*api.Result, error) {
+	return nil, u.err
+}
+func (u unknownAccount) Reject(*catalog.Operation, error, bool) {}
 
 // reset starts a new input of a session on the same ledger.
 func (l *ledger) reset(limits Limits, onCall func(CallInfo)) {
@@ -64,8 +108,8 @@ func (l *ledger) Reject(op *catalog.Operation, err error, batch bool) {
 
 // authorize enforces the write policy, the allow/deny lists and the call budget
 // before every request.
-func (l *ledger) authorize(_ context.Context, op *catalog.Operation) error {
-	if err := l.rt.policyError(op); err != nil {
+func (l *ledger) authorize(_ context.Context, a *account, op *catalog.Operation) error {
+	if err := l.rt.accountPolicyError(a, op); err != nil {
 		l.mu.Lock()
 		l.denied = true
 		l.mu.Unlock()
@@ -87,8 +131,9 @@ func callLimitError(max int) *sandbox.LimitError {
 }
 
 // observe records every call, refused ones included.
-func (l *ledger) observe(c api.CallRecord) {
+func (l *ledger) observe(account string, c api.CallRecord) {
 	info := CallInfo{
+		Account:        account,
 		Function:       c.Function,
 		Method:         c.Method,
 		Path:           capText(c.Path),

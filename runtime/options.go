@@ -90,8 +90,18 @@ type Options struct {
 	DryRun bool
 	// Catalog is the operation catalog. If nil, catalog.Default().
 	Catalog *catalog.Catalog
-	// Account names the credential account, reported in call envelopes. Optional.
+	// Account names the default account (APIKey, BaseURL, WritePolicy), in
+	// call envelopes and for scripts (workos.<Account>.fn is workos.fn). If
+	// empty, DefaultAccountName.
 	Account string
+	// Accounts are named accounts besides the default one, each with its own
+	// key, base URL and write policy; a script selects one with
+	// workos.<name>.fn(...) (KosmoKrator's app.integrations.workos.<name>.fn),
+	// and every call in the envelope names its account. Names are 1-64
+	// letters, digits, '-', '_' or '.', and may not be "default", a workos
+	// module member or a function name. If nil, scripts have the default
+	// account only.
+	Accounts map[string]Account
 	// Logger receives operational logs (never the API key). If nil, logs are discarded.
 	Logger *slog.Logger
 	// MaxScriptBytes bounds a script's source; a larger one is refused
@@ -149,9 +159,25 @@ func (o Options) String() string {
 	if o.APIKey != "" {
 		o.APIKey = "[REDACTED]"
 	}
+	o.Accounts = redactAccounts(o.Accounts)
 	type plain Options // drops the methods, so this does not recurse
 	return fmt.Sprintf("%+v", plain(o))
 }
 
 // GoString is String for the %#v verb.
 func (o Options) GoString() string { return "runtime.Options" + o.String() }
+
+// redactAccounts copies accounts with their keys redacted.
+func redactAccounts(in map[string]Account) map[string]Account {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]Account, len(in))
+	for name, a := range in {
+		if a.APIKey != "" {
+			a.APIKey = "[REDACTED]"
+		}
+		out[name] = a
+	}
+	return out
+}

@@ -16,6 +16,9 @@ type PolicyError struct {
 	// Setting is the option that refused it: "WritePolicy", "Allow" or
 	// "Deny"; Entry is the Deny entry that matched.
 	Setting, Entry string
+	// Account is the named account whose write policy refused the call
+	// ("" for the default account).
+	Account string `json:",omitempty"`
 }
 
 // Error names the refused function, its access class and why it was refused.
@@ -26,8 +29,12 @@ func (e *PolicyError) Error() string {
 // Kind reports the error kind to the Lua module and the result envelope.
 func (e *PolicyError) Kind() string { return KindDenied }
 
-// policyError says whether op may be called under the runtime's policy.
-func (r *Runtime) policyError(op *catalog.Operation) error {
+// policyError says whether op may be called on the default account.
+func (r *Runtime) policyError(op *catalog.Operation) error { return r.accountPolicyError(r.dflt, op) }
+
+// accountPolicyError says whether op may be called on a: the Allow and Deny
+// lists hold for every account, the write policy is the account's own.
+func (r *Runtime) accountPolicyError(a *account, op *catalog.Operation) error {
 	if entry, ok := r.deny.match(op); ok {
 		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "Deny", Entry: entry,
 			Reason: fmt.Sprintf("is on the deny list (%s); the host must remove it from Deny to allow it", entry)}
@@ -35,9 +42,13 @@ func (r *Runtime) policyError(op *catalog.Operation) error {
 	if _, ok := r.allow.match(op); len(r.allow) > 0 && !ok {
 		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "Allow", Reason: "is not on the allow list; the host must add it to Allow"}
 	}
-	if r.opts.WritePolicy == WriteDeny && op.Access != catalog.Read {
-		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "WritePolicy",
-			Reason: "is refused by the read-only write policy (write=deny); only read functions may run — ask the host to allow writes"}
+	if a.write == WriteDeny && op.Access != catalog.Read {
+		reason, name := "is refused by the read-only write policy (write=deny); only read functions may run — ask the host to allow writes", ""
+		if a != r.dflt {
+			name = a.name
+			reason = fmt.Sprintf("is refused by account %q's read-only write policy (write=deny); only read functions may run on it — use another account or ask the host to allow writes on this one", a.name)
+		}
+		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "WritePolicy", Account: name, Reason: reason}
 	}
 	return nil
 }

@@ -17,10 +17,12 @@ import (
 // preflight parses the script and resolves every static workos.X and
 // app.integrations.workos.X reference (and the literal function names given to
 // the helpers that take one, see workos.Helpers) against the catalog, so a typo fails with
-// line:column and the closest match before any call is made.
+// line:column and the closest match before any call is made. accounts are
+// the named accounts the host configured: workos.<account>.X is checked as
+// workos.X, and workos.<other>.X, where X is a function, is an unknown account.
 //
 // It returns the parsed chunk so the run compiles it without parsing again.
-func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt, *ErrorInfo) {
+func preflight(catalogFn func() *catalog.Catalog, name, src string, accounts []string) ([]ast.Stmt, *ErrorInfo) {
 	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
 		info := &ErrorInfo{Kind: KindSyntax, Message: err.Error(),
@@ -51,18 +53,22 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 	// A script that declares its own local workos or app (anywhere: the check
 	// does not track scopes) is not checked through that name.
 	shadowed := localNames(chunk)
+	configured := map[string]bool{}
+	for _, a := range accounts {
+		configured[a] = true
+	}
 	var found *ErrorInfo
 	// accountLike holds X of app.integrations.workos.X.fn where fn is a real
-	// function: KosmoKrator's per-account path.
+	// function and X is no configured account: KosmoKrator's per-account path.
 	accountLike := map[string]bool{}
 	check := func(fn string, line int) {
-		if found != nil || fn == "" || workos.IsMember(fn) {
+		if found != nil || fn == "" || workos.IsMember(fn) || configured[fn] {
 			return
 		}
 		if accountLike[fn] {
 			found = &ErrorInfo{Kind: KindUnknownFunction, Line: line, Column: column(src, line, fn), Function: capText(fn),
-				Message: fmt.Sprintf("workos: %q is not a function; it looks like a KosmoKrator account name (app.integrations.workos.%s.<fn>)", fn, fn),
-				Hint:    "each run uses one account, chosen by the host: call workos.<fn> or app.integrations.workos.<fn> and run the script with that account; nothing was called",
+				Message: fmt.Sprintf("workos: unknown account %q (app.integrations.workos.%s.<fn>); the configured accounts are: %s", fn, fn, accountList(accounts)),
+				Hint:    "use one of the configured accounts, or ask the host to add this one (with its own key) to its accounts; nothing was called",
 				Setting: &Setting{Name: "Account", Value: capText(fn)}}
 			return
 		}
@@ -77,7 +83,7 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 		switch e := n.(type) {
 		case *ast.AttrGetExpr:
 			if inner, ok := e.Object.(*ast.AttrGetExpr); ok {
-				if account, ok := workosMember(inner, shadowed); ok && account != "default" {
+				if account, ok := workosMember(inner, shadowed, configured); ok && account != "default" && !configured[account] {
 					if key, ok := e.Key.(*ast.StringExpr); ok {
 						if !lookup(account) {
 							if lookup(key.Value) {
@@ -87,7 +93,7 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 					}
 				}
 			}
-			if fn, ok := workosMember(e, shadowed); ok {
+			if fn, ok := workosMember(e, shadowed, configured); ok {
 				check(fn, e.Line())
 			}
 		case *ast.FuncCallExpr:
@@ -95,7 +101,7 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 			if !ok || len(e.Args) == 0 {
 				return
 			}
-			if fn, ok := workosMember(attr, shadowed); ok && workos.TakesName(fn) {
+			if fn, ok := workosMember(attr, shadowed, configured); ok && workos.TakesName(fn) {
 				if s, ok := e.Args[0].(*ast.StringExpr); ok {
 					check(s.Value, e.Line())
 				}
@@ -106,8 +112,9 @@ func preflight(catalogFn func() *catalog.Catalog, name, src string) ([]ast.Stmt,
 }
 
 // workosMember reports the member name of workos.X, app.integrations.workos.X
-// or app.integrations.workos.default.X.
-func workosMember(e *ast.AttrGetExpr, shadowed map[string]bool) (string, bool) {
+// or the same under an account: workos.default.X or workos.<account>.X for a
+// configured account.
+func workosMember(e *ast.AttrGetExpr, shadowed, configured map[string]bool) (string, bool) {
 	key, ok := e.Key.(*ast.StringExpr)
 	if !ok {
 		return "", false
@@ -116,14 +123,22 @@ func workosMember(e *ast.AttrGetExpr, shadowed map[string]bool) (string, bool) {
 	if len(path) > 0 && shadowed[path[0]] {
 		return "", false
 	}
+	if key.Value == "default" && (len(path) == 1 && path[0] == "workos" || len(path) == 3 && strings.Join(path, ".") == "app.integrations.workos") {
+		return "", false // the account segment itself
+	}
+	if n := len(path); n > 0 && (path[n-1] == "default" || configured[path[n-1]]) {
+		path = path[:n-1]
+	}
 	switch strings.Join(path, ".") {
-	case "workos", "workos.default", "app.integrations.workos", "app.integrations.workos.default":
-		if key.Value == "default" && len(path) == 3 {
-			return "", false // the account segment itself
-		}
+	case "workos", "app.integrations.workos":
 		return key.Value, true
 	}
 	return "", false
+}
+
+// accountList is the configured accounts for a message: "default" first.
+func accountList(accounts []string) string {
+	return strings.Join(append([]string{DefaultAccountName}, accounts...), ", ")
 }
 
 // localNames returns every name the chunk declares as a local, a function

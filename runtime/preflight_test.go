@@ -37,7 +37,7 @@ func TestPreflight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := preflight(func() *catalog.Catalog { return cat }, "script", tt.src)
+			_, got := preflight(func() *catalog.Catalog { return cat }, "script", tt.src, nil)
 			if tt.want == nil {
 				if got != nil {
 					t.Fatalf("preflight = %+v, want pass", got)
@@ -59,17 +59,52 @@ func TestPreflight(t *testing.T) {
 			}
 		})
 	}
-	_, got := preflight(func() *catalog.Catalog { return cat }, "script", "return workos.organisations_list{}")
+	_, got := preflight(func() *catalog.Catalog { return cat }, "script", "return workos.organisations_list{}", nil)
 	if !strings.Contains(got.Message, "did you mean organizations_list") {
 		t.Errorf("message %q lacks the closest match", got.Message)
 	}
-	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return app.integrations.workos.work.organizations_list{}")
-	if !strings.Contains(got.Message, "account name") || got.Setting == nil || *got.Setting != (Setting{Name: "Account", Value: "work"}) || strings.Contains(got.Hint, "--") {
+	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return app.integrations.workos.work.organizations_list{}", nil)
+	if !strings.Contains(got.Message, `unknown account "work"`) || !strings.Contains(got.Message, "configured accounts are: default") || got.Setting == nil || *got.Setting != (Setting{Name: "Account", Value: "work"}) || strings.Contains(got.Hint, "--") {
 		t.Errorf("account path: %+v", got)
 	}
-	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return workos.list_groups{}")
+	_, got = preflight(func() *catalog.Catalog { return cat }, "script", "return workos.list_groups{}", nil)
 	if !strings.Contains(got.Message, "ambiguous") {
 		t.Errorf("message %q does not explain the ambiguity", got.Message)
+	}
+}
+
+// TestPreflightAccounts checks the named-account paths: a configured account
+// is checked like workos itself, an unknown one lists the configured ones.
+func TestPreflightAccounts(t *testing.T) {
+	cat := catalog.Default()
+	catFn := func() *catalog.Catalog { return cat }
+	accounts := []string{"prod", "staging"}
+	ok := []string{
+		"return workos.staging.organizations_list{}",
+		"return app.integrations.workos.prod.organizations_create{name = 'x'}",
+		"local p = workos.prod; return p",
+		"return workos.prod.paginate('organizations_list')",
+		"return workos.default.organizations_list{}",
+	}
+	for _, src := range ok {
+		if _, info := preflight(catFn, "script", src, accounts); info != nil {
+			t.Errorf("%s: %+v", src, info)
+		}
+	}
+	tests := []struct{ src, want string }{
+		{"return workos.staging.organisations_list{}", "did you mean organizations_list"},
+		{"return workos.prod.paginate('organisations_list')", "did you mean organizations_list"},
+		{"return app.integrations.workos.stagign.organizations_list{}", `unknown account "stagign"`},
+	}
+	for _, tt := range tests {
+		_, info := preflight(catFn, "script", tt.src, accounts)
+		if info == nil || !strings.Contains(info.Message, tt.want) {
+			t.Errorf("%s: got %+v, want a message with %q", tt.src, info, tt.want)
+		}
+	}
+	_, info := preflight(catFn, "script", "return workos.stagign.organizations_list{}", accounts)
+	if info == nil || !strings.Contains(info.Message, "default, prod, staging") {
+		t.Errorf("unknown account: %+v", info)
 	}
 }
 
@@ -95,16 +130,16 @@ func TestLineOf(t *testing.T) {
 func TestPreflightKnowsEveryHelper(t *testing.T) {
 	cat := func() *catalog.Catalog { return catalog.Default() }
 	for _, h := range workos.Helpers() {
-		if _, info := preflight(cat, "script", "local f = workos."+h.Name); info != nil {
+		if _, info := preflight(cat, "script", "local f = workos."+h.Name, nil); info != nil {
 			t.Errorf("workos.%s: %+v", h.Name, info)
 		}
-		_, info := preflight(cat, "script", "workos."+h.Name+`("organisations_lst")`)
+		_, info := preflight(cat, "script", "workos."+h.Name+`("organisations_lst")`, nil)
 		if got := info != nil && info.Kind == KindUnknownFunction; got != h.TakesName {
 			t.Errorf("workos.%s(typo): refused=%v, want %v (TakesName)", h.Name, got, h.TakesName)
 		}
 	}
 	for _, v := range workos.Values() {
-		if _, info := preflight(cat, "script", "local v = workos."+v); info != nil {
+		if _, info := preflight(cat, "script", "local v = workos."+v, nil); info != nil {
 			t.Errorf("workos.%s: %+v", v, info)
 		}
 	}

@@ -91,6 +91,9 @@ type Setting struct {
 	// Value is the value in force, as text ("2s", "deny", the Deny entry
 	// that matched, the account a script named), or "".
 	Value string `json:"value,omitempty"`
+	// Account is the account whose setting it is (a write policy), when
+	// the runtime has named accounts or the default one is named.
+	Account string `json:"account,omitempty"`
 }
 
 // MarshalJSON writes the stable error shape: the seven documented keys always
@@ -136,6 +139,9 @@ type CallInfo struct {
 	Access         string  `json:"access"`
 	Retries        int     `json:"retries"`
 	DryRun         bool    `json:"dry_run,omitempty"`
+	// Account names the account the call went to ([Options.Account] or
+	// "default" for the default account, else a key of [Options.Accounts]).
+	Account string `json:"account"`
 }
 
 // Stats are measurements of one run.

@@ -75,7 +75,7 @@ func (r *Runtime) newJob(s Script, limits Limits) (*job, *ErrorInfo) {
 	if info := checkSize(s.Source, limits.MaxScriptBytes); info != nil {
 		return nil, info
 	}
-	j := &job{Name: capText(name), Source: s.Source, Limits: limits, MaxLogBytes: r.opts.MaxLogBytes}
+	j := &job{Name: capText(name), Source: s.Source, Limits: limits, MaxLogBytes: r.opts.MaxLogBytes, Accounts: r.scriptAccounts()}
 	if s.Args != nil {
 		data, err := json.Marshal(s.Args)
 		if err != nil {
@@ -123,6 +123,7 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 	if info.Setting == nil {
 		info.Setting = limitSetting(info.Kind, led.limitsInForce(), r.opts.MaxLogBytes)
 	}
+	r.nameKeyAccount(info, f.calls)
 	res.Error = capInfo(info)
 	res.Outcome = OutcomeOf(info.Kind)
 	if info.Hint == "" {
@@ -130,6 +131,20 @@ func (r *Runtime) finish(start time.Time, led *ledger, rep *report) *Result {
 	}
 	r.log.Debug("run ended", "outcome", res.Outcome, "kind", info.Kind, "calls", res.Stats.Calls)
 	return res
+}
+
+// nameKeyAccount says whose key was rejected: the named account of the call
+// that got the API error (matched by its request id).
+func (r *Runtime) nameKeyAccount(info *ErrorInfo, calls []CallInfo) {
+	if info.Setting == nil || info.Setting.Name != "APIKey" || info.RequestID == "" {
+		return
+	}
+	for _, c := range calls {
+		if c.RequestID == info.RequestID && c.Account != r.dflt.name {
+			info.Setting.Account = c.Account
+			return
+		}
+	}
 }
 
 // limitSetting names the limit behind a limit kind and its value.

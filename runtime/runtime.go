@@ -23,6 +23,9 @@ type Runtime struct {
 	catalog func() *catalog.Catalog
 	log     *slog.Logger
 	client  *api.Client
+	// dflt is the default account (client, APIKey's); accounts the named ones.
+	dflt     *account
+	accounts map[string]*account
 	// gov is the memory governor shared by this runtime's parallel runs.
 	gov *sandbox.Governor
 	// allow and deny are the checked Allow and Deny lists.
@@ -41,30 +44,7 @@ func New(opts *Options) (*Runtime, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.MemoryLimit == 0 {
-		o.MemoryLimit = DefaultMemoryLimit
-	}
-	if o.MaxCalls == 0 {
-		o.MaxCalls = DefaultMaxCalls
-	}
-	if o.MaxOutputBytes == 0 {
-		o.MaxOutputBytes = DefaultMaxOutputBytes
-	}
-	if o.MaxLogBytes == 0 {
-		o.MaxLogBytes = DefaultMaxLogBytes
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	if o.MaxScriptBytes == 0 {
-		o.MaxScriptBytes = DefaultMaxScriptBytes
-	}
-	if o.MaxConcurrentRuns == 0 {
-		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
-	}
+	o.fillDefaults()
 	switch o.Isolation {
 	case "":
 		o.Isolation = IsolationProcess
@@ -109,7 +89,19 @@ func New(opts *Options) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny}
+	accounts, err := newAccounts(&o, cat, func(ao *api.Options) (*api.Client, error) {
+		ao.Logger = log
+		return api.NewClient(ao)
+	})
+	if err != nil {
+		return nil, err
+	}
+	dfltName := o.Account
+	if dfltName == "" {
+		dfltName = DefaultAccountName
+	}
+	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny,
+		dflt: &account{name: dfltName, client: client, write: o.WritePolicy}, accounts: accounts}
 	if o.Isolation == IsolationInProcess {
 		r.engine = &engine{catalog: cat, gov: r.gov}
 		return r, nil
@@ -124,6 +116,34 @@ func New(opts *Options) (*Runtime, error) {
 	// A Runtime dropped without Close still stops its workers.
 	goruntime.AddCleanup(r, func(p *pool) { p.close() }, r.pool)
 	return r, nil
+}
+
+// fillDefaults replaces the zero limits and the empty base URL by their defaults.
+func (o *Options) fillDefaults() {
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MemoryLimit == 0 {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
+	if o.MaxCalls == 0 {
+		o.MaxCalls = DefaultMaxCalls
+	}
+	if o.MaxOutputBytes == 0 {
+		o.MaxOutputBytes = DefaultMaxOutputBytes
+	}
+	if o.MaxLogBytes == 0 {
+		o.MaxLogBytes = DefaultMaxLogBytes
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = DefaultBaseURL
+	}
+	if o.MaxScriptBytes == 0 {
+		o.MaxScriptBytes = DefaultMaxScriptBytes
+	}
+	if o.MaxConcurrentRuns == 0 {
+		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
+	}
 }
 
 // newWorkerSpec says how this runtime starts its workers.
@@ -170,13 +190,15 @@ func (r *Runtime) Close() error {
 	return nil
 }
 
-// Options returns the effective options with defaults filled in; APIKey is
-// replaced by "[REDACTED]" when set, so the result is safe to print.
+// Options returns the effective options with defaults filled in; APIKey (and
+// every account's) is replaced by "[REDACTED]" when set, so the result is
+// safe to print.
 func (r *Runtime) Options() Options {
 	o := r.opts
 	if o.APIKey != "" {
 		o.APIKey = "[REDACTED]"
 	}
+	o.Accounts = redactAccounts(o.Accounts)
 	return o
 }
 

@@ -202,7 +202,7 @@ func (p *workerProc) handle(cur *activeRun, f *frame) (done bool, err error) {
 		if f.Err != nil {
 			cause = f.Err.error()
 		}
-		cur.led.Reject(op, cause, f.Batch)
+		cur.led.Account(f.Account).Reject(op, cause, f.Batch)
 	case frameDone:
 		return true, nil
 	default:
@@ -221,7 +221,7 @@ func (p *workerProc) serveCall(cur *activeRun, f *frame) {
 	if err == nil {
 		var args map[string]any
 		if args, err = decodeArgs(f.payload); err == nil {
-			res, cerr := cur.led.Call(cur.ctx, op, args, f.Batch)
+			res, cerr := cur.led.CallAccount(cur.ctx, f.Account, op, args, f.Batch)
 			if cerr == nil {
 				reply.Result, reply.payload = toWireResult(res)
 			}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
@@ -208,8 +209,31 @@ func (w *workerServer) send(f *frame) error {
 	return w.fw.write(f)
 }
 
-// Call sends a call to the host and waits for its answer.
+// Call sends a call on the default account to the host and waits for its answer.
 func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
+	return w.callAccount(ctx, "", op, args, batch)
+}
+
+// Account returns the Caller of a named account: its calls name the account
+// in their frames, and the host, which alone holds the keys, resolves it.
+func (w *workerServer) Account(name string) workos.Caller { return accountCaller{w: w, name: name} }
+
+// accountCaller is a worker's Caller for one named account.
+type accountCaller struct {
+	w    *workerServer
+	name string
+}
+
+func (a accountCaller) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
+	return a.w.callAccount(ctx, a.name, op, args, batch)
+}
+
+func (a accountCaller) Reject(op *catalog.Operation, err error, batch bool) {
+	_ = a.w.send(&frame{Type: frameReject, Function: op.Name, Account: a.name, Batch: batch, Err: toWireError(err)})
+}
+
+// callAccount sends a call to the host and waits for its answer.
+func (w *workerServer) callAccount(ctx context.Context, account string, op *catalog.Operation, args map[string]any, batch bool) (*api.Result, error) {
 	data, err := segjson.Marshal(args)
 	if err != nil {
 		return nil, &api.ValidationError{Function: op.Name, Problem: "arguments cannot be encoded: " + err.Error(), Hint: "pass strings, numbers, booleans, tables and json.null only"}
@@ -223,7 +247,7 @@ func (w *workerServer) Call(ctx context.Context, op *catalog.Operation, args map
 	id := w.nextID
 	w.pending[id] = true
 	w.rmu.Unlock()
-	if err := w.send(&frame{Type: frameCall, ID: id, Function: op.Name, Batch: batch, payload: data}); err != nil {
+	if err := w.send(&frame{Type: frameCall, ID: id, Function: op.Name, Account: account, Batch: batch, payload: data}); err != nil {
 		return nil, err
 	}
 	f, err := w.await(ctx, id)

@@ -48,7 +48,8 @@ func TestWorkerNeverHoldsTheKey(t *testing.T) {
 	secretKey := newSecretKey(t)
 	srv := keyServer(t, secretKey)
 	t.Setenv("WORKOS_API_KEY", secretKey) // the host's environment has it; the worker's must not
-	rt, err := New(&Options{APIKey: secretKey, BaseURL: srv.URL})
+	prodKey := newSecretKey(t)            // a named account's key: the host sends it, the worker never holds it
+	rt, err := New(&Options{APIKey: secretKey, BaseURL: srv.URL, Accounts: map[string]Account{"prod": {APIKey: prodKey, BaseURL: srv.URL}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +60,7 @@ keep = args.marker
 local n = 0
 for i = 1, 5 do n = n + #workos.organizations_list{limit = 1}.data end
 local ok, e = pcall(workos.organizations_find, {id = "org_x"})
+pcall(workos.prod.organizations_list, {limit = 1})
 return {n = n, err = tostring(e)}`})
 	if err != nil || !res.OK {
 		t.Fatalf("run: %v %+v", err, res.Error)
@@ -75,8 +77,8 @@ return {n = n, err = tostring(e)}`})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(data, []byte(secretKey)) {
-			t.Errorf("the key is in the worker's %s", f)
+		if bytes.Contains(data, []byte(secretKey)) || bytes.Contains(data, []byte(prodKey)) {
+			t.Errorf("a key is in the worker's %s", f)
 		}
 		if f == "environ" && bytes.Contains(data, []byte("WORKOS")) {
 			t.Errorf("the worker inherited WORKOS variables: %q", data)
@@ -91,6 +93,12 @@ return {n = n, err = tostring(e)}`})
 	}
 	if found {
 		t.Errorf("the key is in the worker's memory (%d bytes scanned)", scanned)
+	}
+	if _, found := scanMemory(t, pid, []byte(prodKey)); found {
+		t.Errorf("the prod account's key is in the worker's memory")
+	}
+	if got := res.Calls[len(res.Calls)-1]; got.Account != "prod" || got.Status == nil {
+		t.Errorf("the prod call was not sent by the host: %+v", got)
 	}
 }
 

@@ -62,6 +62,7 @@ type frame struct {
 
 	// call and reject
 	Function string     `json:"fn,omitempty"`
+	Account  string     `json:"acct,omitempty"` // a named account; "" is the default one
 	Batch    bool       `json:"batch,omitempty"`
 	Err      *wireError `json:"err,omitempty"` // reject: why; reply: the call's error
 

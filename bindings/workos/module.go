@@ -59,6 +59,13 @@ type Module struct {
 	// documentation for why 32). A script may pass {concurrency = n}; values
 	// are clamped to 1..[MaxBatchConcurrency].
 	BatchConcurrency int
+	// Accounts lists the named accounts a script may select with
+	// workos.<name>.fn(...) (KosmoKrator's app.integrations.workos.<name>.fn);
+	// calls through one go to Caller.(AccountCaller).Account(name), and
+	// "default" is always the module itself. If nil, there are none. An
+	// account name shadows a function of the same name (hosts refuse such
+	// names). Preload panics when it is set and Caller is no AccountCaller.
+	Accounts []string
 	// OnError, if set, sees every error a call returns before it is raised to
 	// the script (or put in a batch result), on the goroutine that made the
 	// call. The sandbox host uses it to end the run when the error is a limit.
@@ -83,6 +90,9 @@ type Caller interface {
 func (m *Module) Preload(L *lua.LState) {
 	if m.Caller == nil && m.Client == nil {
 		panic("workos: Module needs a Caller or a Client")
+	}
+	if _, ok := m.Caller.(AccountCaller); len(m.Accounts) > 0 && !ok {
+		panic("workos: Module.Accounts needs a Caller that is an AccountCaller")
 	}
 	mod := m.NewTable(L)
 	L.PreloadModule("workos", func(L *lua.LState) int {
@@ -115,16 +125,38 @@ type state struct {
 	fnByOp map[*catalog.Operation]*lua.LFunction
 	// errFns are the metamethods shared by every error table's metatable.
 	errTostring, errConcat, errIndex *lua.LFunction
+	// accounts holds the default table's named accounts (Module.Accounts),
+	// each table built on first use; nil in an account's own table.
+	accounts map[string]*lua.LTable
 }
 
 // NewTable builds the module table for L without registering it anywhere.
 // Functions are created on first access (through a metatable __index) and
 // cached, so an unused function costs nothing.
 func (m *Module) NewTable(L *lua.LState) *lua.LTable {
-	s := &state{m: m, caller: m.Caller, cat: m.Catalog, catFn: m.CatalogFunc, byFn: map[*lua.LFunction]*catalog.Operation{}, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
-	if s.caller == nil {
-		s.caller = &api.Executor{Client: m.Client, Authorize: m.Authorize, Observe: m.Observe}
+	caller := m.Caller
+	if caller == nil {
+		caller = &api.Executor{Client: m.Client, Authorize: m.Authorize, Observe: m.Observe}
 	}
+	s := m.newState(L, caller, nil)
+	s.cache.RawSetString("default", s.proxy) // app.integrations.workos.default.fn
+	if len(m.Accounts) > 0 {
+		s.accounts = make(map[string]*lua.LTable, len(m.Accounts))
+		for _, name := range m.Accounts {
+			s.accounts[name] = nil // built on first use
+		}
+	}
+	return s.proxy
+}
+
+// newState builds a module table whose calls go to caller; byFn, when
+// non-nil, is shared with the state it belongs to (an account's table
+// resolves the default table's function values too).
+func (m *Module) newState(L *lua.LState, caller Caller, byFn map[*lua.LFunction]*catalog.Operation) *state {
+	if byFn == nil {
+		byFn = map[*lua.LFunction]*catalog.Operation{}
+	}
+	s := &state{m: m, caller: caller, cat: m.Catalog, catFn: m.CatalogFunc, byFn: byFn, fnByOp: map[*catalog.Operation]*lua.LFunction{}}
 	if s.catFn == nil {
 		s.catFn = catalog.Default
 	}
@@ -135,7 +167,6 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 		s.cache.RawSetString(h.Name, L.NewFunction(impl[h.Name]))
 	}
 	s.cache.RawSetString("null", luajson.NullValue(L))
-	s.cache.RawSetString("default", s.proxy) // app.integrations.workos.default.fn
 	cacheMT := L.CreateTable(0, 1)
 	cacheMT.RawSetString("__index", L.NewFunction(s.luaIndex))
 	s.cache.Metatable = cacheMT
@@ -183,7 +214,7 @@ func (m *Module) NewTable(L *lua.LState) *lua.LTable {
 		}))
 		return 1
 	})
-	return s.proxy
+	return s
 }
 
 // catalog returns the module's catalog, loading it on first use. States are
@@ -228,9 +259,13 @@ func (s *state) luaIndex(L *lua.LState) int {
 		L.Push(lua.LNil)
 		return 1
 	}
+	if t, ok := s.accountTable(L, string(name)); ok {
+		L.Push(t)
+		return 1
+	}
 	op, err := s.catalog().Lookup(string(name))
 	if err != nil {
-		s.raise(L, nil, err)
+		s.raise(L, nil, s.unknownName(err))
 	}
 	fn := s.function(L, op)
 	s.cache.RawSetString(string(name), fn)

@@ -82,6 +82,13 @@ func newCmdAuthSet(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
 			if opts.Account != "" && !config.ValidName(opts.Account) {
 				return flagErrorf("--account must be 1-64 letters, digits, '-', '_' or '.', not %q", opts.Account)
 			}
+			// Scripts select an account as workos.<name>: refuse names
+			// that are already a function, a helper or a global there.
+			if opts.Account != "" && opts.Account != config.DefaultAccountName {
+				if err := runtime.CheckAccountName(opts.Account); err != nil {
+					return flagErrorf("--account %s: %s", opts.Account, strings.TrimPrefix(err.Error(), "runtime: "))
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}

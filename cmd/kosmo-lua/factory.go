@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
@@ -73,6 +75,23 @@ type Resolved struct {
 	WriteFrom string
 	// DryRun is --dry-run.
 	DryRun bool
+	// Accounts are the named accounts scripts may select besides the
+	// default one (workos.<name>.fn), from the accounts file, sorted.
+	Accounts []NamedAccount
+	// ConfigPath is the accounts file that was read, or "".
+	ConfigPath string
+	// Unusable says why accounts of the file are not offered to scripts
+	// (a name scripts cannot select, such as a function name).
+	Unusable []string
+}
+
+// NamedAccount describes one named account of a runtime; never its key.
+type NamedAccount struct {
+	Name string `json:"name"`
+	// Key is the masked key ("" with --emulate).
+	Key     string `json:"key,omitempty"`
+	BaseURL string `json:"base_url"`
+	Write   string `json:"write"`
 }
 
 // Config loads the account file.
@@ -107,8 +126,8 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		Allow:       rf.Allow,
 		Deny:        rf.Deny,
 		DryRun:      rf.DryRun,
-		Timeout:     timeDuration(rf.Timeout),
-		MemoryLimit: int64(rf.Memory),
+		Timeout:     rf.timeout(),
+		MemoryLimit: rf.memory(),
 		MaxCalls:    rf.MaxCalls,
 		WarmWorkers: rf.WarmWorkers,
 	}
@@ -156,15 +175,102 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		res.BaseURL = opts.BaseURL
 		opts.HTTPClient = f.HTTPClient
 	}
-	opts.WritePolicy = runtime.WriteAllow
+	opts.WritePolicy = writePolicy(rf, acct)
 	switch {
 	case rf.Write == "deny":
-		opts.WritePolicy, res.WriteFrom = runtime.WriteDeny, "flag"
+		res.WriteFrom = "flag"
 	case acct != nil && acct.Write == "deny":
-		opts.WritePolicy, res.WriteFrom = runtime.WriteDeny, "account"
+		res.WriteFrom = "account"
 	}
 	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
+	if err := f.namedAccounts(rf, opts, res); err != nil {
+		return nil, nil, err
+	}
 	return opts, res, nil
+}
+
+// writePolicy is deny when --write deny or the account is saved with write
+// deny (a flag cannot widen an account's policy); otherwise allow.
+func writePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
+	if rf.Write == "deny" || acct != nil && acct.Write == "deny" {
+		return runtime.WriteDeny
+	}
+	return runtime.WriteAllow
+}
+
+// namedAccounts adds every account of the accounts file besides the run's
+// default one to opts.Accounts, so a script can select it with
+// workos.<name>.fn (KosmoKrator's app.integrations.workos.<name>.fn). Each
+// keeps its own key, base URL (else the API's default) and write policy
+// (deny when --write deny or saved with write deny). An account named
+// "default" is the run's default account and is not added again.
+//
+// With --emulate no key is read: each account gets its own fresh emulator,
+// built on its first request, so a script can read from one and write to
+// another.
+func (f *Factory) namedAccounts(rf *RuntimeFlags, opts *runtime.Options, res *Resolved) error {
+	cf, path, err := f.Config()
+	if err != nil {
+		return err
+	}
+	res.ConfigPath = path
+	for _, name := range cf.Names() {
+		a := cf.Accounts[name]
+		if name == config.DefaultAccountName || name == res.Account || a == nil {
+			continue
+		}
+		if err := runtime.CheckAccountName(name); err != nil {
+			// Saved before names were checked: scripts cannot select it,
+			// but it must not break runs that do not use it.
+			res.Unusable = append(res.Unusable, strings.TrimPrefix(err.Error(), "runtime: "))
+			continue
+		}
+		na := NamedAccount{Name: name, Write: string(writePolicy(rf, a))}
+		ra := runtime.Account{WritePolicy: runtime.WritePolicy(na.Write)}
+		if rf.Emulate {
+			ra.APIKey, ra.BaseURL, ra.HTTPClient = opts.APIKey, EmulatorBaseURL, &http.Client{Transport: &lazyEmulator{newEmulator: f.Emulator}}
+		} else {
+			if a.APIKey == "" {
+				continue
+			}
+			ra.APIKey, ra.BaseURL, ra.HTTPClient = a.APIKey, a.BaseURL, f.HTTPClient
+			if ra.BaseURL == "" {
+				ra.BaseURL = runtime.DefaultBaseURL
+			}
+			na.Key = config.Mask(a.APIKey)
+		}
+		na.BaseURL = ra.BaseURL
+		if opts.Accounts == nil {
+			opts.Accounts = map[string]runtime.Account{}
+		}
+		opts.Accounts[name] = ra
+		res.Accounts = append(res.Accounts, na)
+	}
+	return nil
+}
+
+// lazyEmulator is an http.RoundTripper whose emulator (a named account's,
+// with --emulate) is built on the first request, so accounts a script does
+// not use cost nothing.
+type lazyEmulator struct {
+	newEmulator func() (*http.Client, string, error)
+	once        sync.Once
+	rt          http.RoundTripper
+	err         error
+}
+
+// RoundTrip answers req from the account's emulator.
+func (l *lazyEmulator) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.once.Do(func() {
+		var c *http.Client
+		if c, _, l.err = l.newEmulator(); l.err == nil {
+			l.rt = c.Transport
+		}
+	})
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.rt.RoundTrip(req)
 }
 
 // Runtime builds a runtime from rf (see [Factory.RuntimeOptions]).
@@ -176,7 +282,8 @@ func (f *Factory) Runtime(rf *RuntimeFlags) (*runtime.Runtime, *Resolved, error)
 	rt, err := runtime.New(opts)
 	if err != nil {
 		// The runtime rejects only options, which come from flags here
-		// (a bad --allow/--deny glob or an unknown function name).
+		// (a bad --allow/--deny glob or an unknown function name) or from
+		// the accounts file (an account name scripts could not select).
 		return nil, nil, &FlagError{err: err}
 	}
 	return rt, res, nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
@@ -94,11 +95,63 @@ func TestRuntimeOptionsResolution(t *testing.T) {
 			if opts.APIKey != tt.wantKey {
 				t.Errorf("APIKey = %q, want %q", opts.APIKey, tt.wantKey)
 			}
-			if diff := cmp.Diff(tt.want, *res); diff != "" {
+			if diff := cmp.Diff(tt.want, *res, cmpopts.IgnoreFields(Resolved{}, "Accounts", "ConfigPath")); diff != "" {
 				t.Errorf("Resolved mismatch (-want +got):\n%s", diff)
 			}
 			if tt.flags.Emulate != te.emulatorCalled {
 				t.Errorf("emulator called = %v", te.emulatorCalled)
+			}
+		})
+	}
+}
+
+// TestRuntimeOptionsNamedAccounts checks that the accounts file's other
+// accounts become the runtime's named accounts, each with its own key, base
+// URL and write policy, and that with --emulate no key is read.
+func TestRuntimeOptionsNamedAccounts(t *testing.T) {
+	cf := &config.File{DefaultAccount: "staging", Accounts: map[string]*config.Account{
+		"staging": {APIKey: "sk_test_staging_key_00000001", BaseURL: "http://staging.example"},
+		"prod":    {APIKey: "sk_test_prod_key_000000000002", Write: "deny"},
+		"ci":      {APIKey: "sk_test_ci_key_00000000000003", BaseURL: "http://ci.example"},
+	}}
+	tests := []struct {
+		name  string
+		flags RuntimeFlags
+		want  []NamedAccount
+		keys  map[string]string
+	}{
+		{name: "default account", want: []NamedAccount{
+			{Name: "ci", Key: "sk_test_…0003", BaseURL: "http://ci.example", Write: "allow"},
+			{Name: "prod", Key: "sk_test_…0002", BaseURL: runtime.DefaultBaseURL, Write: "deny"},
+		}, keys: map[string]string{"ci": "sk_test_ci_key_00000000000003", "prod": "sk_test_prod_key_000000000002"}},
+		{name: "write deny flag narrows every account", flags: RuntimeFlags{Account: "prod", Write: "deny"}, want: []NamedAccount{
+			{Name: "ci", Key: "sk_test_…0003", BaseURL: "http://ci.example", Write: "deny"},
+			{Name: "staging", Key: "sk_test_…0001", BaseURL: "http://staging.example", Write: "deny"},
+		}},
+		{name: "emulate: one emulator each, no keys", flags: RuntimeFlags{Emulate: true}, want: []NamedAccount{
+			{Name: "ci", BaseURL: EmulatorBaseURL, Write: "allow"},
+			{Name: "prod", BaseURL: EmulatorBaseURL, Write: "deny"},
+			{Name: "staging", BaseURL: EmulatorBaseURL, Write: "allow"},
+		}, keys: map[string]string{"ci": "sk_test_default", "prod": "sk_test_default", "staging": "sk_test_default"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEnv(t)
+			te.saveAccounts(t, cf)
+			opts, res, err := te.f.RuntimeOptions(&tt.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, res.Accounts); diff != "" {
+				t.Errorf("accounts (-want +got):\n%s", diff)
+			}
+			for name, key := range tt.keys {
+				if got := opts.Accounts[name].APIKey; got != key {
+					t.Errorf("%s: key %q, want %q", name, got, key)
+				}
+			}
+			if len(opts.Accounts) != len(tt.want) {
+				t.Errorf("runtime accounts: %v", opts.Accounts)
 			}
 		})
 	}

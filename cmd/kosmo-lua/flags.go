@@ -14,7 +14,8 @@ import (
 // [RuntimeFlags.AddPolicyFlags] and [RuntimeFlags.AddLimitFlags], then hand the
 // struct to [Factory.Runtime]. The zero value means "not given" everywhere.
 type RuntimeFlags struct {
-	// Emulate uses the in-process WorkOS emulator; no credentials are read.
+	// Emulate uses the in-process WorkOS emulator; no key is read (the
+	// accounts file only for its names: each account gets its own emulator).
 	Emulate bool
 	// APIKey is --api-key (discouraged: argv is visible to other processes).
 	APIKey string
@@ -30,6 +31,12 @@ type RuntimeFlags struct {
 	Deny  []string
 	// DryRun is --dry-run: reads run, writes are recorded and not sent.
 	DryRun bool
+	// Force is --force, KosmoKrator's flag for bypassing its read/write
+	// permission policy. Here it is --write allow: it lifts a command's
+	// default deny (mcp), but not an account saved with write deny, --deny
+	// or --allow, credentials, validation or limits. With --write deny it
+	// is a usage error.
+	Force bool
 
 	// Timeout is --timeout; zero keeps the runtime default.
 	Timeout Duration
@@ -37,6 +44,12 @@ type RuntimeFlags struct {
 	Memory ByteSize
 	// MaxCalls is --max-calls; zero keeps the runtime default.
 	MaxCalls int
+	// MemoryLimit is --memory-limit (KosmoKrator's name, bytes) and
+	// CPULimit --cpu-limit (KosmoKrator's name, seconds: kosmo-lua bounds
+	// a run's wall clock, which also bounds its CPU time). With --memory or
+	// --timeout as well, the lower value applies.
+	MemoryLimit ByteSize
+	CPULimit    Duration
 
 	// WarmWorkers is not a flag: the command sets how many worker processes
 	// the runtime starts ahead of its first run (see runtime.Options).
@@ -45,25 +58,46 @@ type RuntimeFlags struct {
 
 // AddCredentialFlags registers --emulate, --api-key, --base-url and --account.
 func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials)")
+	fs.BoolVar(&rf.Emulate, "emulate", false, "Use the built-in WorkOS emulator (seed data, no credentials; one per account of the accounts file)")
 	fs.StringVar(&rf.APIKey, "api-key", "", "WorkOS API `KEY` (visible to other processes: prefer WORKOS_API_KEY or 'kosmo-lua auth set')")
 	fs.StringVar(&rf.BaseURL, "base-url", "", "WorkOS API base `URL` (default $WORKOS_BASE_URL, the account's, or https://api.workos.com)")
 	fs.StringVar(&rf.Account, "account", "", "Use the saved account `NAME` (see 'kosmo-lua auth list'; default: the default account)")
 }
 
-// AddPolicyFlags registers --write, --allow, --deny and --dry-run.
+// AddPolicyFlags registers --write, --allow, --deny, --dry-run and --force.
 func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.Write, "write", "", "Write `POLICY`: allow or deny (deny refuses write and destructive functions)")
 	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
 	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow functions matching `GLOB` (repeatable; wins over --allow)")
 	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
+	fs.BoolVar(&rf.Force, "force", false, "KosmoKrator's --force: the same as --write allow (an account saved with write deny, --deny and limits still apply)")
 }
 
-// AddLimitFlags registers --timeout, --memory and --max-calls.
+// AddLimitFlags registers --timeout, --memory and --max-calls, and
+// KosmoKrator's --memory-limit and --cpu-limit.
 func (rf *RuntimeFlags) AddLimitFlags(fs *pflag.FlagSet) {
 	fs.Var(&rf.Timeout, "timeout", "Wall-clock limit for the run, e.g. 30s or 2m (default 30s)")
 	fs.Var(&rf.Memory, "memory", "Memory limit, e.g. 64MiB, 64MB or bytes (default 64MiB)")
 	fs.IntVar(&rf.MaxCalls, "max-calls", 0, "Maximum WorkOS calls per run (default 100)")
+	fs.Var(&rf.MemoryLimit, "memory-limit", "KosmoKrator's name for --memory: the memory limit in `BYTES` (the lower of the two applies)")
+	fs.Var(&rf.CPULimit, "cpu-limit", "KosmoKrator's name for --timeout: a limit in `SECONDS` (kosmo-lua bounds wall-clock time, which bounds CPU; the lower applies)")
+}
+
+// memory is the memory limit in force: the lower of --memory and
+// --memory-limit when both are given.
+func (rf *RuntimeFlags) memory() int64 { return lowerNonZero(int64(rf.Memory), int64(rf.MemoryLimit)) }
+
+// timeout is the time limit in force: the lower of --timeout and --cpu-limit.
+func (rf *RuntimeFlags) timeout() time.Duration {
+	return time.Duration(lowerNonZero(int64(rf.Timeout), int64(rf.CPULimit)))
+}
+
+// lowerNonZero is the smaller of a and b, ignoring a zero ("not given").
+func lowerNonZero(a, b int64) int64 {
+	if a == 0 || b != 0 && b < a {
+		return b
+	}
+	return a
 }
 
 // validate checks values pflag cannot check by type.
@@ -75,6 +109,12 @@ func (rf *RuntimeFlags) validate() error {
 	}
 	if rf.MaxCalls < 0 {
 		return flagErrorf("--max-calls must not be negative")
+	}
+	if rf.Force {
+		if rf.Write == "deny" {
+			return flagErrorf("--force means --write allow; it cannot be combined with --write deny")
+		}
+		rf.Write = "allow"
 	}
 	return nil
 }

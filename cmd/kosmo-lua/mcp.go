@@ -33,12 +33,16 @@ type MCPOptions struct {
 	HTTP string
 	// MaxResultBytes is --max-result-bytes; zero keeps the default.
 	MaxResultBytes ByteSize
+	// MaxResultChars is --max-result-chars, KosmoKrator's name for the same
+	// cap (JSON is counted in bytes); with both, the lower applies.
+	MaxResultChars int
 }
 
 // mcpFlags registers the flags `mcp` and `mcp config` share.
-func mcpFlags(cmd *cobra.Command, rf *RuntimeFlags, tools *string, maxResult *ByteSize) {
+func mcpFlags(cmd *cobra.Command, rf *RuntimeFlags, tools *string, maxResult *ByteSize, maxChars *int) {
 	cmd.Flags().StringVar(tools, "tools", "code", "Tools to expose: code (4 code-mode tools), functions (one per WorkOS function) or all")
 	cmd.Flags().Var(maxResult, "max-result-bytes", fmt.Sprintf("Cap on one tool result's JSON; larger results are summarised as valid JSON (default %d)", mcptools.DefaultMaxResultBytes))
+	cmd.Flags().IntVar(maxChars, "max-result-chars", 0, "KosmoKrator's name for --max-result-bytes (`N` counted in bytes of JSON; the lower of the two applies)")
 	rf.AddCredentialFlags(cmd.Flags())
 	rf.AddPolicyFlags(cmd.Flags())
 	rf.AddLimitFlags(cmd.Flags())
@@ -85,8 +89,14 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 			if _, err := mcptools.ParseMode(opts.Tools); err != nil {
 				return flagErrorf("--tools must be code, functions or all, not %q", opts.Tools)
 			}
+			if err := opts.Flags.validate(); err != nil { // --force becomes --write allow
+				return err
+			}
 			if opts.Flags.Write == "" {
 				opts.Flags.Write = string(runtime.WriteDeny)
+			}
+			if opts.MaxResultChars > 0 {
+				opts.MaxResultBytes = ByteSize(lowerNonZero(int64(opts.MaxResultBytes), int64(opts.MaxResultChars)))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -95,7 +105,7 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "Serve streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio")
-	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes)
+	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
 	cmd.AddCommand(newCmdMCPConfig(f, configF))
 	return cmd
 }
@@ -121,6 +131,9 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	source := res.KeySource
 	if res.Account != "" {
 		source += " " + res.Account
+	}
+	if len(res.Accounts) > 0 {
+		source += fmt.Sprintf(" (+%d named accounts)", len(res.Accounts))
 	}
 	if opts.HTTP == "" {
 		logger.Info("kosmo-lua mcp: serving over stdio", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
@@ -169,6 +182,7 @@ type MCPConfigOptions struct {
 	Flags          RuntimeFlags
 	Tools          string
 	MaxResultBytes ByteSize
+	MaxResultChars int
 }
 
 func newCmdMCPConfig(f *Factory, configF func(*MCPConfigOptions) error) *cobra.Command {
@@ -220,7 +234,7 @@ appears in the output.`,
 	}
 	cmd.Flags().StringVar(&opts.Client, "client", "", "Client to configure: claude, cursor or vscode")
 	cmd.Flags().StringVar(&opts.Name, "name", "kosmo", "Server name in the client's configuration")
-	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes)
+	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
 	return cmd
 }
 
@@ -253,17 +267,17 @@ func (o *MCPConfigOptions) serverArgs() []string {
 	if rf.DryRun {
 		args = append(args, "--dry-run")
 	}
-	if rf.Timeout != 0 {
-		args = append(args, "--timeout="+time.Duration(rf.Timeout).String())
+	if t := rf.timeout(); t != 0 {
+		args = append(args, "--timeout="+t.String())
 	}
-	if rf.Memory != 0 {
-		args = append(args, "--memory="+strconv.FormatInt(int64(rf.Memory), 10))
+	if m := rf.memory(); m != 0 {
+		args = append(args, "--memory="+strconv.FormatInt(m, 10))
 	}
 	if rf.MaxCalls != 0 {
 		args = append(args, "--max-calls="+strconv.Itoa(rf.MaxCalls))
 	}
-	if o.MaxResultBytes != 0 {
-		args = append(args, "--max-result-bytes="+strconv.FormatInt(int64(o.MaxResultBytes), 10))
+	if m := lowerNonZero(int64(o.MaxResultBytes), int64(o.MaxResultChars)); m != 0 {
+		args = append(args, "--max-result-bytes="+strconv.FormatInt(m, 10))
 	}
 	return args
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -52,7 +51,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		c.GroupID = "docs"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newCmdAuth(f), newCmdEmulate(f, nil), newCmdMCP(f)} {
+	for _, c := range []*cobra.Command{newCmdAuth(f), newCmdDoctor(f, nil), newCmdEmulate(f, nil), newCmdMCP(f)} {
 		c.GroupID = "setup"
 		root.AddCommand(c)
 	}
@@ -111,5 +110,3 @@ func argsRange(min, max int) cobra.PositionalArgs {
 		return nil
 	}
 }
-
-func timeDuration(d Duration) time.Duration { return time.Duration(d) }

@@ -44,6 +44,8 @@ func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra
 
 The script calls WorkOS functions as workos.<name>{...} (see 'kosmo-lua functions'),
 reads its input from the global args (--args JSON) and returns its result.
+Every other account of the accounts file is workos.<account>.<name>{...}, with
+its own key and write policy (see 'kosmo-lua auth list' and 'kosmo-lua doctor').
 
 Output: the script's return value as JSON on stdout; print() output and errors on
 stderr. With --json, the whole result envelope on stdout for every outcome:
@@ -265,7 +267,9 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	switch st.Name {
 	case "WritePolicy":
 		fix := "run with --write allow, or use a read function"
-		if res.WriteFrom == "account" {
+		if st.Account != "" && res.WriteFrom != "flag" {
+			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or write through another account", st.Account, st.Account)
+		} else if res.WriteFrom == "account" {
 			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or use a read function", res.Account, res.Account)
 		} else if res.WriteFrom == "flag" {
 			fix = "--write deny refuses writes: drop it (or pass --write allow), or use a read function"
@@ -285,9 +289,12 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	case "MemoryLimit":
 		return info.Hint + " (--memory)"
 	case "APIKey":
+		if st.Account != "" {
+			return fmt.Sprintf("the key of account %q was rejected: save a valid one with `kosmo-lua auth set --account %s` (read from stdin)", st.Account, st.Account)
+		}
 		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
 	case "Account":
-		return fmt.Sprintf("choose the account with --account %s and call workos.<fn> (kosmo-lua runs each script with one account)", st.Value)
+		return fmt.Sprintf("no account %q is configured: add it with `kosmo-lua auth set --account %s` (the key is read from stdin), or use one listed by `kosmo-lua auth list`", st.Value, st.Value)
 	}
 	return ""
 }

@@ -39,6 +39,29 @@ type executeLuaIn struct {
 	Code      string `json:"code"`
 	Args      any    `json:"args,omitempty"`
 	TimeoutMS int64  `json:"timeout_ms,omitempty"`
+	// MemoryLimit (bytes) and CPULimit (seconds) are KosmoKrator's names;
+	// like timeout_ms they only lower the server's limits. kosmo-lua bounds
+	// wall-clock time, which also bounds CPU, so cpuLimit lowers the timeout.
+	MemoryLimit int64   `json:"memoryLimit,omitempty"`
+	CPULimit    float64 `json:"cpuLimit,omitempty"`
+}
+
+// limits are the run's limits the arguments ask for (the runtime lowers
+// its own to them, never raises them).
+func (in executeLuaIn) limits(maxResult int) *runtime.Limits {
+	l := &runtime.Limits{MaxOutputBytes: maxResult}
+	if in.TimeoutMS > 0 {
+		l.Timeout = time.Duration(in.TimeoutMS) * time.Millisecond
+	}
+	if in.CPULimit > 0 {
+		if cpu := time.Duration(in.CPULimit * float64(time.Second)); cpu > 0 && (l.Timeout == 0 || cpu < l.Timeout) {
+			l.Timeout = cpu
+		}
+	}
+	if in.MemoryLimit > 0 {
+		l.MemoryLimit = in.MemoryLimit
+	}
+	return l
 }
 
 func objectSchema(required []string, props map[string]any) map[string]any {
@@ -90,9 +113,11 @@ func (s *server) addCodeTools(srv *mcp.Server) {
 		Name:        ToolExecuteLua,
 		Description: s.executeLuaDescription(),
 		InputSchema: objectSchema([]string{"code"}, map[string]any{
-			"code":       map[string]any{"type": "string", "description": "Lua 5.1 source; its return value becomes result."},
-			"args":       map[string]any{"description": "Any JSON value, visible to the script as the global args."},
-			"timeout_ms": map[string]any{"type": "integer", "minimum": 1, "description": "Lower the run's timeout; the server's cap still applies."},
+			"code":        map[string]any{"type": "string", "description": "Lua 5.1 source; its return value becomes result."},
+			"args":        map[string]any{"description": "Any JSON value, visible to the script as the global args."},
+			"timeout_ms":  map[string]any{"type": "integer", "minimum": 1, "description": "Lower the run's timeout; the server's cap still applies."},
+			"memoryLimit": map[string]any{"type": "integer", "minimum": 1, "description": "KosmoKrator's name: lower the run's memory limit, in bytes; the server's cap still applies."},
+			"cpuLimit":    map[string]any{"type": "number", "exclusiveMinimum": 0, "description": "KosmoKrator's name: lower the run's time limit, in seconds (wall clock, which bounds CPU); the server's cap still applies."},
 		}),
 		Annotations: &mcp.ToolAnnotations{
 			ReadOnlyHint:    s.docs.readOnly && s.docs.hidden > 0,
@@ -127,10 +152,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, nil, errors.New("execute_lua: code is empty; pass the Lua source in code")
 	}
-	limits := &runtime.Limits{MaxOutputBytes: s.opts.MaxResultBytes}
-	if in.TimeoutMS > 0 {
-		limits.Timeout = time.Duration(in.TimeoutMS) * time.Millisecond
-	}
+	limits := in.limits(s.opts.MaxResultBytes)
 	var (
 		res    *runtime.Result
 		runErr error

@@ -16,7 +16,7 @@
 //   - lua_read_doc {page}: a function's reference, a group, or a guide
 //     (overview, errors, pagination, batch, json, limits); an unknown page lists
 //     the closest ones;
-//   - execute_lua {code, args?, timeout_ms?}: runs the script through
+//   - execute_lua {code, args?, timeout_ms?, memoryLimit?, cpuLimit?}: runs the script through
 //     [runtime.Runtime.Run] and returns the result envelope as structuredContent
 //     plus a compact text rendering; isError is set unless the outcome is
 //     "completed".
@@ -40,8 +40,11 @@
 // The runtime's write policy and Allow/Deny lists decide everything: refused
 // functions are not listed as tools, not shown in the docs, and a script calling
 // one fails with outcome "denied". A client can lower a run's timeout
-// (timeout_ms) but never raise a limit, and [Options.MaxResultBytes] only
-// tightens the runtime's output cap.
+// (timeout_ms, or KosmoKrator's cpuLimit in seconds) and memory limit
+// (memoryLimit, bytes) but never raise a limit, and [Options.MaxResultBytes]
+// only tightens the runtime's output cap. A per-function tool takes
+// KosmoKrator's [AccountArgument] (not in its schema) to call a named account
+// of the runtime, under that account's write policy.
 //
 // # Protocol
 //

@@ -90,12 +90,16 @@ func (s *server) functionHandler(op *catalog.Operation, name string) mcp.ToolHan
 				return textResult(fmt.Sprintf("%s: arguments must be a JSON object of parameters and body fields: %v", name, err), true), nil
 			}
 		}
+		account, err := takeAccount(args)
+		if err != nil {
+			return textResult(name+": "+err.Error(), true), nil
+		}
 		var (
 			res     *runtime.CallResult
 			callErr error
 		)
-		err := s.call(ctx, ctx, req, name, nil, func(ctx context.Context) (string, int) {
-			res, callErr = s.rt.Call(ctx, op.Name, args)
+		err = s.call(ctx, ctx, req, name, nil, func(ctx context.Context) (string, int) {
+			res, callErr = s.rt.CallAccount(ctx, account, op.Name, args)
 			switch {
 			case callErr != nil || res == nil:
 				return "not_run", 0
@@ -128,6 +132,28 @@ func (s *server) functionHandler(op *catalog.Operation, name string) mcp.ToolHan
 		}
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, StructuredContent: structured}, nil
 	}
+}
+
+// AccountArgument is KosmoKrator's argument that selects a named account in
+// a per-function tool call. It is not in the tools' schemas (as in
+// KosmoKrator) and is removed before the call.
+const AccountArgument = "_account"
+
+// takeAccount removes AccountArgument from args and returns it ("" when
+// absent: the default account).
+func takeAccount(args map[string]any) (string, error) {
+	v, ok := args[AccountArgument]
+	if !ok {
+		return "", nil
+	}
+	delete(args, AccountArgument)
+	switch a := v.(type) {
+	case string:
+		return a, nil
+	case nil:
+		return "", nil
+	}
+	return "", fmt.Errorf("%s must be an account name (a string), got %T", AccountArgument, v)
 }
 
 // structured turns a successful call's data into a JSON object that fits the

@@ -128,6 +128,15 @@ func (s *server) instructions() string {
 	if s.docs.readOnly && s.docs.hidden > 0 {
 		b.WriteString(" This server is read-only: write functions are refused.")
 	}
+	if names := s.rt.AccountNames(); len(names) > 1 {
+		fmt.Fprintf(&b, " Accounts: %s (the first is the default).", strings.Join(names, ", "))
+		if s.opts.Tools != ModeFunctions {
+			b.WriteString(" In Lua, workos.<account>.<fn> calls a named account.")
+		}
+		if s.opts.Tools != ModeCode {
+			fmt.Fprintf(&b, " A workos_* tool takes %q to choose one.", AccountArgument)
+		}
+	}
 	return b.String()
 }
 
