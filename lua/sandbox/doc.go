@@ -51,6 +51,14 @@
 // that only affects their own run. math.random uses a per-run generator
 // seeded from [Options.Seed], and math.randomseed reseeds only that one.
 //
+// # String-like values
+//
+// Every string function (string.* and the string methods) and table.concat
+// accept a table whose metatable has a [StringValueField] function in place
+// of a string: the function gives the string the table stands for. The
+// workos module's error tables use it, so string.match(err, "404") works as
+// it does on KosmoKrator's string errors.
+//
 // # Shared functions
 //
 // To make New cheap, the library tables are built directly (pre-sized,
