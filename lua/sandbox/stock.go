@@ -132,10 +132,10 @@ func loadStock() (st *stockLibs, err error) {
 	g := L.G.Global
 	str, tbl, mth, co, osT := table("string"), table("table"), table("math"), table("coroutine"), table("os")
 	st = &stockLibs{
-		// The base functions kept as they are; print, pcall, xpcall,
+		// The base functions kept as they are; print, tostring, pcall, xpcall,
 		// rawset, next and pairs are the sandbox's own (see openLibs).
 		base: funcs("base", g, "assert", "error", "getmetatable", "rawequal", "rawget",
-			"require", "select", "setmetatable", "tonumber", "tostring", "type", "unpack"),
+			"require", "select", "setmetatable", "tonumber", "type", "unpack"),
 		// find, format, gmatch, gsub, match and rep are the sandbox's.
 		str: stringFuncs(funcs("string", str, "byte", "char", "len", "lower", "reverse", "sub", "upper")),
 		// concat and sort are the sandbox's.
