@@ -17,6 +17,9 @@ const (
 	maxTostringBytes = 8 << 10
 	// maxTostringDepth caps nesting; deeper tables render as "<table>".
 	maxTostringDepth = 16
+	// maxTostringKeys caps the non-sequence keys of one table that are
+	// sorted; a table with more renders as a note.
+	maxTostringKeys = 10000
 )
 
 // renderTable renders a table the way KosmoKrator's tostring shows table
@@ -103,18 +106,35 @@ func (r *tableRenderer) table(t *lua.LTable, depth int, top bool) {
 	}
 	r.seen[t] = true
 	defer delete(r.seen, t)
-	n := t.Len()
+	// The sequence part: 1..n without holes (t.Len may count past a hole).
+	n := 0
+	for t.RawGetInt(n+1) != lua.LNil {
+		n++
+	}
 	type kv struct {
 		k lua.LValue
 		v lua.LValue
 	}
 	var rest []kv
+	over := false
 	t.ForEach(func(k, v lua.LValue) {
 		if f, ok := k.(lua.LNumber); ok && f >= 1 && f <= lua.LNumber(n) && f == lua.LNumber(int(f)) {
 			return
 		}
+		if len(rest) >= maxTostringKeys {
+			over = true
+			return
+		}
+		if len(rest)&ctxCheckMask == ctxCheckMask {
+			r.s.checkCtx(r.L)
+		}
 		rest = append(rest, kv{k, v})
 	})
+	if over {
+		// Sorting more keys than fit in the text is not worth the time.
+		r.write(`"<table with more than ` + strconv.Itoa(maxTostringKeys) + ` keys>"`)
+		return
+	}
 	if len(rest) == 0 && (n > 0 || luajson.IsArray(t)) {
 		r.write("[")
 		for i := 1; i <= n && !r.cut; i++ {
