@@ -44,6 +44,8 @@ func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra
 
 The script calls WorkOS functions as workos.<name>{...} (see 'kosmo-lua functions'),
 reads its input from the global args (--args JSON) and returns its result.
+KosmoKrator's helpers work too: regex.match/match_all/gsub ("/pattern/flags"),
+dump(v), tostring of tables, and docs.list/search/read.
 
 Output: the script's return value as JSON on stdout; print() output and errors on
 stderr. With --json, the whole result envelope on stdout for every outcome:
