@@ -53,6 +53,29 @@ func (p *docsPolicy) allowedOps(catFn func() *catalog.Catalog) []*catalog.Operat
 	return out
 }
 
+// Bounds of the docs module's arguments: names and queries longer than any
+// real one would only make the fuzzy search slow (it is not interruptible);
+// the search limit is the MCP tool's.
+const (
+	maxDocsArgBytes    = 1024
+	maxDocsSearchLimit = 50
+)
+
+// docsArg reads argument n (a string; optional unless required) and refuses
+// one longer than maxDocsArgBytes.
+func docsArg(L *lua.LState, fname string, n int, required bool) string {
+	var s string
+	if required {
+		s = L.CheckString(n)
+	} else {
+		s = L.OptString(n, "")
+	}
+	if len(s) > maxDocsArgBytes {
+		L.ArgError(n, fmt.Sprintf("%s: the argument is %d bytes; the limit is %d (page names and queries are short)", fname, len(s), maxDocsArgBytes))
+	}
+	return s
+}
+
 // docsModule builds the global docs: docs.list([namespace]),
 // docs.search(query [, limit]) and docs.read(page) return the pages the MCP
 // docs tools serve (lua_list_docs, lua_search_docs, lua_read_doc) as text,
@@ -73,16 +96,20 @@ func (e *engine) docsModule(L *lua.LState, j *job) *lua.LTable {
 	}
 	t := L.CreateTable(0, 3)
 	t.RawSetString("list", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(get().List(L.OptString(1, ""))))
+		L.Push(lua.LString(get().List(docsArg(L, "docs.list", 1, false))))
 		return 1
 	}))
 	t.RawSetString("search", L.NewFunction(func(L *lua.LState) int {
-		q := L.CheckString(1)
-		L.Push(lua.LString(get().Search(q, L.OptInt(2, 10))))
+		q := docsArg(L, "docs.search", 1, true)
+		limit := L.OptInt(2, 10)
+		if limit < 1 || limit > maxDocsSearchLimit {
+			L.ArgError(2, fmt.Sprintf("limit must be between 1 and %d", maxDocsSearchLimit))
+		}
+		L.Push(lua.LString(get().Search(q, limit)))
 		return 1
 	}))
 	t.RawSetString("read", L.NewFunction(func(L *lua.LState) int {
-		text, _ := get().Read(L.OptString(1, ""))
+		text, _ := get().Read(docsArg(L, "docs.read", 1, false))
 		L.Push(lua.LString(text))
 		return 1
 	}))
