@@ -7,9 +7,9 @@ import (
 )
 
 // cheapWork is the subject length times pattern length under which a search
-// runs on the string directly (fast, not interruptible: it ends in well under
-// a millisecond); above it the search reads the subject through a reader that
-// stops when the run's context is done.
+// runs on the string directly (fastest, not interruptible: at worst some tens
+// of milliseconds); above it the search reads the subject through a reader
+// that stops when the run's context is done.
 const cheapWork = 1 << 22
 
 // matcher finds successive matches of one compiled pattern in one subject,
