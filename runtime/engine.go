@@ -40,6 +40,8 @@ type job struct {
 	// DataLimit is the worker process's data-segment limit for this job, or 0;
 	// the worker sizes its Go memory limit below it.
 	DataLimit int64 `json:"data_limit,omitempty"`
+	// Docs is the host's policy for the docs module's pages; nil allows all.
+	Docs *docsPolicy `json:"docs,omitempty"`
 }
 
 // report is what came of a job: what the engine saw. The host checks it
@@ -105,7 +107,8 @@ func checkSize(src string, max int) *ErrorInfo {
 		Hint:    "send a shorter script: loop over data instead of unrolling it, and pass data in args"}
 }
 
-// newSandbox builds a sandbox with the workos module wired to caller. A limit
+// newSandbox builds a sandbox with the workos module wired to caller and the
+// docs module (engine_docs.go). A limit
 // error that a call returns (the host's call budget) ends the run at once.
 func (e *engine) newSandbox(ctx context.Context, j *job, caller workos.Caller) (*sandbox.Sandbox, error) {
 	sb, err := sandbox.New(ctx, &sandbox.Options{
@@ -123,6 +126,7 @@ func (e *engine) newSandbox(ctx context.Context, j *job, caller workos.Caller) (
 		}
 	}}
 	mod.Preload(sb.L())
+	sb.L().SetGlobal("docs", e.docsModule(sb.L(), j))
 	return sb, nil
 }
 

@@ -124,7 +124,7 @@ type state struct {
 	byFn   map[*lua.LFunction]*catalog.Operation
 	fnByOp map[*catalog.Operation]*lua.LFunction
 	// errFns are the metamethods shared by every error table's metatable.
-	errTostring, errConcat, errIndex *lua.LFunction
+	errTostring, errConcat, errIndex, errLen *lua.LFunction
 	// accounts holds the default table's named accounts (Module.Accounts),
 	// each table built on first use; nil in an account's own table.
 	accounts map[string]*lua.LTable
@@ -183,6 +183,11 @@ func (m *Module) newState(L *lua.LState, caller Caller, byFn map[*lua.LFunction]
 	s.errTostring = L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(t.RawGetString("text"))
+		return 1
+	})
+	s.errLen = L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(lua.LNumber(len(lua.LVAsString(t.RawGetString("text")))))
 		return 1
 	})
 	s.errConcat = L.NewFunction(func(L *lua.LState) int {
@@ -562,8 +567,13 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 	if line > 0 {
 		set("line", lua.LNumber(line))
 	}
-	mt := L.CreateTable(0, 5)
+	mt := L.CreateTable(0, 7)
 	mt.RawSetString("__tostring", s.errTostring)
+	// The string library treats the table as its text (string.match(err,
+	// "404"), string.format("%s", err), ...) and #err is the text's length,
+	// as for KosmoKrator's string errors.
+	mt.RawSetString(stringValueField, s.errTostring)
+	mt.RawSetString("__len", s.errLen)
 	mt.RawSetString("__concat", s.errConcat)
 	mt.RawSetString("__index", s.errIndex)
 	mt.RawSetString("__metatable", lua.LString("workos error"))
@@ -573,6 +583,11 @@ func (s *state) errorTable(L *lua.LState, op *catalog.Operation, err error, line
 	t.Metatable = mt
 	return t
 }
+
+// stringValueField is lua/sandbox's StringValueField (a test checks they
+// match); the module does not import the sandbox, whose init changes
+// gopher-lua process-wide.
+const stringValueField = "__string"
 
 // goErrorKey is the metatable field holding the Go error behind an error table.
 const goErrorKey = "__workos_go_error"

@@ -46,6 +46,8 @@ The script calls WorkOS functions as workos.<name>{...} (see 'kosmo-lua function
 reads its input from the global args (--args JSON) and returns its result.
 Every other account of the accounts file is workos.<account>.<name>{...}, with
 its own key and write policy (see 'kosmo-lua auth list' and 'kosmo-lua doctor').
+KosmoKrator's helpers work too: regex.match/match_all/gsub ("/pattern/flags"),
+dump(v), tostring of tables, and docs.list/search/read.
 
 Output: the script's return value as JSON on stdout; print() output and errors on
 stderr. With --json, the whole result envelope on stdout for every outcome:

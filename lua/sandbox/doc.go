@@ -21,7 +21,7 @@
 // The allowed globals are pinned by testdata/globals.golden
 // (go test -run TestGlobalsGolden -update rewrites it):
 //
-//   - base: assert error getmetatable ipairs next pairs pcall print rawequal
+//   - base: assert dump error getmetatable ipairs next pairs pcall print rawequal
 //     rawget rawset require select setmetatable tonumber tostring type unpack
 //     xpcall _G _VERSION _GOPHER_LUA_VERSION. Removed: dofile loadfile load
 //     loadstring (no code loading, no bytecode), module, getfenv setfenv
@@ -30,6 +30,11 @@
 //   - string (without dump and gfind), table, math, coroutine.
 //   - os reduced to time clock date difftime.
 //   - json: the luajson module (encode decode null array object).
+//   - regex: the lua/regex module (match match_all gsub): PCRE-style
+//     delimited patterns on Go's RE2. Subjects and gsub results count
+//     against MaxStringBytes; searches stop at the deadline.
+//   - dump(...): writes each value to the captured output like print
+//     (tables as indented JSON) and returns the values unchanged.
 //   - package: preload loaded loaders path cpath, where loaders holds only the
 //     preload loader and path/cpath are empty, so require finds only modules
 //     the host preloaded (plus the libraries above, e.g. require("json")).
@@ -37,6 +42,10 @@
 // No io, debug, channel, or full os. print is captured into [Sandbox.Logs]:
 // arguments are joined by tabs; tables without __tostring are rendered as
 // compact JSON when they can be encoded, other values with tostring.
+// tostring(t) of a table without __tostring shows its contents as
+// KosmoKrator's does: compact JSON-like text with a fixed key order, nested
+// __tostring, "<function>" for values without a JSON form and "<cycle>" for
+// cycles, cut after 8 KiB with "...".
 //
 // Library tables (string table math coroutine os json package) are
 // read-only proxies: reading goes to the real table through __index (one
@@ -50,6 +59,14 @@
 // string proxy. Scripts may still rebind their own globals (string = {...});
 // that only affects their own run. math.random uses a per-run generator
 // seeded from [Options.Seed], and math.randomseed reseeds only that one.
+//
+// # String-like values
+//
+// Every string function (string.* and the string methods) and table.concat
+// accept a table whose metatable has a [StringValueField] function in place
+// of a string: the function gives the string the table stands for. The
+// workos module's error tables use it, so string.match(err, "404") works as
+// it does on KosmoKrator's string errors.
 //
 // # Shared functions
 //

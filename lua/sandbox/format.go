@@ -22,6 +22,7 @@ type formatSpec struct {
 // strFormat is Lua 5.1 string.format with widths and precisions of at most
 // two digits and a size check on the result.
 func (s *Sandbox) strFormat(L *lua.LState) int {
+	coerceStringArgs(L)
 	fs := L.CheckString(1)
 	top := L.GetTop()
 	arg := 1

@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/kosmo-lua/kosmo-lua/lua/luajson"
+	"github.com/kosmo-lua/kosmo-lua/lua/regex"
 )
 
 const lockedMT = "locked"
@@ -46,6 +47,8 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 
 	// base: print, pcall, xpcall, rawset.
 	g.RawSetString("print", L.NewFunction(s.basePrint))
+	g.RawSetString("tostring", L.NewFunction(s.baseTostring))
+	g.RawSetString("dump", L.NewFunction(s.baseDump))
 	g.RawSetString("pcall", L.NewFunction(s.basePCall))
 	g.RawSetString("xpcall", L.NewFunction(s.baseXPCall))
 	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
@@ -135,6 +138,19 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		return callThrough(L, date)
 	}))
 
+	// regex: PCRE-style patterns on RE2; subjects and results count against
+	// the string size limit, searches stop at the deadline.
+	rx := regex.New(&regex.Options{
+		Context:         s.ctx,
+		MaxSubjectBytes: s.maxString,
+		CheckSize:       func(L *lua.LState, what string, size int) { s.checkGrow(L, what, 0, size) },
+		Interrupted:     s.checkCtx,
+	})
+	rxT := L.CreateTable(0, 3)
+	for name, fn := range rx.Functions() {
+		rxT.RawSetString(name, L.NewFunction(stringLike(fn)))
+	}
+
 	// json.
 	js := luajson.NewModule(L)
 	js.RawSetString("encode", L.NewFunction(s.jsonEncode))
@@ -164,7 +180,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 		real *lua.LTable
 	}{
 		{"string", str}, {"table", tbl}, {"math", mth}, {"coroutine", co},
-		{"os", osT}, {"json", js}, {"package", pkg},
+		{"os", osT}, {"json", js}, {"regex", rxT}, {"package", pkg},
 	} {
 		p := s.readOnly(L, lib.name, lib.real)
 		g.RawSetString(lib.name, p)

@@ -29,6 +29,7 @@ func (s *Sandbox) strMatch(L *lua.LState) int { return s.strFindAux(L, false) }
 // strFindAux is string.find (find) or string.match: plain text (when
 // asked, or when the pattern has no specials) is found with strings.Index.
 func (s *Sandbox) strFindAux(L *lua.LState, find bool) int {
+	coerceStringArgs(L)
 	src := L.CheckString(1)
 	pat := L.CheckString(2)
 	init := posrelat(int64(L.OptNumber(3, 1)), len(src)) - 1
@@ -73,6 +74,7 @@ func (s *Sandbox) strFindAux(L *lua.LState, find bool) int {
 
 // strGmatch returns a lazy iterator over the matches.
 func (s *Sandbox) strGmatch(L *lua.LState) int {
+	coerceStringArgs(L)
 	src := L.CheckString(1)
 	pat := L.CheckString(2)
 	pos := 0
@@ -97,6 +99,7 @@ func (s *Sandbox) strGmatch(L *lua.LState) int {
 
 // strGsub is a linear-time gsub with a size cap on the result.
 func (s *Sandbox) strGsub(L *lua.LState) int {
+	coerceStringArgs(L)
 	src := L.CheckString(1)
 	pat := L.CheckString(2)
 	repl := L.Get(3)

@@ -9,6 +9,7 @@ import (
 
 // strRep is string.rep(s, n [, sep]) with the size checked first.
 func (s *Sandbox) strRep(L *lua.LState) int {
+	coerceStringArgs(L)
 	str := L.CheckString(1)
 	n := float64(L.CheckNumber(2))
 	sep := L.OptString(3, "")
@@ -56,6 +57,9 @@ func (s *Sandbox) tableConcat(L *lua.LState) int {
 		case lua.LNumber:
 			return v.String()
 		default:
+			if sv, ok := StringValue(L, v); ok {
+				return string(sv)
+			}
 			L.RaiseError("invalid value (at index %d) in table for 'concat'", k)
 			return ""
 		}

@@ -41,6 +41,17 @@ type stockLibs struct {
 	pi, huge               lua.LValue
 }
 
+// stringFuncs makes the stock string functions accept string-like tables
+// (see [StringValueField]). It runs before the template is published.
+func stringFuncs(fs []libFunc) []libFunc {
+	for _, f := range fs {
+		if f.fn != nil {
+			f.fn.GFunction = stringLike(f.fn.GFunction)
+		}
+	}
+	return fs
+}
+
 // stock is the process-wide template of the stock libraries. It is built
 // once, on first use, from a throwaway state and is immutable afterwards:
 // no code writes to it or to the functions it holds.
@@ -121,12 +132,12 @@ func loadStock() (st *stockLibs, err error) {
 	g := L.G.Global
 	str, tbl, mth, co, osT := table("string"), table("table"), table("math"), table("coroutine"), table("os")
 	st = &stockLibs{
-		// The base functions kept as they are; print, pcall, xpcall,
+		// The base functions kept as they are; print, tostring, pcall, xpcall,
 		// rawset, next and pairs are the sandbox's own (see openLibs).
 		base: funcs("base", g, "assert", "error", "getmetatable", "rawequal", "rawget",
-			"require", "select", "setmetatable", "tonumber", "tostring", "type", "unpack"),
+			"require", "select", "setmetatable", "tonumber", "type", "unpack"),
 		// find, format, gmatch, gsub, match and rep are the sandbox's.
-		str: funcs("string", str, "byte", "char", "len", "lower", "reverse", "sub", "upper"),
+		str: stringFuncs(funcs("string", str, "byte", "char", "len", "lower", "reverse", "sub", "upper")),
 		// concat and sort are the sandbox's.
 		tbl: funcs("table", tbl, "getn", "insert", "maxn", "remove"),
 		// random and randomseed are the sandbox's.
