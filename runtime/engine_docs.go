@@ -33,10 +33,11 @@ func (r *Runtime) docsPolicy() *docsPolicy {
 // as [Runtime.Functions] does on the host.
 func (p *docsPolicy) allowedOps(catFn func() *catalog.Catalog) []*catalog.Operation {
 	cat := catFn()
-	judge := &Runtime{}
+	judge := &Runtime{dflt: &account{}}
 	if p != nil {
 		if p.WriteDeny {
 			judge.opts.WritePolicy = WriteDeny
+			judge.dflt.write = WriteDeny
 		}
 		// The host checked the lists already; an entry that no longer
 		// resolves here hides nothing.
