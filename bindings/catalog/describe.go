@@ -44,13 +44,20 @@ func (op *Operation) Signature() string {
 	return "workos." + op.Name + "{" + strings.Join(append(req, opt...), ", ") + "}"
 }
 
-// ExampleCall is a runnable-looking Lua call with every required argument filled
-// from the specification's examples.
-func (op *Operation) ExampleCall() string {
+// ExampleCall is a self-contained Lua call with every required argument
+// filled: ids and slugs of the emulator's default seed where the argument
+// names a seed object, else the specification's examples. It is what hints
+// quote; the page's [Operation.Example] also finds or creates what the seed
+// lacks, so it runs as written.
+func (op *Operation) ExampleCall() string { return op.exampleCall(nil) }
+
+// exampleCall renders the call; setup maps argument keys to Lua expressions
+// over the locals of the example's setup.
+func (op *Operation) exampleCall(setup map[string]string) string {
 	var parts []string
 	for _, p := range op.Params {
 		if p.Required {
-			parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+			parts = append(parts, p.Key+" = "+luaLiteral(op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))))
 		}
 	}
 	var body []string
@@ -69,6 +76,7 @@ func (op *Operation) ExampleCall() string {
 			if !ok || v == nil {
 				v = placeholder(f.Type, f.Name)
 			}
+			v = op.exampleValue(setup, f.Name, v)
 			if f.Const != nil {
 				v = f.Const
 			}
@@ -92,7 +100,7 @@ func (op *Operation) ExampleCall() string {
 				if !ok || v == nil {
 					v = placeholder("string", name)
 				}
-				parts = append(parts, name+" = "+luaLiteral(v))
+				parts = append(parts, name+" = "+luaLiteral(op.exampleValue(setup, name, v)))
 			}
 		}
 	}
@@ -103,7 +111,7 @@ func (op *Operation) ExampleCall() string {
 		alt := g.Alternatives[len(g.Alternatives)-1]
 		for _, name := range alt.Fields {
 			if p, ok := op.Param(name); ok && !slices.Contains(alt.OptionalFields, name) {
-				parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+				parts = append(parts, p.Key+" = "+luaLiteral(op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))))
 			}
 		}
 	}
@@ -170,6 +178,7 @@ func (op *Operation) Reference() string {
 			if p.Type == "array" {
 				typ = "array<" + p.ItemType + ">"
 			}
+			typ = tableCell(typ)
 			if len(p.Enum) > 0 {
 				typ += " (" + strings.Join(p.Enum, " \\| ") + ")"
 			}
@@ -187,6 +196,7 @@ func (op *Operation) Reference() string {
 			if f.Type == "array" && f.ItemType != "" {
 				typ = "array<" + f.ItemType + ">"
 			}
+			typ = tableCell(typ)
 			if len(f.Enum) > 0 {
 				typ += " (" + strings.Join(f.Enum, " \\| ") + ")"
 			}
@@ -239,20 +249,39 @@ func (op *Operation) Reference() string {
 		}
 		fmt.Fprintf(&b, "\n## Errors\n\nDocumented statuses: %s. A failed call raises a table error: `local ok, err = pcall(workos.%s, {...})` gives `err.status`, `err.code`, `err.message`, `err.request_id`.\n", strings.Join(s, ", "), op.Name)
 	}
-	fmt.Fprintf(&b, "\n## Example\n\n```lua\nlocal result = %s\nreturn result\n```\n", op.ExampleCall())
+	fmt.Fprintf(&b, "\n## Example\n\n```lua\n%s\n```\n", op.Example())
 	return b.String()
 }
 
+// writeGroup renders one group's rule: which alternatives a call must,
+// may or must not combine, and when the rule applies.
 func writeGroup(b *strings.Builder, g Group) {
 	var alts []string
 	for _, a := range g.Alternatives {
 		alts = append(alts, "("+strings.Join(a.Fields, " + ")+")")
 	}
-	rule := "exactly one of"
-	if g.Optional {
-		rule = "at most one of"
+	when := ""
+	if g.When != nil {
+		when = ", when " + g.When.String()
 	}
-	fmt.Fprintf(b, "\nMutually exclusive (%s): %s %s.\n", g.Name, rule, strings.Join(alts, " or "))
+	switch {
+	case len(alts) == 1 && g.Optional:
+		fmt.Fprintf(b, "\nGiven together (%s%s): all of %s or none.\n", g.Name, when, alts[0])
+	case len(alts) == 1:
+		fmt.Fprintf(b, "\nRequired (%s%s): %s.\n", g.Name, when, alts[0])
+	case g.Inclusive:
+		rule := "at least one of"
+		if g.Optional {
+			rule = "any of"
+		}
+		fmt.Fprintf(b, "\nRequired (%s%s): %s %s; several may be combined.\n", g.Name, when, rule, strings.Join(alts, " or "))
+	default:
+		rule := "exactly one of"
+		if g.Optional {
+			rule = "at most one of"
+		}
+		fmt.Fprintf(b, "\nMutually exclusive (%s%s): %s %s.\n", g.Name, when, rule, strings.Join(alts, " or "))
+	}
 }
 
 // fieldExamples returns the example value of each top-level body field.
@@ -400,6 +429,8 @@ func luaLiteral(v any) string {
 	switch t := v.(type) {
 	case nil:
 		return "json.null"
+	case luaExpr:
+		return string(t)
 	case string:
 		return strconv.Quote(t)
 	case bool:
@@ -438,9 +469,11 @@ func luaLiteral(v any) string {
 	return fmt.Sprint(v)
 }
 
+// tableCell escapes the pipes of a Markdown table cell ("string|null").
+func tableCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, "|", "\\|")
+	s = tableCell(strings.Join(strings.Fields(s), " "))
 	if len(s) > 300 {
 		s = s[:297] + "..."
 	}
