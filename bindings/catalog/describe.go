@@ -55,57 +55,20 @@ func (op *Operation) ExampleCall() string { return op.exampleCall(nil) }
 // over the locals of the example's setup.
 func (op *Operation) exampleCall(setup map[string]string) string {
 	var parts []string
+	given := map[string]any{} // by parameter name or body field: for groups' conditions
 	for _, p := range op.Params {
 		if p.Required {
-			parts = append(parts, p.Key+" = "+luaLiteral(op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))))
+			v := op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))
+			given[p.Name] = v
+			parts = append(parts, p.Key+" = "+luaLiteral(v))
 		}
 	}
 	var body []string
 	if op.Body != nil {
-		examples := op.Body.fieldExamples()
-		shadow := op.ShadowedBodyFields()
-		fields := op.Body.Fields
-		if len(op.Body.Variants) > 0 {
-			fields = op.Body.variantFields(op.Body.Variants[0].Name)
-		}
-		for _, f := range fields {
-			if !f.Required && f.Const == nil {
-				continue
-			}
-			v, ok := examples[f.Name]
-			if !ok || v == nil {
-				v = placeholder(f.Type, f.Name)
-			}
-			v = op.exampleValue(setup, f.Name, v)
-			if f.Const != nil {
-				v = f.Const
-			}
-			kv := f.Name + " = " + luaLiteral(v)
-			if slices.Contains(shadow, f.Name) {
-				body = append(body, kv)
-			} else {
-				parts = append(parts, kv)
-			}
-		}
-		for _, g := range op.Body.Groups {
-			if g.Optional || len(g.Alternatives) == 0 {
-				continue
-			}
-			alt := g.Alternatives[len(g.Alternatives)-1]
-			for _, name := range alt.Fields {
-				if slices.Contains(alt.OptionalFields, name) {
-					continue
-				}
-				v, ok := examples[name]
-				if !ok || v == nil {
-					v = placeholder("string", name)
-				}
-				parts = append(parts, name+" = "+luaLiteral(op.exampleValue(setup, name, v)))
-			}
-		}
+		parts, body = op.exampleBody(setup, given, parts)
 	}
 	for _, g := range op.ParamGroups {
-		if g.Optional || len(g.Alternatives) == 0 {
+		if !exampleNeeds(g, given) {
 			continue
 		}
 		alt := g.Alternatives[len(g.Alternatives)-1]
@@ -122,6 +85,72 @@ func (op *Operation) exampleCall(setup map[string]string) string {
 		return "workos." + op.Name + "({})"
 	}
 	return "workos." + op.Name + "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// exampleBody appends the example's body fields to parts (top-level keys)
+// or to body (fields a parameter shadows), recording their values in given:
+// the required fields of the first variant, then the last alternative of each
+// group the call must satisfy.
+func (op *Operation) exampleBody(setup map[string]string, given map[string]any, parts []string) ([]string, []string) {
+	var body []string
+	examples := op.Body.fieldExamples()
+	shadow := op.ShadowedBodyFields()
+	fields := op.Body.Fields
+	if len(op.Body.Variants) > 0 {
+		fields = op.Body.variantFields(op.Body.Variants[0].Name)
+	}
+	for _, f := range fields {
+		if !f.Required && f.Const == nil {
+			continue
+		}
+		v, ok := examples[f.Name]
+		if !ok || v == nil {
+			v = placeholder(f.Type, f.Name)
+		}
+		v = op.exampleValue(setup, f.Name, v)
+		if f.Const != nil {
+			v = f.Const
+		}
+		given[f.Name] = v
+		kv := f.Name + " = " + luaLiteral(v)
+		if slices.Contains(shadow, f.Name) {
+			body = append(body, kv)
+		} else {
+			parts = append(parts, kv)
+		}
+	}
+	for _, g := range op.Body.Groups {
+		if !exampleNeeds(g, given) {
+			continue
+		}
+		alt := g.Alternatives[len(g.Alternatives)-1]
+		for _, name := range alt.Fields {
+			if slices.Contains(alt.OptionalFields, name) {
+				continue
+			}
+			v, ok := examples[name]
+			if !ok || v == nil {
+				v = placeholder("string", name)
+			}
+			v = op.exampleValue(setup, name, v)
+			given[name] = v
+			parts = append(parts, name+" = "+luaLiteral(v))
+		}
+	}
+	return parts, body
+}
+
+// exampleNeeds reports whether an example that passes given must satisfy g:
+// g requires an alternative and its condition, if any, holds.
+func exampleNeeds(g Group, given map[string]any) bool {
+	if g.Optional || len(g.Alternatives) == 0 {
+		return false
+	}
+	if g.When != nil {
+		v, ok := given[g.When.Field]
+		return g.When.Holds(v, ok)
+	}
+	return true
 }
 
 // variantFields returns the fields of one oneOf variant.

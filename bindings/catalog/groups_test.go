@@ -97,6 +97,9 @@ func TestExamplesUseTheSeed(t *testing.T) {
 		{"userland_user_organization_memberships_list", `workos.userland_user_organization_memberships_list{ organization_id = "org_01HACME00000000000000000AC" }`},
 		{"userland_user_invites_get", "local invite = workos.userland_user_invites_create{"},
 		{"userland_user_invites_get", "workos.userland_user_invites_get{ id = invite.id }"},
+		// Conditional rules add their fields only when the example meets the condition.
+		{"authentication_factors_create", `workos.authentication_factors_create{ type = "totp", totp_issuer = "Foo Corp", totp_user = "alan.turing@example.com" }`},
+		{"applications_create", `workos.applications_create{ application_type = "oauth", name = "My Application", is_first_party = true }`},
 	}
 	for _, tt := range tests {
 		op, err := cat.Lookup(tt.op)
