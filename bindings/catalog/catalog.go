@@ -82,7 +82,8 @@ type Operation struct {
 	Paginated bool `json:"paginated,omitempty"`
 	// Params are the path, query and header parameters in specification order.
 	Params []Param `json:"params,omitempty"`
-	// ParamGroups are mutually exclusive parameter groups (x-mutually-exclusive-parameter-groups).
+	// ParamGroups are the parameter rules: x-mutually-exclusive-parameter-groups
+	// plus the ParamGroupOverrides for rules the specification states in prose.
 	ParamGroups []Group `json:"param_groups,omitempty"`
 	// Body is the JSON request body, or nil when the operation takes none.
 	Body *Body `json:"body,omitempty"`
@@ -140,7 +141,8 @@ type Body struct {
 	Variants []Variant `json:"variants,omitempty"`
 	// Discriminator is the field whose constant value tells variants apart, if any.
 	Discriminator string `json:"discriminator,omitempty"`
-	// Groups are the mutually exclusive field groups (x-mutually-exclusive-body-groups).
+	// Groups are the body rules: x-mutually-exclusive-body-groups plus the
+	// BodyGroupOverrides for rules the specification states in prose.
 	Groups []Group `json:"groups,omitempty"`
 }
 
