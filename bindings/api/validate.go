@@ -61,17 +61,17 @@ func (p *preparer) checkRequired(params, body map[string]any) error {
 	return p.fail(strings.Join(missing, ", "), problem, hint)
 }
 
-// checkParamGroups enforces the operation's mutually exclusive parameter
-// groups, naming parameters by their keys.
+// checkParamGroups enforces the operation's parameter groups, naming
+// parameters by their keys.
 func (p *preparer) checkParamGroups(params map[string]any) error {
 	for _, g := range p.op.ParamGroups {
-		if err := p.checkGroup(g, func(name string) bool {
+		if err := p.checkGroup(g, func(name string) (any, bool) {
 			prm, ok := p.op.Param(name)
 			if !ok {
-				return false
+				return nil, false
 			}
-			_, given := params[prm.Key]
-			return given
+			v, given := params[prm.Key]
+			return v, given
 		}, func(name string) string {
 			if prm, ok := p.op.Param(name); ok {
 				return prm.Key
@@ -84,9 +84,21 @@ func (p *preparer) checkParamGroups(params map[string]any) error {
 	return nil
 }
 
-// checkGroup enforces one mutually exclusive group: at most one alternative's
-// fields (exactly one unless Optional), and all required fields of the chosen one.
-func (p *preparer) checkGroup(g catalog.Group, given func(string) bool, key func(string) string) error {
+// checkGroup enforces one group (see [catalog.Group]): when its condition
+// holds, the number of alternatives given (exactly one; at most one when
+// Optional; at least one when Inclusive), and all required fields of each
+// alternative given. lookup finds an argument by the group's field name; key
+// names it for the caller.
+func (p *preparer) checkGroup(g catalog.Group, lookup func(string) (any, bool), key func(string) string) error {
+	given := func(f string) bool { _, ok := lookup(f); return ok }
+	when := ""
+	if g.When != nil {
+		v, ok := lookup(g.When.Field)
+		if !g.When.Holds(v, ok) {
+			return nil
+		}
+		when = " when " + catalog.Condition{Field: key(g.When.Field), Equals: g.When.Equals}.String()
+	}
 	var chosen []catalog.GroupAlternative
 	for _, alt := range g.Alternatives {
 		for _, f := range alt.Fields {
@@ -96,8 +108,12 @@ func (p *preparer) checkGroup(g catalog.Group, given func(string) bool, key func
 			}
 		}
 	}
+	rule := "give exactly one of: "
+	if g.Inclusive {
+		rule = "give at least one of: "
+	}
 	switch {
-	case len(chosen) > 1:
+	case len(chosen) > 1 && !g.Inclusive:
 		var ks []string
 		for _, a := range chosen {
 			for _, f := range a.Fields {
@@ -107,25 +123,47 @@ func (p *preparer) checkGroup(g catalog.Group, given func(string) bool, key func
 			}
 		}
 		return p.fail(strings.Join(ks, ", "), fmt.Sprintf("mutually exclusive (group %q)", g.Name),
-			"give exactly one of: "+describeAlternatives(g.Alternatives, key))
+			rule+describeAlternatives(g.Alternatives, key))
 	case len(chosen) == 0:
 		if g.Optional {
 			return nil
 		}
-		return p.fail(g.Name, fmt.Sprintf("one of the %q alternatives is required", g.Name),
-			"give exactly one of: "+describeAlternatives(g.Alternatives, key))
-	}
-	alt := chosen[0]
-	opt := optionalFields(alt)
-	var missing []string
-	for _, f := range alt.Fields {
-		if !opt[f] && !given(f) {
-			missing = append(missing, key(f))
+		if len(g.Alternatives) == 1 {
+			alt := g.Alternatives[0]
+			var ks []string
+			for _, f := range alt.Fields {
+				if !optionalFields(alt)[f] {
+					ks = append(ks, key(f))
+				}
+			}
+			return p.fail(strings.Join(ks, ", "), fmt.Sprintf("required%s (group %q)", when, g.Name),
+				"pass "+describeAlternatives(g.Alternatives, key))
 		}
+		if g.Inclusive {
+			var ks []string
+			for _, a := range g.Alternatives {
+				for _, f := range a.Fields {
+					ks = append(ks, key(f))
+				}
+			}
+			return p.fail(strings.Join(ks, ", "), fmt.Sprintf("at least one is required%s (group %q)", when, g.Name),
+				rule+describeAlternatives(g.Alternatives, key)+" (several may be combined)")
+		}
+		return p.fail(g.Name, fmt.Sprintf("one of the %q alternatives is required%s", g.Name, when),
+			rule+describeAlternatives(g.Alternatives, key))
 	}
-	if len(missing) > 0 {
-		return p.fail(strings.Join(missing, ", "), fmt.Sprintf("required together with the other fields of %q (group %q)", alt.Name, g.Name),
-			"give all of: "+describeAlternatives([]catalog.GroupAlternative{alt}, key))
+	for _, alt := range chosen {
+		opt := optionalFields(alt)
+		var missing []string
+		for _, f := range alt.Fields {
+			if !opt[f] && !given(f) {
+				missing = append(missing, key(f))
+			}
+		}
+		if len(missing) > 0 {
+			return p.fail(strings.Join(missing, ", "), fmt.Sprintf("required together with the other fields of %q (group %q)", alt.Name, g.Name),
+				"give all of: "+describeAlternatives([]catalog.GroupAlternative{alt}, key))
+		}
 	}
 	return nil
 }
@@ -181,7 +219,7 @@ func (p *preparer) checkBody(body map[string]any) error {
 		}
 	}
 	for _, g := range b.Groups {
-		if err := p.checkGroup(g, func(f string) bool { _, ok := body[f]; return ok }, func(f string) string { return f }); err != nil {
+		if err := p.checkGroup(g, func(f string) (any, bool) { v, ok := body[f]; return v, ok }, func(f string) string { return f }); err != nil {
 			return err
 		}
 	}

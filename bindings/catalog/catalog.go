@@ -82,7 +82,8 @@ type Operation struct {
 	Paginated bool `json:"paginated,omitempty"`
 	// Params are the path, query and header parameters in specification order.
 	Params []Param `json:"params,omitempty"`
-	// ParamGroups are mutually exclusive parameter groups (x-mutually-exclusive-parameter-groups).
+	// ParamGroups are the parameter rules: x-mutually-exclusive-parameter-groups
+	// plus the ParamGroupOverrides for rules the specification states in prose.
 	ParamGroups []Group `json:"param_groups,omitempty"`
 	// Body is the JSON request body, or nil when the operation takes none.
 	Body *Body `json:"body,omitempty"`
@@ -140,7 +141,8 @@ type Body struct {
 	Variants []Variant `json:"variants,omitempty"`
 	// Discriminator is the field whose constant value tells variants apart, if any.
 	Discriminator string `json:"discriminator,omitempty"`
-	// Groups are the mutually exclusive field groups (x-mutually-exclusive-body-groups).
+	// Groups are the body rules: x-mutually-exclusive-body-groups plus the
+	// BodyGroupOverrides for rules the specification states in prose.
 	Groups []Group `json:"groups,omitempty"`
 }
 
@@ -167,12 +169,50 @@ type Variant struct {
 	Fields   []string `json:"fields,omitempty"`
 }
 
-// Group is a set of mutually exclusive alternatives: exactly one alternative's
-// fields may be given (none at all when Optional).
+// Group is a rule over a set of alternatives, each a list of fields that go
+// together. By default exactly one alternative's fields may be given (none at
+// all when Optional); an Inclusive group takes any number of them but at least
+// one; a group with When applies only to calls where its condition holds.
+// Groups come from the specification's x-mutually-exclusive-* extensions and
+// from rules it states only in prose (see ParamGroupOverrides).
 type Group struct {
-	Name         string             `json:"name"`
-	Optional     bool               `json:"optional,omitempty"`
+	Name     string `json:"name"`
+	Optional bool   `json:"optional,omitempty"`
+	// Inclusive groups accept several alternatives at once ("user_id or
+	// organization_id, or both").
+	Inclusive bool `json:"inclusive,omitempty"`
+	// When, if set, limits the group to calls where the condition holds
+	// ("phone_number is required when type is sms").
+	When         *Condition         `json:"when,omitempty"`
 	Alternatives []GroupAlternative `json:"alternatives"`
+}
+
+// Condition is a test on one argument of a call.
+type Condition struct {
+	// Field is the parameter or body field tested, as the group names fields.
+	Field string `json:"field"`
+	// Equals is the value Field must have; nil means Field only has to be given.
+	Equals any `json:"equals,omitempty"`
+}
+
+// String renders the condition for pages and errors: `type = "sms"`, `scopes is given`.
+func (c Condition) String() string {
+	if c.Equals == nil {
+		return c.Field + " is given"
+	}
+	if s, ok := c.Equals.(string); ok {
+		return fmt.Sprintf("%s = %q", c.Field, s)
+	}
+	return fmt.Sprintf("%s = %v", c.Field, c.Equals)
+}
+
+// Holds reports whether the condition holds for the argument value v
+// (given: whether the call has the argument at all).
+func (c Condition) Holds(v any, given bool) bool {
+	if !given {
+		return false
+	}
+	return c.Equals == nil || fmt.Sprint(v) == fmt.Sprint(c.Equals)
 }
 
 // GroupAlternative is one alternative of a Group: the fields that go together.

@@ -625,6 +625,27 @@ var generatedOperations = []*Operation{
 				Type:        "string",
 				Description: "The ID of the user to associate the factor with.",
 			}},
+			Groups: []Group{{
+				Name: "sms",
+				When: &Condition{
+					Field:  "type",
+					Equals: "sms",
+				},
+				Alternatives: []GroupAlternative{{
+					Name:   "sms",
+					Fields: []string{"phone_number"},
+				}},
+			}, {
+				Name: "totp",
+				When: &Condition{
+					Field:  "type",
+					Equals: "totp",
+				},
+				Alternatives: []GroupAlternative{{
+					Name:   "totp",
+					Fields: []string{"totp_issuer", "totp_user"},
+				}},
+			}},
 		},
 		Responses: []Response{{
 			Status:     201,
@@ -3373,6 +3394,17 @@ var generatedOperations = []*Operation{
 				Fields:   []string{"application_type", "description", "name", "organization_id", "scopes"},
 			}},
 			Discriminator: "application_type",
+			Groups: []Group{{
+				Name: "third_party",
+				When: &Condition{
+					Field:  "is_first_party",
+					Equals: false,
+				},
+				Alternatives: []GroupAlternative{{
+					Name:   "third_party",
+					Fields: []string{"organization_id"},
+				}},
+			}},
 		},
 		Responses: []Response{{
 			Status:     201,
@@ -3924,6 +3956,17 @@ var generatedOperations = []*Operation{
 				Name:        "scopes",
 				Type:        "array|null",
 				Description: "The OAuth scopes to request for the Data Integration. Pass `null` to reset to the provider's configured scopes.",
+			}},
+			Groups: []Group{{
+				Name:     "secret",
+				Optional: true,
+				Alternatives: []GroupAlternative{{
+					Name:   "api_key",
+					Fields: []string{"api_key"},
+				}, {
+					Name:   "credentials",
+					Fields: []string{"credentials"},
+				}},
 			}},
 		},
 		Responses: []Response{{
@@ -5562,6 +5605,14 @@ var generatedOperations = []*Operation{
 				Type:        "array|null",
 				Description: "The OAuth scopes to request for the organization. Pass `null` to inherit the provider scopes.",
 			}},
+			Groups: []Group{{
+				Name:     "own_credentials",
+				Optional: true,
+				Alternatives: []GroupAlternative{{
+					Name:   "own_credentials",
+					Fields: []string{"client_id", "client_secret"},
+				}},
+			}},
 		},
 		Responses: []Response{{
 			Status:     200,
@@ -6977,6 +7028,14 @@ var generatedOperations = []*Operation{
 			Description: "The unique identifier of the WorkOS environment client.",
 			Schema:      json.RawMessage("{\n      \"example\": \"client_01HZBC6N1EB1ZY7KG32X\",\n      \"type\": \"string\"\n     }"),
 		}},
+		ParamGroups: []Group{{
+			Name:     "pkce",
+			Optional: true,
+			Alternatives: []GroupAlternative{{
+				Name:   "pkce",
+				Fields: []string{"code_challenge", "code_challenge_method"},
+			}},
+		}},
 		Responses: []Response{{
 			Status: 200,
 		}, {
@@ -7618,6 +7677,17 @@ var generatedOperations = []*Operation{
 			Type:        "string",
 			Description: "The ID of the [user](/reference/authkit/user).",
 			Schema:      json.RawMessage("{\n      \"example\": \"user_01E4ZCR3C5A4QZ2Z2JQXGKZJ9E\",\n      \"type\": \"string\"\n     }"),
+		}},
+		ParamGroups: []Group{{
+			Name:      "member_or_organization",
+			Inclusive: true,
+			Alternatives: []GroupAlternative{{
+				Name:   "by_user",
+				Fields: []string{"user_id"},
+			}, {
+				Name:   "by_organization",
+				Fields: []string{"organization_id"},
+			}},
 		}},
 		Responses: []Response{{
 			Status:     200,
@@ -10169,6 +10239,16 @@ var generatedOperations = []*Operation{
 				Name:        "user_id",
 				Type:        "string",
 				Description: "The ID of the user to issue the widget session token for.",
+			}},
+			Groups: []Group{{
+				Name: "scoped",
+				When: &Condition{
+					Field: "scopes",
+				},
+				Alternatives: []GroupAlternative{{
+					Name:   "scoped",
+					Fields: []string{"organization_id"},
+				}},
 			}},
 		},
 		Responses: []Response{{

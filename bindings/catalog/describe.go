@@ -44,66 +44,37 @@ func (op *Operation) Signature() string {
 	return "workos." + op.Name + "{" + strings.Join(append(req, opt...), ", ") + "}"
 }
 
-// ExampleCall is a runnable-looking Lua call with every required argument filled
-// from the specification's examples.
-func (op *Operation) ExampleCall() string {
+// ExampleCall is a self-contained Lua call with every required argument
+// filled: ids and slugs of the emulator's default seed where the argument
+// names a seed object, else the specification's examples. It is what hints
+// quote; the page's [Operation.Example] also finds or creates what the seed
+// lacks, so it runs as written.
+func (op *Operation) ExampleCall() string { return op.exampleCall(nil) }
+
+// exampleCall renders the call; setup maps argument keys to Lua expressions
+// over the locals of the example's setup.
+func (op *Operation) exampleCall(setup map[string]string) string {
 	var parts []string
+	given := map[string]any{} // by parameter name or body field: for groups' conditions
 	for _, p := range op.Params {
 		if p.Required {
-			parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+			v := op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))
+			given[p.Name] = v
+			parts = append(parts, p.Key+" = "+luaLiteral(v))
 		}
 	}
 	var body []string
 	if op.Body != nil {
-		examples := op.Body.fieldExamples()
-		shadow := op.ShadowedBodyFields()
-		fields := op.Body.Fields
-		if len(op.Body.Variants) > 0 {
-			fields = op.Body.variantFields(op.Body.Variants[0].Name)
-		}
-		for _, f := range fields {
-			if !f.Required && f.Const == nil {
-				continue
-			}
-			v, ok := examples[f.Name]
-			if !ok || v == nil {
-				v = placeholder(f.Type, f.Name)
-			}
-			if f.Const != nil {
-				v = f.Const
-			}
-			kv := f.Name + " = " + luaLiteral(v)
-			if slices.Contains(shadow, f.Name) {
-				body = append(body, kv)
-			} else {
-				parts = append(parts, kv)
-			}
-		}
-		for _, g := range op.Body.Groups {
-			if g.Optional || len(g.Alternatives) == 0 {
-				continue
-			}
-			alt := g.Alternatives[len(g.Alternatives)-1]
-			for _, name := range alt.Fields {
-				if slices.Contains(alt.OptionalFields, name) {
-					continue
-				}
-				v, ok := examples[name]
-				if !ok || v == nil {
-					v = placeholder("string", name)
-				}
-				parts = append(parts, name+" = "+luaLiteral(v))
-			}
-		}
+		parts, body = op.exampleBody(setup, given, parts)
 	}
 	for _, g := range op.ParamGroups {
-		if g.Optional || len(g.Alternatives) == 0 {
+		if !exampleNeeds(g, given) {
 			continue
 		}
 		alt := g.Alternatives[len(g.Alternatives)-1]
 		for _, name := range alt.Fields {
 			if p, ok := op.Param(name); ok && !slices.Contains(alt.OptionalFields, name) {
-				parts = append(parts, p.Key+" = "+luaLiteral(exampleOf(p.Schema, p.Type, p.Key)))
+				parts = append(parts, p.Key+" = "+luaLiteral(op.exampleValue(setup, p.Key, exampleOf(p.Schema, p.Type, p.Key))))
 			}
 		}
 	}
@@ -114,6 +85,72 @@ func (op *Operation) ExampleCall() string {
 		return "workos." + op.Name + "({})"
 	}
 	return "workos." + op.Name + "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// exampleBody appends the example's body fields to parts (top-level keys)
+// or to body (fields a parameter shadows), recording their values in given:
+// the required fields of the first variant, then the last alternative of each
+// group the call must satisfy.
+func (op *Operation) exampleBody(setup map[string]string, given map[string]any, parts []string) ([]string, []string) {
+	var body []string
+	examples := op.Body.fieldExamples()
+	shadow := op.ShadowedBodyFields()
+	fields := op.Body.Fields
+	if len(op.Body.Variants) > 0 {
+		fields = op.Body.variantFields(op.Body.Variants[0].Name)
+	}
+	for _, f := range fields {
+		if !f.Required && f.Const == nil {
+			continue
+		}
+		v, ok := examples[f.Name]
+		if !ok || v == nil {
+			v = placeholder(f.Type, f.Name)
+		}
+		v = op.exampleValue(setup, f.Name, v)
+		if f.Const != nil {
+			v = f.Const
+		}
+		given[f.Name] = v
+		kv := f.Name + " = " + luaLiteral(v)
+		if slices.Contains(shadow, f.Name) {
+			body = append(body, kv)
+		} else {
+			parts = append(parts, kv)
+		}
+	}
+	for _, g := range op.Body.Groups {
+		if !exampleNeeds(g, given) {
+			continue
+		}
+		alt := g.Alternatives[len(g.Alternatives)-1]
+		for _, name := range alt.Fields {
+			if slices.Contains(alt.OptionalFields, name) {
+				continue
+			}
+			v, ok := examples[name]
+			if !ok || v == nil {
+				v = placeholder("string", name)
+			}
+			v = op.exampleValue(setup, name, v)
+			given[name] = v
+			parts = append(parts, name+" = "+luaLiteral(v))
+		}
+	}
+	return parts, body
+}
+
+// exampleNeeds reports whether an example that passes given must satisfy g:
+// g requires an alternative and its condition, if any, holds.
+func exampleNeeds(g Group, given map[string]any) bool {
+	if g.Optional || len(g.Alternatives) == 0 {
+		return false
+	}
+	if g.When != nil {
+		v, ok := given[g.When.Field]
+		return g.When.Holds(v, ok)
+	}
+	return true
 }
 
 // variantFields returns the fields of one oneOf variant.
@@ -170,6 +207,7 @@ func (op *Operation) Reference() string {
 			if p.Type == "array" {
 				typ = "array<" + p.ItemType + ">"
 			}
+			typ = tableCell(typ)
 			if len(p.Enum) > 0 {
 				typ += " (" + strings.Join(p.Enum, " \\| ") + ")"
 			}
@@ -187,6 +225,7 @@ func (op *Operation) Reference() string {
 			if f.Type == "array" && f.ItemType != "" {
 				typ = "array<" + f.ItemType + ">"
 			}
+			typ = tableCell(typ)
 			if len(f.Enum) > 0 {
 				typ += " (" + strings.Join(f.Enum, " \\| ") + ")"
 			}
@@ -239,20 +278,39 @@ func (op *Operation) Reference() string {
 		}
 		fmt.Fprintf(&b, "\n## Errors\n\nDocumented statuses: %s. A failed call raises a table error: `local ok, err = pcall(workos.%s, {...})` gives `err.status`, `err.code`, `err.message`, `err.request_id`.\n", strings.Join(s, ", "), op.Name)
 	}
-	fmt.Fprintf(&b, "\n## Example\n\n```lua\nlocal result = %s\nreturn result\n```\n", op.ExampleCall())
+	fmt.Fprintf(&b, "\n## Example\n\n```lua\n%s\n```\n", op.Example())
 	return b.String()
 }
 
+// writeGroup renders one group's rule: which alternatives a call must,
+// may or must not combine, and when the rule applies.
 func writeGroup(b *strings.Builder, g Group) {
 	var alts []string
 	for _, a := range g.Alternatives {
 		alts = append(alts, "("+strings.Join(a.Fields, " + ")+")")
 	}
-	rule := "exactly one of"
-	if g.Optional {
-		rule = "at most one of"
+	when := ""
+	if g.When != nil {
+		when = ", when " + g.When.String()
 	}
-	fmt.Fprintf(b, "\nMutually exclusive (%s): %s %s.\n", g.Name, rule, strings.Join(alts, " or "))
+	switch {
+	case len(alts) == 1 && g.Optional:
+		fmt.Fprintf(b, "\nGiven together (%s%s): all of %s or none.\n", g.Name, when, alts[0])
+	case len(alts) == 1:
+		fmt.Fprintf(b, "\nRequired (%s%s): %s.\n", g.Name, when, alts[0])
+	case g.Inclusive:
+		rule := "at least one of"
+		if g.Optional {
+			rule = "any of"
+		}
+		fmt.Fprintf(b, "\nRequired (%s%s): %s %s; several may be combined.\n", g.Name, when, rule, strings.Join(alts, " or "))
+	default:
+		rule := "exactly one of"
+		if g.Optional {
+			rule = "at most one of"
+		}
+		fmt.Fprintf(b, "\nMutually exclusive (%s%s): %s %s.\n", g.Name, when, rule, strings.Join(alts, " or "))
+	}
 }
 
 // fieldExamples returns the example value of each top-level body field.
@@ -400,6 +458,8 @@ func luaLiteral(v any) string {
 	switch t := v.(type) {
 	case nil:
 		return "json.null"
+	case luaExpr:
+		return string(t)
 	case string:
 		return strconv.Quote(t)
 	case bool:
@@ -438,9 +498,11 @@ func luaLiteral(v any) string {
 	return fmt.Sprint(v)
 }
 
+// tableCell escapes the pipes of a Markdown table cell ("string|null").
+func tableCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, "|", "\\|")
+	s = tableCell(strings.Join(strings.Fields(s), " "))
 	if len(s) > 300 {
 		s = s[:297] + "..."
 	}

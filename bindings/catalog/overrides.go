@@ -59,3 +59,46 @@ func MethodAccess(method string) Access {
 		return Write
 	}
 }
+
+// ParamGroupOverrides adds, by canonical name, parameter rules that the
+// specification states only in prose, so the validator checks them before a
+// request is sent and the function page shows them. Fields are named as the
+// specification spells the parameters.
+var ParamGroupOverrides = map[string][]Group{
+	// "At least one of `user_id` or `organization_id` must be provided."
+	"userland_user_organization_memberships_list": {{Name: "member_or_organization", Inclusive: true, Alternatives: []GroupAlternative{
+		{Name: "by_user", Fields: []string{"user_id"}},
+		{Name: "by_organization", Fields: []string{"organization_id"}}, // last: the example lists an organization's members
+	}}},
+	// code_challenge_method: "Required when specifying a `code_challenge`."
+	"userland_sso_authorize": {{Name: "pkce", Optional: true, Alternatives: []GroupAlternative{
+		{Name: "pkce", Fields: []string{"code_challenge", "code_challenge_method"}},
+	}}},
+}
+
+// BodyGroupOverrides adds, by canonical name, body rules that the
+// specification states only in prose (see ParamGroupOverrides).
+var BodyGroupOverrides = map[string][]Group{
+	// phone_number: "Required when type is 'sms'."; totp_issuer, totp_user:
+	// "Required when type is 'totp'."
+	"authentication_factors_create": {
+		{Name: "sms", When: &Condition{Field: "type", Equals: "sms"}, Alternatives: []GroupAlternative{
+			{Name: "sms", Fields: []string{"phone_number"}}}},
+		{Name: "totp", When: &Condition{Field: "type", Equals: "totp"}, Alternatives: []GroupAlternative{
+			{Name: "totp", Fields: []string{"totp_issuer", "totp_user"}}}},
+	},
+	// organization_id: "Required when is_first_party is false."
+	"applications_create": {{Name: "third_party", When: &Condition{Field: "is_first_party", Equals: false}, Alternatives: []GroupAlternative{
+		{Name: "third_party", Fields: []string{"organization_id"}}}}},
+	// client_id: "Must be provided together with `client_secret`".
+	"provider_configure": {{Name: "own_credentials", Optional: true, Alternatives: []GroupAlternative{
+		{Name: "own_credentials", Fields: []string{"client_id", "client_secret"}}}}},
+	// credentials: "Mutually exclusive with `api_key`."
+	"data_integrations_management_update_data_integration": {{Name: "secret", Optional: true, Alternatives: []GroupAlternative{
+		{Name: "api_key", Fields: []string{"api_key"}},
+		{Name: "credentials", Fields: []string{"credentials"}},
+	}}},
+	// organization_id: "Required when scopes are provided."
+	"widgets_public_issue_widget_session_token": {{Name: "scoped", When: &Condition{Field: "scopes"}, Alternatives: []GroupAlternative{
+		{Name: "scoped", Fields: []string{"organization_id"}}}}},
+}

@@ -223,11 +223,19 @@ func writeHTTPStatus(b *strings.Builder, e *runtime.ErrorInfo) {
 	b.WriteString(")")
 }
 
+// plural writes a count and its noun: "1 call", "2 calls".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // renderEnvelope is the compact text form of an envelope, for clients that show
 // models only the text content.
 func renderEnvelope(r *runtime.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "outcome: %s · %s · %d calls", r.Outcome, fmtMS(r.Stats.DurationMS), r.Stats.Calls)
+	fmt.Fprintf(&b, "outcome: %s · %s · %s", r.Outcome, fmtMS(r.Stats.DurationMS), plural(r.Stats.Calls, "call"))
 	if r.Effects {
 		b.WriteString(" · effects: yes")
 	}
@@ -256,7 +264,7 @@ func renderEnvelope(r *runtime.Result) string {
 		b.WriteString("result: " + compact.String() + "\n")
 	}
 	if len(r.Logs) > 0 {
-		fmt.Fprintf(&b, "logs (%d lines):\n", len(r.Logs))
+		fmt.Fprintf(&b, "logs (%s):\n", plural(len(r.Logs), "line"))
 		for _, l := range r.Logs {
 			b.WriteString(l + "\n")
 		}

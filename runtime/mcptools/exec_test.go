@@ -72,7 +72,7 @@ func TestExecuteLua(t *testing.T) {
 		{"arithmetic", map[string]any{"code": "return 1 + 1"}, "completed", false, float64(2), "", "result: 2"},
 		{"args", map[string]any{"code": "return args.x * 2", "args": map[string]any{"x": 21}}, "completed", false, float64(42), "", "result: 42"},
 		{"several returns", map[string]any{"code": `return "a", "b"`}, "completed", false, []any{"a", "b"}, "", `result: ["a","b"]`},
-		{"read call", map[string]any{"code": "local p = workos.organizations_list{limit = 2}\nreturn {object = p.object, n = #p.data <= 2}"}, "completed", false, map[string]any{"object": "list", "n": true}, "", "1 calls"},
+		{"read call", map[string]any{"code": "local p = workos.organizations_list{limit = 2}\nreturn {object = p.object, n = #p.data <= 2}"}, "completed", false, map[string]any{"object": "list", "n": true}, "", "1 call"},
 		{"runtime error", map[string]any{"code": "local x = nil\nreturn x.y"}, "error", true, nil, "runtime_error", "error: runtime_error"},
 		{"syntax error", map[string]any{"code": "return ("}, "error", true, nil, "syntax_error", "syntax_error"},
 		{"write denied", map[string]any{"code": `return workos.organizations_create{name = "Acme"}`}, "denied", true, nil, "denied", "denied"},

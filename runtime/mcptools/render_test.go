@@ -18,12 +18,12 @@ func TestRenderEnvelope(t *testing.T) {
 	}{
 		{"completed", runtime.Result{OK: true, Outcome: runtime.OutcomeCompleted, Result: json.RawMessage(`{ "n": 2 }`),
 			Logs: []string{"hello"}, Stats: runtime.Stats{DurationMS: 12.4, Calls: 1}},
-			"outcome: completed · 12 ms · 1 calls\nresult: {\"n\":2}\nlogs (1 lines):\nhello"},
+			"outcome: completed · 12 ms · 1 call\nresult: {\"n\":2}\nlogs (1 line):\nhello"},
 		{"api error", runtime.Result{Outcome: runtime.OutcomeError, Result: json.RawMessage(`null`),
 			Error: &runtime.ErrorInfo{Kind: "api_error", Message: "not found", Line: 3, Function: "organizations_find", Status: 404, Code: "entity_not_found", RequestID: "req_1", Hint: "check the id"},
 			Calls: []runtime.CallInfo{{Function: "organizations_find", Method: "GET", Path: "/organizations/x", Status: &status}, {Function: "organizations_create", Method: "POST", Path: "/organizations"}},
 			Stats: runtime.Stats{DurationMS: 1500, Calls: 1}, Effects: true},
-			"outcome: error · 1.5 s · 1 calls · effects: yes\nerror: api_error at line 3 in organizations_find (HTTP 404 entity_not_found, request req_1): not found\nhint: check the id\ncalls:\n- organizations_find GET /organizations/x → 404\n- organizations_create POST /organizations → not sent"},
+			"outcome: error · 1.5 s · 1 call · effects: yes\nerror: api_error at line 3 in organizations_find (HTTP 404 entity_not_found, request req_1): not found\nhint: check the id\ncalls:\n- organizations_find GET /organizations/x → 404\n- organizations_create POST /organizations → not sent"},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, renderEnvelope(&tt.in)); diff != "" {

@@ -148,6 +148,14 @@ func (s *spec) operation(method, path string, raw map[string]any) (*catalog.Oper
 			b.Groups = groups(raw["x-mutually-exclusive-body-groups"])
 		}
 	}
+	// Rules the specification states only in prose.
+	op.ParamGroups = append(op.ParamGroups, catalog.ParamGroupOverrides[name]...)
+	if extra := catalog.BodyGroupOverrides[name]; len(extra) > 0 {
+		if op.Body == nil {
+			return nil, fmt.Errorf("gen: BodyGroupOverrides[%q]: the operation has no body", name)
+		}
+		op.Body.Groups = append(op.Body.Groups, extra...)
+	}
 	statuses := slices.Sorted(maps.Keys(asMap(raw["responses"])))
 	for _, st := range statuses {
 		code, err := strconv.Atoi(st)
