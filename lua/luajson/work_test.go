@@ -66,10 +66,10 @@ func TestSparseTablesAreCheap(t *testing.T) {
 		// Bounds are loose for loaded machines; unbounded, these took 16-30 s.
 		// An empty array part of 1M slots, used 2000 times: its shape is
 		// remembered, so both finish at once.
-		{name: "empty sparse array", bounded: 5 * time.Second},
+		{name: "empty sparse array", bounded: 10 * time.Second},
 		// An object with a 1M-slot array part: the encoder copies its
 		// encoding; ToGo walks it per use and runs out of work budget.
-		{name: "sparse object", extra: "b[1] = 1 b.x = 1", toGo: "*luajson.WorkError", bounded: 5 * time.Second},
+		{name: "sparse object", extra: "b[1] = 1 b.x = 1", toGo: "*luajson.WorkError", bounded: 10 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
