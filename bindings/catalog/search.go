@@ -61,69 +61,12 @@ func (c *Catalog) Search(query string, limit int) []Hit {
 	var hits []Hit
 	for i := range ix.docs {
 		d := &ix.docs[i]
-		// A query word scores by its best form: the word, a synonym or a
-		// longer word it is a prefix of.
-		best := make([]float64, q.groups)
-		sum := make([]float64, q.groups)
-		inTitle := make([]bool, q.groups)
-		head := false
-		for _, t := range q.terms {
-			if s := ix.termScore(d, t.term); s > 0 {
-				best[t.group] = max(best[t.group], t.weight*s)
-				sum[t.group] += t.weight * s
-				head = head || t.term == d.head
-				if d.tf[fieldName][t.term] > 0 || d.tf[fieldSummary][t.term] > 0 {
-					inTitle[t.group] = true
-				}
-			}
-		}
-		score := 0.0
-		matched := make([]bool, q.groups)
-		for g, s := range best {
-			score += s + otherFormsWeight*(sum[g]-s)
-			matched[g] = s > 0
-		}
+		score, all := ix.match(d, &q)
 		if score == 0 {
 			continue
 		}
-		n := 0
-		for _, m := range matched {
-			if m {
-				n++
-			}
-		}
-		// Prefer operations that match more of the query's words.
-		coverage := float64(n) / float64(q.groups)
-		score *= 0.4 + 0.6*coverage*coverage
-		titled := 0
-		for _, m := range inTitle {
-			if m {
-				titled++
-			}
-		}
-		score *= 1 + titleCoverage*float64(titled)/float64(q.groups)
-		op := d.op
-		if q.whole == op.Name || q.whole == op.TitleAlias || q.whole == strings.TrimPrefix(op.SeedName, SeedPrefix) {
-			score += nameBonus
-		} else if len(q.whole) >= 4 && strings.Contains(op.Name, q.whole) {
-			score += nameBonus / 2
-		}
-		for v := range d.verbs {
-			if q.verbs[v] {
-				score *= verbBonus
-				break
-			}
-		}
-		if head {
-			score *= headBonus
-		}
-		switch {
-		case q.intent == intentRead && op.Access != Read:
-			score *= readPenalty
-		case q.intent == intentWrite && op.Access == Read:
-			score *= writePenalty
-		}
-		hits = append(hits, Hit{Op: op, Score: int(score*100 + 0.5), AllTerms: n == q.groups})
+		score = q.adjust(d, score)
+		hits = append(hits, Hit{Op: d.op, Score: int(score*100 + 0.5), AllTerms: all})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -135,6 +78,72 @@ func (c *Catalog) Search(query string, limit int) []Hit {
 		hits = hits[:limit]
 	}
 	return hits
+}
+
+// match scores d against the query's words: BM25F per word (its best form,
+// plus a little for its other forms), scaled by the share of words matched
+// and the share found in the name or title. all is true when every word
+// matched.
+func (ix *searchIndex) match(d *searchDoc, q *searchQuery) (score float64, all bool) {
+	best := make([]float64, q.groups)
+	sum := make([]float64, q.groups)
+	inTitle := make([]bool, q.groups)
+	for _, t := range q.terms {
+		if s := ix.termScore(d, t.term); s > 0 {
+			best[t.group] = max(best[t.group], t.weight*s)
+			sum[t.group] += t.weight * s
+			if c := d.tf[t.term]; c[fieldName] > 0 || c[fieldSummary] > 0 {
+				inTitle[t.group] = true
+			}
+		}
+	}
+	matched, titled := 0, 0
+	for g, s := range best {
+		score += s + otherFormsWeight*(sum[g]-s)
+		if s > 0 {
+			matched++
+		}
+		if inTitle[g] {
+			titled++
+		}
+	}
+	if score == 0 {
+		return 0, false
+	}
+	coverage := float64(matched) / float64(q.groups)
+	score *= 0.4 + 0.6*coverage*coverage
+	score *= 1 + titleCoverage*float64(titled)/float64(q.groups)
+	return score, matched == q.groups
+}
+
+// adjust applies what the query says beyond its words: a name typed in full,
+// the action asked for, the title's head noun and the intent.
+func (q *searchQuery) adjust(d *searchDoc, score float64) float64 {
+	op := d.op
+	if q.whole == op.Name || q.whole == op.TitleAlias || q.whole == strings.TrimPrefix(op.SeedName, SeedPrefix) {
+		score += nameBonus
+	} else if len(q.whole) >= 4 && strings.Contains(op.Name, q.whole) {
+		score += nameBonus / 2
+	}
+	for v := range d.verbs {
+		if q.verbs[v] {
+			score *= verbBonus
+			break
+		}
+	}
+	for _, t := range q.terms {
+		if t.term == d.head && d.tf[t.term] != nil {
+			score *= headBonus
+			break
+		}
+	}
+	switch {
+	case q.intent == intentRead && op.Access != Read:
+		score *= readPenalty
+	case q.intent == intentWrite && op.Access == Read:
+		score *= writePenalty
+	}
+	return score
 }
 
 // OpGroup is a named set of operations for a compact index.

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-
-	segjson "github.com/segmentio/encoding/json"
 )
 
 // The fields of an operation that search indexes, each with its own weight
@@ -45,8 +43,9 @@ type searchIndex struct {
 
 // searchDoc is one operation's terms by field.
 type searchDoc struct {
-	op  *Operation
-	tf  [numFields]map[string]int
+	op *Operation
+	// tf counts each term's occurrences by field.
+	tf  map[string]*termFreq
 	len [numFields]int
 	// verbs are the action words of the name and the title ("list",
 	// "create", ...).
@@ -55,6 +54,9 @@ type searchDoc struct {
 	// "key" for "List API keys for an organization".
 	head string
 }
+
+// termFreq is a term's count in each field of a document.
+type termFreq [numFields]uint16
 
 func buildSearchIndex(ops []*Operation) *searchIndex {
 	ix := &searchIndex{docs: make([]searchDoc, len(ops)), df: map[string]int{}, words: newSearchWords()}
@@ -96,15 +98,24 @@ func buildSearchIndex(ops []*Operation) *searchIndex {
 			d.verbs[texts[fieldSummary][0]] = true
 		}
 		d.head = sw.titleHead(texts[fieldSummary])
-		seen := map[string]bool{}
+		n := 0
 		for f := range numFields {
-			d.tf[f] = make(map[string]int, len(texts[f]))
+			n += len(texts[f])
+		}
+		// One map per document and the counts in one block: the index is
+		// built on the first search, so its cost is that search's latency.
+		d.tf = make(map[string]*termFreq, n/2)
+		block := make([]termFreq, 0, n) // never grows: pointers into it stay valid
+		for f := range numFields {
 			for _, t := range texts[f] {
-				d.tf[f][t]++
-				if !seen[t] {
-					seen[t] = true
+				c := d.tf[t]
+				if c == nil {
+					block = append(block, termFreq{})
+					c = &block[len(block)-1]
+					d.tf[t] = c
 					ix.df[t]++
 				}
+				c[f]++
 			}
 			d.len[f] = len(texts[f])
 			total[f] += len(texts[f])
@@ -140,9 +151,13 @@ func (ix *searchIndex) idf(t string) float64 {
 
 // termScore is the BM25F score of one term in one document (0 when absent).
 func (ix *searchIndex) termScore(d *searchDoc, t string) float64 {
+	c := d.tf[t]
+	if c == nil {
+		return 0
+	}
 	tf := 0.0
 	for f := range numFields {
-		n := d.tf[f][t]
+		n := c[f]
 		if n == 0 {
 			continue
 		}
@@ -153,94 +168,6 @@ func (ix *searchIndex) termScore(d *searchDoc, t string) float64 {
 		return 0
 	}
 	return ix.idf(t) * tf * (bm25K1 + 1) / (tf + bm25K1)
-}
-
-// resultTerms are the words of an operation's first success response: its
-// schema or list item name, the field names of the object (or of each list
-// item) and of the objects nested in it, and their enum values, so "verified
-// domains" finds the list whose items carry domains[].state = verified.
-func resultTerms(op *Operation) []string {
-	r, ok := op.SuccessResponse()
-	if !ok {
-		return nil
-	}
-	out := analyze(splitCamel(r.SchemaName + " " + r.ListItem))
-	if len(r.Schema) == 0 {
-		return out
-	}
-	var s schemaNode
-	if segjson.Unmarshal(r.Schema, &s) != nil {
-		return out
-	}
-	obj := &s
-	if data := s.property("data"); r.ListItem != "" && data != nil && data.Items != nil {
-		obj = data.Items
-	}
-	obj.collect(&out, 2)
-	return out
-}
-
-// schemaNode is the part of a JSON Schema resultTerms reads.
-type schemaNode struct {
-	Properties map[string]*schemaNode `json:"properties"`
-	Items      *schemaNode            `json:"items"`
-	AllOf      []*schemaNode          `json:"allOf"`
-	OneOf      []*schemaNode          `json:"oneOf"`
-	AnyOf      []*schemaNode          `json:"anyOf"`
-	Enum       []any                  `json:"enum"`
-}
-
-// enumTerms appends the words of the enum values of s or of its items.
-func (s *schemaNode) enumTerms(out *[]string) {
-	for _, n := range []*schemaNode{s, s.Items} {
-		if n == nil {
-			continue
-		}
-		for _, e := range n.Enum {
-			if v, ok := e.(string); ok {
-				*out = append(*out, analyze(v)...)
-			}
-		}
-	}
-}
-
-func (s *schemaNode) property(name string) *schemaNode {
-	if p := s.Properties[name]; p != nil {
-		return p
-	}
-	for _, parts := range [][]*schemaNode{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, p := range parts {
-			if p != nil {
-				if q := p.property(name); q != nil {
-					return q
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// collect appends the property names and enum values of s, descending depth
-// levels into nested objects and arrays of objects.
-func (s *schemaNode) collect(out *[]string, depth int) {
-	if s == nil || depth == 0 {
-		return
-	}
-	for name, p := range s.Properties {
-		*out = append(*out, analyze(name)...)
-		if p != nil {
-			p.enumTerms(out)
-			p.collect(out, depth-1)
-			if p.Items != nil {
-				p.Items.collect(out, depth-1)
-			}
-		}
-	}
-	for _, parts := range [][]*schemaNode{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, p := range parts {
-			p.collect(out, depth)
-		}
-	}
 }
 
 // analyze splits text into lower-case words and stems each.
