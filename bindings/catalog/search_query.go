@@ -44,11 +44,25 @@ const synonymWeight = 0.7
 // counts, when the query word itself occurs nowhere ("org" finds "organization").
 const prefixWeight = 0.5
 
+// maxQueryBytes and maxQueryWords bound the part of a query Search reads: a
+// task is said in a few words, and a pasted script or a hostile megabyte
+// must not cost more than a normal query.
+const (
+	maxQueryBytes = 1024
+	maxQueryWords = 32
+)
+
 // parseQuery reads a query: its words (stemmed, stopwords dropped, synonyms
 // added), its intent and its action verbs.
 func (ix *searchIndex) parseQuery(query string) searchQuery {
 	sw := ix.words
+	if len(query) > maxQueryBytes {
+		query = query[:maxQueryBytes]
+	}
 	raw := tokens(query)
+	if len(raw) > maxQueryWords {
+		raw = raw[:maxQueryWords]
+	}
 	raw = ix.words.joinParticles(raw)
 	q := searchQuery{verbs: map[string]bool{}}
 	var words []string

@@ -71,6 +71,16 @@ func TestSearchIntent(t *testing.T) {
 	}
 }
 
+// A huge query is read only as far as its first words.
+func TestSearchLongQuery(t *testing.T) {
+	cat := catalog.Default()
+	q := "list organizations " + strings.Repeat("zqx ", 1<<18)
+	hits := cat.Search(q, 1)
+	if len(hits) == 0 || hits[0].Op.Name != "organizations_list" {
+		t.Errorf("Search(list organizations + 1 MB) = %v, want organizations_list first", hits)
+	}
+}
+
 // Search finds operations by the fields of their results, and survives
 // schemas it cannot read (truncated at every length).
 func TestSearchResultFields(t *testing.T) {
