@@ -49,6 +49,8 @@ type Catalog struct {
 	ops     []*Operation
 	byName  map[string]*Operation
 	aliases map[string][]string // title alias -> canonical names (more than one: ambiguous)
+	// searchIndex builds the search index on the first Search, once.
+	searchIndex func() *searchIndex
 }
 
 // Operation describes one WorkOS API operation.
@@ -279,6 +281,7 @@ func Parse(data []byte) (*Catalog, error) {
 // used twice, or a canonical/seed name equal to another operation's name.
 func New(ops []*Operation) (*Catalog, error) {
 	c := &Catalog{ops: ops, byName: map[string]*Operation{}, aliases: map[string][]string{}}
+	c.searchIndex = sync.OnceValue(func() *searchIndex { return buildSearchIndex(c.ops) })
 	for _, op := range ops {
 		for _, n := range []string{op.Name, op.SeedName} {
 			if n == "" {
@@ -440,7 +443,7 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	}
 	for _, h := range c.Search(strings.ReplaceAll(q, "_", " "), n) {
 		// Only hits that match every word of the name.
-		if h.Score >= 20 {
+		if h.AllTerms {
 			out = append(out, h.Op.Name)
 		}
 	}

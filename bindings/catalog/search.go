@@ -7,89 +7,66 @@ import (
 
 // Hit is one search result.
 type Hit struct {
-	Op    *Operation
+	Op *Operation
+	// Score orders hits; only its order means something (it is a scaled BM25F
+	// score with intent and coverage adjustments).
 	Score int
+	// AllTerms is true when every meaningful word of the query (or one of its
+	// synonyms) matched the operation.
+	AllTerms bool
 }
 
-// Search ranks operations against a free-text query over names, aliases,
-// summaries, descriptions, tags and parameter keys. It returns at most limit hits
-// (all when limit <= 0), best first; ties go by name.
+// Ranking adjustments on top of BM25F.
+const (
+	// readPenalty multiplies a write or destructive operation's score when the
+	// query asks to read.
+	readPenalty = 0.45
+	// writePenalty multiplies a read operation's score when the query asks
+	// for a change: "export audit logs" creates an export rather than reading
+	// one.
+	writePenalty = 0.8
+	// headBonus multiplies the score of an operation whose title's head noun
+	// is a query word: "list roles" is "List environment roles" more than
+	// "List role assignments".
+	headBonus = 1.2
+	// otherFormsWeight is how much the forms of a query word other than its
+	// best match add ("sign out" matches logout and session).
+	otherFormsWeight = 0.25
+	// verbBonus multiplies the score of an operation whose name verb is the
+	// query's action ("remove" and delete, "show" and list).
+	verbBonus = 1.35
+	// nameBonus is added when the query is the operation's name, seed name or
+	// title alias, and half of it when the name contains the query's words.
+	nameBonus = 8.0
+	// titleCoverage scales the bonus for the share of the query's words found
+	// in the operation's name or title: "remove a user from an org" is the
+	// membership whose name says user and organization, not a function whose
+	// description mentions both.
+	titleCoverage = 1.0
+)
+
+// Search ranks operations against a free-text query with BM25F over names,
+// KosmoKrator title aliases, summaries, tags, descriptions, parameter and body
+// field names and the response's fields, with a small synonym table ("admin"
+// also searches roles, "invite" invitations, "SSO" connections) and a
+// read-intent detector: a question or noun phrase ranks reads above writes.
+// It returns at most limit hits (all when limit <= 0), best first; ties go by
+// name. The index is built on the first call.
 func (c *Catalog) Search(query string, limit int) []Hit {
-	var terms []string
-	for _, t := range tokens(query) {
-		if !queryStopwords[t] {
-			terms = append(terms, t)
-		}
-	}
-	if len(terms) == 0 {
+	ix := c.searchIndex()
+	q := ix.parseQuery(query)
+	if q.groups == 0 {
 		return nil
 	}
-	whole := strings.Join(terms, "_")
 	var hits []Hit
-	for _, op := range c.ops {
-		score := 0
-		if strings.Contains(op.Name, whole) {
-			score += 12
-		}
-		nameToks := tokens(op.Name + " " + op.TitleAlias)
-		summary := tokens(op.Summary)
-		desc := tokens(op.Description)
-		tags := tokens(strings.Join(op.Tags, " "))
-		var keys []string
-		for _, p := range op.Params {
-			keys = append(keys, tokens(p.Key)...)
-		}
-		if op.Body != nil {
-			for _, f := range op.Body.Fields {
-				keys = append(keys, tokens(f.Name)...)
-			}
-		}
-		matched := 0
-		for _, t := range terms {
-			s := 0
-			s += 6 * countMatch(nameToks, t)
-			s += 4 * min(countMatch(summary, t), 2)
-			s += 3 * min(countMatch(tags, t), 1)
-			s += 2 * min(countMatch(keys, t), 1)
-			s += min(countMatch(desc, t), 3)
-			if s > 0 {
-				matched++
-			}
-			score += s
-		}
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		score, all := ix.match(d, &q)
 		if score == 0 {
 			continue
 		}
-		// Prefer operations that match every term.
-		score += 5 * matched
-		if matched == len(terms) {
-			score += 10
-		}
-		// Prefer names the query explains fully: "list organizations" is
-		// organizations_list rather than organization_api_keys_list.
-		own := meaningful(tokens(op.Name))
-		explained := 0
-		for _, nt := range own {
-			if countMatch(terms, nt) > 0 {
-				explained++
-			}
-		}
-		if len(own) > 0 {
-			score += 8*explained/len(own) - len(own)/2
-		}
-		// A title the query says in full ("List users") is a strong match.
-		if words := meaningful(summary); len(words) > 0 {
-			all := true
-			for _, w := range words {
-				if countMatch(terms, w) == 0 {
-					all = false
-				}
-			}
-			if all {
-				score += 12
-			}
-		}
-		hits = append(hits, Hit{Op: op, Score: score})
+		score = q.adjust(d, score)
+		hits = append(hits, Hit{Op: d.op, Score: int(score*100 + 0.5), AllTerms: all})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -103,44 +80,70 @@ func (c *Catalog) Search(query string, limit int) []Hit {
 	return hits
 }
 
-// countMatch counts tokens equal to t or (for terms of 3+ letters) starting with
-// it, treating a trailing "s" as optional so "users" finds "user".
-func countMatch(toks []string, t string) int {
-	n := 0
-	ts := strings.TrimSuffix(t, "s")
-	for _, x := range toks {
-		xs := strings.TrimSuffix(x, "s")
-		if x == t || xs == ts || (len(t) >= 3 && strings.HasPrefix(x, t)) {
-			n++
+// match scores d against the query's words: BM25F per word (its best form,
+// plus a little for its other forms), scaled by the share of words matched
+// and the share found in the name or title. all is true when every word
+// matched.
+func (ix *searchIndex) match(d *searchDoc, q *searchQuery) (score float64, all bool) {
+	best := make([]float64, q.groups)
+	sum := make([]float64, q.groups)
+	inTitle := make([]bool, q.groups)
+	for _, t := range q.terms {
+		if s := ix.termScore(d, t.term); s > 0 {
+			best[t.group] = max(best[t.group], t.weight*s)
+			sum[t.group] += t.weight * s
+			if c := d.tf[t.term]; c[fieldName] > 0 || c[fieldSummary] > 0 {
+				inTitle[t.group] = true
+			}
 		}
 	}
-	return n
-}
-
-// queryStopwords are words of a natural-language query that carry no meaning
-// for ranking.
-var queryStopwords = map[string]bool{
-	"a": true, "an": true, "the": true, "in": true, "of": true, "for": true, "to": true, "on": true,
-	"by": true, "with": true, "all": true, "my": true, "me": true, "how": true, "do": true, "i": true,
-}
-
-// meaningful drops tokens that say nothing about what an operation does: the
-// "userland" prefix of AuthKit operations, numeric suffixes and stopwords.
-func meaningful(toks []string) []string {
-	var out []string
-	for _, t := range toks {
-		if t == "userland" || queryStopwords[t] || (t[0] >= '0' && t[0] <= '9') {
-			continue
+	matched, titled := 0, 0
+	for g, s := range best {
+		score += s + otherFormsWeight*(sum[g]-s)
+		if s > 0 {
+			matched++
 		}
-		out = append(out, t)
+		if inTitle[g] {
+			titled++
+		}
 	}
-	return out
+	if score == 0 {
+		return 0, false
+	}
+	coverage := float64(matched) / float64(q.groups)
+	score *= 0.4 + 0.6*coverage*coverage
+	score *= 1 + titleCoverage*float64(titled)/float64(q.groups)
+	return score, matched == q.groups
 }
 
-func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
+// adjust applies what the query says beyond its words: a name typed in full,
+// the action asked for, the title's head noun and the intent.
+func (q *searchQuery) adjust(d *searchDoc, score float64) float64 {
+	op := d.op
+	if q.whole == op.Name || q.whole == op.TitleAlias || q.whole == strings.TrimPrefix(op.SeedName, SeedPrefix) {
+		score += nameBonus
+	} else if len(q.whole) >= 4 && strings.Contains(op.Name, q.whole) {
+		score += nameBonus / 2
+	}
+	for v := range d.verbs {
+		if q.verbs[v] {
+			score *= verbBonus
+			break
+		}
+	}
+	for _, t := range q.terms {
+		if t.term == d.head && d.tf[t.term] != nil {
+			score *= headBonus
+			break
+		}
+	}
+	switch {
+	case q.intent == intentRead && op.Access != Read:
+		score *= readPenalty
+	case q.intent == intentWrite && op.Access == Read:
+		score *= writePenalty
+	}
+	return score
 }
 
 // OpGroup is a named set of operations for a compact index.
