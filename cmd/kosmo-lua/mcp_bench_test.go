@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -19,7 +20,9 @@ import (
 //	go test -run '^$' -bench MCPStdio ./cmd/kosmo-lua
 func BenchmarkMCPStdio(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "kosmo-lua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the README's install command
+	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "mcp", "--emulate")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -8,15 +9,18 @@ import (
 	"time"
 )
 
-// BenchmarkStartup measures whole-process start of the binary, built once:
-// each iteration execs it and waits for it to exit (host and worker together
-// for run). When lua5.4 is installed, the same loop runs `lua5.4 -e 'return 1'`
-// as the anchor. Run it with
+// BenchmarkStartup measures whole-process start of the binary, built once
+// as the README installs it (CGO_ENABLED=0): each iteration execs it and
+// waits for it to exit (host and worker together for run). When lua5.4 is
+// installed, the same loop runs `lua5.4 -e 'return 1'` as the anchor. Run it
+// with
 //
 //	go test -run '^$' -bench Startup ./cmd/kosmo-lua
 func BenchmarkStartup(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "kosmo-lua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the README's install command
+	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	cases := []struct {
