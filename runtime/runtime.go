@@ -113,6 +113,9 @@ func New(opts *Options) (*Runtime, error) {
 	r.spec = spec
 	r.pool = newPool(spec, o.MaxConcurrentRuns, o.WarmWorkers, log)
 	r.pool.fill()
+	// The host idles while its first worker starts: compile the schema
+	// library's meta-schemas then, not in the run's first call.
+	go api.WarmSchemas()
 	// A Runtime dropped without Close still stops its workers.
 	goruntime.AddCleanup(r, func(p *pool) { p.close() }, r.pool)
 	return r, nil

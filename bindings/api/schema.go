@@ -44,6 +44,19 @@ func NewValidator() *Validator {
 	return &Validator{ops: map[*catalog.Operation]*opCache{}, printer: message.NewPrinter(language.English)}
 }
 
+// WarmSchemas compiles, once per process, the JSON Schema meta-schemas that
+// the first body validation needs (a few milliseconds), so that a host can
+// pay for them while it waits for something else, such as a worker process
+// starting. A validation that arrives meanwhile waits for the same work
+// instead of repeating it. Calling it again does nothing.
+func WarmSchemas() {
+	const loc = "mem:///workos/warm.json"
+	c := jsonschema.NewCompiler()
+	if c.AddResource(loc, map[string]any{}) == nil {
+		_, _ = c.Compile(loc)
+	}
+}
+
 func (v *Validator) cache(op *catalog.Operation) *opCache {
 	v.mu.Lock()
 	defer v.mu.Unlock()
