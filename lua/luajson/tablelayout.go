@@ -68,19 +68,10 @@ func fillObject(t *lua.LTable, members []kv, null lua.LValue, intern func(int, s
 		}
 		l.strdict[m.k] = m.v
 		key := intern(i, m.k)
-		// One map write per key; a duplicate (rare) overwrote its first
-		// position, which is put back.
-		before := len(l.k2i)
-		l.k2i[key] = len(l.keys)
-		if len(l.k2i) > before {
+		// A duplicate keeps its first position, as with RawSetString.
+		if _, ok := l.k2i[key]; !ok {
+			l.k2i[key] = len(l.keys)
 			l.keys = append(l.keys, key)
-			continue
-		}
-		for i, k := range l.keys {
-			if k == key {
-				l.k2i[key] = i
-				break
-			}
 		}
 	}
 }
