@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -19,12 +17,7 @@ import (
 //
 //	go test -run '^$' -bench MCPStdio ./cmd/kosmo-lua
 func BenchmarkMCPStdio(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "kosmo-lua")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the README's install command
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildStaticBinary(b)
 	cmd := exec.Command(bin, "mcp", "--emulate")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

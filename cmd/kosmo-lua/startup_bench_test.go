@@ -17,12 +17,7 @@ import (
 //
 //	go test -run '^$' -bench Startup ./cmd/kosmo-lua
 func BenchmarkStartup(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "kosmo-lua")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the README's install command
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildStaticBinary(b)
 	cases := []struct {
 		name string
 		argv []string
@@ -52,4 +47,17 @@ func BenchmarkStartup(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
 		})
 	}
+}
+
+// buildStaticBinary builds kosmo-lua as the README installs it
+// (CGO_ENABLED=0) into a temporary directory.
+func buildStaticBinary(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "kosmo-lua")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
