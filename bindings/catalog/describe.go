@@ -361,14 +361,6 @@ func luaLiteral(v any) string {
 // tableCell escapes the pipes of a Markdown table cell ("string|null").
 func tableCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
-func oneLine(s string) string {
-	s = tableCell(strings.Join(strings.Fields(s), " "))
-	if len(s) > 300 {
-		s = s[:297] + "..."
-	}
-	return s
-}
-
 func yesNo(b bool) string {
 	if b {
 		return "yes"
