@@ -235,40 +235,41 @@ func (op *Operation) writeReturns(b *strings.Builder, sh *shaper, schema map[str
 		return
 	}
 	b.WriteString("\n## Returns\n\n")
-	obj := schema
-	switch {
-	case r.Type == "":
+	if r.Type == "" {
 		fmt.Fprintf(b, "HTTP %d with no body; the function returns `{success = true, status = %d}`.\n", r.Status, r.Status)
 		return
+	}
+	obj, head := schema, ""
+	switch {
 	case r.ListItem != "":
-		fmt.Fprintf(b, "HTTP %d: a list `{data = {...}, list_metadata = {before, after}}` (`after` is nil on the last page).", r.Status)
 		obj = listItem(schema)
-		if obj == nil {
-			fmt.Fprintf(b, " Items of `data`: %s.\n", r.ListItem)
-			return
-		}
-		fmt.Fprintf(b, " Each item of `data` (%s):\n", r.ListItem)
+		head = fmt.Sprintf("HTTP %d: a list `{data = {...}, list_metadata = {before, after}}` (`after` is nil on the last page); each item of `data` (%s)", r.Status, r.ListItem)
+	case r.Type == "array":
+		obj, _ = schema["items"].(map[string]any)
+		head = fmt.Sprintf("HTTP %d: an array; each item", r.Status)
+	case r.SchemaName != "":
+		head = fmt.Sprintf("HTTP %d: %s", r.Status, r.SchemaName)
 	default:
-		name := r.SchemaName
-		if name == "" {
-			name = r.Type
-		}
-		fields, _ := objectFields(obj)
-		if obj == nil || len(fields) == 0 {
-			fmt.Fprintf(b, "HTTP %d: %s", r.Status, name)
-			if obj != nil && r.Type != "object" {
-				fmt.Fprintf(b, " `%s`", sh.typeOf(obj, 1))
-			}
-			b.WriteString(".\n")
-			return
-		}
-		fmt.Fprintf(b, "HTTP %d: %s with fields:\n", r.Status, name)
+		head = fmt.Sprintf("HTTP %d: an object", r.Status)
 	}
-	fields, variants := objectFields(obj)
+	var fields []schemaField
+	variants := 0
+	if obj != nil && hasObjectParts(obj) {
+		fields, variants = objectFields(obj)
+	}
+	if len(fields) == 0 {
+		if schema == nil {
+			fmt.Fprintf(b, "HTTP %d: %s.\n", r.Status, r.Type)
+		} else {
+			fmt.Fprintf(b, "HTTP %d: `%s`.\n", r.Status, sh.typeOf(schema, 1))
+		}
+		return
+	}
+	b.WriteString(head)
 	if variants > 1 {
-		fmt.Fprintf(b, "One of %d variants; a field not every variant has is marked `?`.\n", variants)
+		fmt.Fprintf(b, ", one of %d variants (a field not all of them have is marked `?`),", variants)
 	}
-	b.WriteString("\n")
+	b.WriteString(" with fields:\n\n")
 	for _, f := range fields {
 		fmt.Fprintf(b, "- %s\n", sh.fieldLine(f, 1))
 	}

@@ -54,7 +54,7 @@ func TestPagesShowShapes(t *testing.T) {
 			"- domains: {created_at: string, domain: string, id: string, object: \"organization_domain\"",
 		}},
 		{"events_list", []string{
-			"Each item of `data` (EventSchema):",
+			"each item of `data` (EventSchema), one of 111 variants",
 			"- event: action.authentication.denied|",
 			"- object: \"event\"",
 		}},

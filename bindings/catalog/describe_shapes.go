@@ -100,15 +100,35 @@ func objectFields(s map[string]any) ([]schemaField, int) {
 		}
 		for _, key := range []string{"oneOf", "anyOf"} {
 			parts, _ := s[key].([]any)
-			objects := 0
+			var each [][]schemaField
 			for _, part := range parts {
 				if pm, ok := part.(map[string]any); ok && hasObjectParts(pm) {
-					objects++
-					add(pm, true)
+					fields, _ := objectFields(pm)
+					each = append(each, fields)
 				}
 			}
-			if objects > 1 {
-				variants += objects
+			if len(each) > 1 {
+				variants += len(each)
+			}
+			// A field is required when every variant requires it.
+			requiredBy := map[string]int{}
+			for _, fields := range each {
+				for _, f := range fields {
+					if c, ok := f.schema["const"]; ok && !slices.Contains(consts[f.name], c) {
+						consts[f.name] = append(consts[f.name], c)
+					}
+					if f.required {
+						requiredBy[f.name]++
+					}
+					if _, ok := byName[f.name]; !ok {
+						byName[f.name] = &schemaField{name: f.name, schema: f.schema}
+					}
+				}
+			}
+			for name, n := range requiredBy {
+				if n == len(each) && !optional {
+					byName[name].required = true
+				}
 			}
 		}
 	}
@@ -125,15 +145,18 @@ func objectFields(s map[string]any) ([]schemaField, int) {
 	return out, variants
 }
 
-// hasObjectParts reports whether s declares properties itself or in an allOf part.
+// hasObjectParts reports whether s declares properties itself, in an allOf
+// part or in a oneOf/anyOf variant.
 func hasObjectParts(s map[string]any) bool {
 	if _, ok := s["properties"].(map[string]any); ok {
 		return true
 	}
-	parts, _ := s["allOf"].([]any)
-	for _, part := range parts {
-		if pm, ok := part.(map[string]any); ok && hasObjectParts(pm) {
-			return true
+	for _, key := range []string{"allOf", "oneOf", "anyOf"} {
+		parts, _ := s[key].([]any)
+		for _, part := range parts {
+			if pm, ok := part.(map[string]any); ok && hasObjectParts(pm) {
+				return true
+			}
 		}
 	}
 	return false
