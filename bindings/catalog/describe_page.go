@@ -19,12 +19,14 @@ type pageDetail struct {
 	descLen  int // bytes of a parameter's or body field's description; 0 drops the column
 	enumLen  int // enum values shown before "…"
 	nest     nesting
+	depth    int // levels of nested objects shown; 0 means 1
 }
 
 // pageDetails returns the levels Reference tries, most detailed first.
 func pageDetails() []pageDetail {
 	return []pageDetail{
-		{introLen: 600, descLen: 200, enumLen: 12, nest: nestTypes},
+		{introLen: 400, descLen: 200, enumLen: 12, nest: nestTypes, depth: 2},
+		{introLen: 400, descLen: 200, enumLen: 12, nest: nestTypes, depth: 1},
 		{introLen: 300, descLen: 100, enumLen: 8, nest: nestTypes},
 		{introLen: 200, descLen: 60, enumLen: 5, nest: nestTypes},
 		{introLen: 200, descLen: 60, enumLen: 5, nest: nestSmall},
@@ -66,7 +68,7 @@ func (op *Operation) Reference() string {
 // page renders the reference page at one level of detail.
 func (op *Operation) page(d pageDetail, sc pageSchemas) string {
 	var b strings.Builder
-	sh := &shaper{enumLen: d.enumLen, nest: d.nest}
+	sh := &shaper{enumLen: d.enumLen, nest: d.nest, depth: max(d.depth, 1)}
 	fmt.Fprintf(&b, "# workos.%s\n\n%s\n\n", op.Name, op.Summary)
 	if op.Description != "" && op.Description != op.Summary {
 		fmt.Fprintf(&b, "%s\n\n", cutText(sh, strings.TrimSpace(op.Description), d.introLen))
@@ -195,7 +197,7 @@ func (op *Operation) writeBody(b *strings.Builder, sh *shaper, d pageDetail, sch
 	for _, f := range op.Body.Fields {
 		var typ string
 		if s, ok := shapes[f.Name]; ok {
-			typ = sh.typeOf(s, 1)
+			typ = sh.typeOf(s, sh.depth)
 		} else {
 			typ = f.Type
 			if f.Type == "array" && f.ItemType != "" {
@@ -261,7 +263,7 @@ func (op *Operation) writeReturns(b *strings.Builder, sh *shaper, schema map[str
 		if schema == nil {
 			fmt.Fprintf(b, "HTTP %d: %s.\n", r.Status, r.Type)
 		} else {
-			fmt.Fprintf(b, "HTTP %d: `%s`.\n", r.Status, sh.typeOf(schema, 1))
+			fmt.Fprintf(b, "HTTP %d: `%s`.\n", r.Status, sh.typeOf(schema, sh.depth))
 		}
 		return
 	}
@@ -271,7 +273,7 @@ func (op *Operation) writeReturns(b *strings.Builder, sh *shaper, schema map[str
 	}
 	b.WriteString(" with fields:\n\n")
 	for _, f := range fields {
-		fmt.Fprintf(b, "- %s\n", sh.fieldLine(f, 1))
+		fmt.Fprintf(b, "- %s\n", sh.fieldLine(f, sh.depth))
 	}
 }
 

@@ -40,6 +40,7 @@ const smallObject = 4
 type shaper struct {
 	enumLen int // enum values shown before "…"
 	nest    nesting
+	depth   int  // levels of nested objects a field shows
 	cut     bool // something was left out
 }
 
