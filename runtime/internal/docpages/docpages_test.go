@@ -11,7 +11,7 @@ import (
 // has its placeholders filled.
 func TestEveryGuideRenders(t *testing.T) {
 	cat := catalog.Default()
-	p := New(cat, cat.Operations(), map[string]string{"timeout": "30s", "memory": "64 MiB", "max_calls": "100", "max_result_bytes": "1", "max_log_bytes": "2"})
+	p := New(cat, cat.Operations(), Facts{Limits: map[string]string{"timeout": "30s", "memory": "64 MiB", "max_calls": "100", "max_result_bytes": "1", "max_log_bytes": "2"}})
 	for _, name := range GuideNames() {
 		text, ok := p.Guide(name)
 		if !ok {
