@@ -86,6 +86,9 @@ func (e *engine) docsModule(L *lua.LState, j *job) *lua.LTable {
 	get := func() *docpages.Pages {
 		if pages == nil {
 			l := j.Limits
+			if j.DocsTimeout > 0 {
+				l.Timeout = j.DocsTimeout
+			}
 			pages = docpages.New(e.catalog(), j.Docs.allowedOps(e.catalog),
 				guideFacts(l.Timeout, l.MemoryLimit, l.MaxCalls, l.MaxOutputBytes, j.MaxLogBytes))
 		}
