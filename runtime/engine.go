@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -42,6 +43,10 @@ type job struct {
 	DataLimit int64 `json:"data_limit,omitempty"`
 	// Docs is the host's policy for the docs module's pages; nil allows all.
 	Docs *docsPolicy `json:"docs,omitempty"`
+	// DocsTimeout is the run's time limit as the caller set it, which the
+	// docs module's limits guide shows: a worker process is sent the time
+	// left in Limits.Timeout.
+	DocsTimeout time.Duration `json:"docs_timeout,omitempty"`
 }
 
 // report is what came of a job: what the engine saw. The host checks it

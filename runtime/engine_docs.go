@@ -85,13 +85,12 @@ func (e *engine) docsModule(L *lua.LState, j *job) *lua.LTable {
 	var pages *docpages.Pages
 	get := func() *docpages.Pages {
 		if pages == nil {
-			pages = docpages.New(e.catalog(), j.Docs.allowedOps(e.catalog), map[string]string{
-				"timeout":          j.Limits.Timeout.String(),
-				"memory":           fmt.Sprintf("%d MiB", j.Limits.MemoryLimit>>20),
-				"max_calls":        fmt.Sprint(j.Limits.MaxCalls),
-				"max_result_bytes": fmt.Sprint(j.Limits.MaxOutputBytes),
-				"max_log_bytes":    fmt.Sprint(j.MaxLogBytes),
-			})
+			l := j.Limits
+			if j.DocsTimeout > 0 {
+				l.Timeout = j.DocsTimeout
+			}
+			pages = docpages.New(e.catalog(), j.Docs.allowedOps(e.catalog),
+				guideFacts(l.Timeout, l.MemoryLimit, l.MaxCalls, l.MaxOutputBytes, j.MaxLogBytes))
 		}
 		return pages
 	}

@@ -1,8 +1,11 @@
 package runtime_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
@@ -30,6 +33,31 @@ func TestDocsModule(t *testing.T) {
 			if res.OK || res.Error == nil || res.Error.Kind != runtime.KindRuntime {
 				t.Errorf("%s: %s: %+v, want a runtime_error", iso, src, res.Error)
 			}
+		}
+	}
+}
+
+// TestDocsReadServesTheGuides: docs.read of every guide is the text
+// Runtime.Guide renders for the same runtime, in both isolations.
+func TestDocsReadServesTheGuides(t *testing.T) {
+	for _, iso := range []runtime.Isolation{runtime.IsolationInProcess, runtime.IsolationProcess} {
+		rt, _ := newRuntime(t, &runtime.Options{Isolation: iso, MaxCalls: 7})
+		for _, name := range runtime.GuideNames() {
+			want, ok := rt.Guide(name)
+			if !ok {
+				t.Fatalf("Runtime.Guide(%q) missing", name)
+			}
+			res := run(t, rt, `return docs.read(args.page)`, map[string]any{"page": name})
+			var got string
+			if err := json.Unmarshal(res.Result, &got); err != nil || !res.OK {
+				t.Fatalf("%s: docs.read(%q): %v %+v", iso, name, err, res.Error)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: docs.read(%q) differs from Runtime.Guide (-want +got):\n%s", iso, name, diff)
+			}
+		}
+		if limits, _ := rt.Guide("limits"); !strings.Contains(limits, "| 7 |") {
+			t.Errorf("the limits guide does not show the runtime's MaxCalls 7:\n%s", limits)
 		}
 	}
 }

@@ -75,7 +75,7 @@ func (r *Runtime) newJob(s Script, limits Limits) (*job, *ErrorInfo) {
 	if info := checkSize(s.Source, limits.MaxScriptBytes); info != nil {
 		return nil, info
 	}
-	j := &job{Name: capText(name), Source: s.Source, Limits: limits, MaxLogBytes: r.opts.MaxLogBytes, Accounts: r.scriptAccounts(), Docs: r.docsPolicy()}
+	j := &job{Name: capText(name), Source: s.Source, Limits: limits, MaxLogBytes: r.opts.MaxLogBytes, Accounts: r.scriptAccounts(), Docs: r.docsPolicy(), DocsTimeout: limits.Timeout}
 	if s.Args != nil {
 		data, err := json.Marshal(s.Args)
 		if err != nil {

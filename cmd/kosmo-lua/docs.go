@@ -12,10 +12,11 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
 // DocsOptions are the inputs of the documentation commands: functions,
-// describe, search and types.
+// describe, docs, search and types.
 type DocsOptions struct {
 	IO      *IOStreams
 	Catalog *catalog.Catalog
@@ -24,7 +25,7 @@ type DocsOptions struct {
 	// Query filters functions (substring of name, alias or summary) or is the
 	// search query.
 	Query string
-	// Name is describe's function name.
+	// Name is describe's function or guide name, or docs' page.
 	Name string
 	// Access filters functions: read, write or destructive.
 	Access string
@@ -133,10 +134,11 @@ func newCmdDescribe(f *Factory, runF func(*DocsOptions) error) *cobra.Command {
 	opts := newDocsOptions(f)
 	cmd := &cobra.Command{
 		Use:   "describe NAME",
-		Short: "Show a function's signature, parameters, body, response and an example",
+		Short: "Show a function's signature, parameters, body, response and an example (or a guide)",
 		Long: `Show the reference of one WorkOS function: its Lua signature, parameters, body
 fields, response shape, documented errors and an example call. NAME may be the
-canonical name, the KosmoKrator seed name (workos_...) or an unambiguous title alias.
+canonical name, the KosmoKrator seed name (workos_...) or an unambiguous title alias,
+or a guide's name (kosmo-lua docs lists them: overview, errors, pagination ...).
 With --json (or when stdout is not a terminal), the catalog record plus
 "signature", "example_call" and "reference" (Markdown).`,
 		Example: `  kosmo-lua describe organizations_create
@@ -174,8 +176,14 @@ func lookup(cat *catalog.Catalog, name string) (*catalog.Operation, error) {
 }
 
 func describeRun(opts *DocsOptions) error {
+	// Guides first, as lua_read_doc does: no function is named like one.
+	if g := guideName(opts.Name); g != "" {
+		return writeGuide(opts, g)
+	}
 	op, err := lookup(opts.catalog(), opts.Name)
-	if err != nil {
+	if fe, ok := err.(*FlagError); ok {
+		return flagErrorf("%w; guides: %s (kosmo-lua docs lists them)", fe.err, strings.Join(runtime.GuideNames(), ", "))
+	} else if err != nil {
 		return err
 	}
 	if !opts.wantJSON() {

@@ -67,7 +67,7 @@ workos.<name>{...}, the function's argument keys. An incomplete chunk (an open
 An input that hits a limit or is canceled ends the session's state: the next
 input starts afresh, with a note on stderr.
 
-Commands: :help, :doc NAME, :search QUERY, :reset, :quit (also Ctrl-D).
+Commands: :help, :doc NAME (a function or a guide), :search QUERY, :reset, :quit (also Ctrl-D).
 History is kept in $XDG_STATE_HOME/kosmo-lua/repl_history.`,
 		Example: `  kosmo-lua repl --emulate
   kosmo-lua repl --account staging --write deny`,
@@ -104,6 +104,9 @@ type repl struct {
 	ended string
 	// resolved is how the session's runtime was configured, for hints.
 	resolved *Resolved
+	// guide renders a guide with the session's limits and policy
+	// (Runtime.Guide); nil means the defaults (runtime.Guide).
+	guide func(name string) (string, bool)
 }
 
 func replRun(ctx context.Context, opts *REPLOptions) error {
@@ -117,7 +120,7 @@ func replRun(ctx context.Context, opts *REPLOptions) error {
 		return fmt.Errorf("repl: %w", err)
 	}
 	defer sess.Close()
-	r := &repl{sess: sess, cat: opts.catalog(), out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY(), resolved: res}
+	r := &repl{sess: sess, cat: opts.catalog(), out: opts.IO.Out, errOut: opts.IO.ErrOut, pretty: opts.IO.IsStdoutTTY(), resolved: res, guide: rt.Guide}
 	if !opts.IO.IsStdinTTY() {
 		return r.loopPlain(ctx, opts.IO.In)
 	}
@@ -368,7 +371,7 @@ Globals and functions persist between inputs (locals last one input, as in lua).
 Each input has its own time and call limits; one that hits a limit or is
 canceled resets the state (a note says so on the next input).
   workos.<name>{...}   call a WorkOS function (Tab completes names and argument keys)
-  :doc NAME            show a function's reference
+  :doc NAME            show a function's reference or a guide (:doc pagination)
   :search QUERY        find functions
   :reset               forget all globals and functions
   :help                this help
@@ -386,12 +389,20 @@ func (r *repl) command(t string) bool {
 		r.text(replHelp)
 	case ":doc":
 		if arg == "" {
-			fmt.Fprintln(r.errOut, "usage: :doc NAME (e.g. :doc organizations_list)")
+			fmt.Fprintf(r.errOut, "usage: :doc NAME (a function, e.g. :doc organizations_list, or a guide: %s)\n", strings.Join(runtime.GuideNames(), ", "))
+			return false
+		}
+		guide := r.guide
+		if guide == nil {
+			guide = runtime.Guide
+		}
+		if text, ok := guide(strings.ToLower(arg)); ok {
+			r.text(text)
 			return false
 		}
 		op, err := r.cat.Lookup(strings.TrimPrefix(arg, "workos."))
 		if err != nil {
-			fmt.Fprintf(r.errOut, "error: %v\n", err)
+			fmt.Fprintf(r.errOut, "error: %v; guides: %s\n", err, strings.Join(runtime.GuideNames(), ", "))
 			return false
 		}
 		r.text(op.Reference())
@@ -453,7 +464,7 @@ func (c *replCompleter) Do(line []rune, pos int) ([][]rune, int) {
 func completeLua(cat *catalog.Catalog, pending, before string) ([]string, int) {
 	if pending == "" && strings.HasPrefix(before, ":") {
 		if rest, ok := strings.CutPrefix(before, ":doc "); ok {
-			return suffixes(cat.Names(), strings.TrimPrefix(rest, "workos."))
+			return suffixes(append(runtime.GuideNames(), cat.Names()...), strings.TrimPrefix(rest, "workos."))
 		}
 		if !strings.Contains(before, " ") {
 			return suffixes(replCommands, before)

@@ -419,3 +419,25 @@ func TestREPLSessionOnRuntime(t *testing.T) {
 		t.Errorf("stderr mentions the old workaround:\n%s", errOut)
 	}
 }
+
+// TestREPLDocGuide: :doc reads a guide with the session's own limits, and an
+// unknown name points to the guides.
+func TestREPLDocGuide(t *testing.T) {
+	var out, errb bytes.Buffer
+	r := &repl{sess: newLuaSession(t), cat: catalog.Default(), out: &out, errOut: &errb, pretty: true}
+	input := ":doc pagination\n:doc Limits\n:doc nope\n"
+	if err := r.loopPlain(context.Background(), strings.NewReader(input)); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"# pagination", "workos.paginate", "# limits", "| 30s |"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("stdout lacks %q:\n%s", w, out.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "guides: overview, errors, pagination") {
+		t.Errorf("stderr for an unknown page does not list the guides: %q", errb.String())
+	}
+	if strings.Contains(out.String()+errb.String(), "unknown function \"pagination\"") {
+		t.Errorf(":doc pagination answered unknown function")
+	}
+}

@@ -47,7 +47,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newCmdFunctions(f, nil), newCmdDescribe(f, nil), newCmdSearch(f, nil), newCmdTypes(f, nil)} {
+	for _, c := range []*cobra.Command{newCmdFunctions(f, nil), newCmdDescribe(f, nil), newCmdDocs(f, nil), newCmdSearch(f, nil), newCmdTypes(f, nil)} {
 		c.GroupID = "docs"
 		root.AddCommand(c)
 	}

@@ -2,6 +2,7 @@ package mcptools
 
 import (
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/runtime"
 	"github.com/kosmo-lua/kosmo-lua/runtime/internal/docpages"
 )
 
@@ -14,8 +15,8 @@ type docs struct {
 	hidden   int  // catalog functions the policy refuses
 }
 
-func newDocs(cat *catalog.Catalog, allowedOps []*catalog.Operation, limits map[string]string) *docs {
-	p := docpages.New(cat, allowedOps, limits)
+func newDocs(cat *catalog.Catalog, allowedOps []*catalog.Operation, facts docpages.Facts) *docs {
+	p := docpages.New(cat, allowedOps, facts)
 	return &docs{pages: p, readOnly: p.ReadOnly(), hidden: p.Hidden()}
 }
 
@@ -30,3 +31,12 @@ func (d *docs) read(page string) (string, bool) { return d.pages.Read(page) }
 
 // guide returns a guide's text, or false.
 func (d *docs) guide(name string) (string, bool) { return d.pages.Guide(name) }
+
+// docKinds are the runtime's error kinds as the errors guide lists them.
+func docKinds() []docpages.Kind {
+	var out []docpages.Kind
+	for _, k := range runtime.ErrorKinds() {
+		out = append(out, docpages.Kind{Name: k.Kind, Outcome: string(k.Outcome), When: k.When})
+	}
+	return out
+}

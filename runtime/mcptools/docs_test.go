@@ -47,7 +47,7 @@ func TestDocsTools(t *testing.T) {
 		{"seed name", false, "lua_read_doc", map[string]any{"page": "workos_organizations_list"}, false,
 			[]string{"# workos.organizations_list"}, nil},
 		{"denied function page", false, "lua_read_doc", map[string]any{"page": "organizations_create"}, false,
-			[]string{"# workos.organizations_create", "Not callable on this server"}, nil},
+			[]string{"> Not callable on this server: its policy refuses organizations_create (write)", "# workos.organizations_create"}, nil},
 		{"group page", false, "lua_read_doc", map[string]any{"page": "organizations"}, false,
 			[]string{"# organizations (", "## Signatures", "`workos.organizations_list{"}, nil},
 		{"guide", false, "lua_read_doc", map[string]any{"page": "pagination"}, false,
@@ -58,6 +58,10 @@ func TestDocsTools(t *testing.T) {
 			[]string{"# overview", "workos.organizations_list{limit = 10}"}, []string{"{{"}},
 		{"unknown page", false, "lua_read_doc", map[string]any{"page": "organisations_lst"}, true,
 			[]string{`Page "organisations_lst" not found`, "organizations_list", "Guides: overview"}, nil},
+		{"unknown page, nothing close", false, "lua_read_doc", map[string]any{"page": "nope"}, true,
+			[]string{`Page "nope" not found, and no page name is close to it`, "Guides: overview", "lua_list_docs"}, []string{"Closest pages: ."}},
+		{"errors guide lists the kinds", false, "lua_read_doc", map[string]any{"page": "errors"}, false,
+			[]string{"| output_limit | limit_exceeded |", "| worker_crashed | error |"}, []string{"{{"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

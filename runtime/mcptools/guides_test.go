@@ -8,6 +8,7 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/bindings/workos"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/docpages"
 )
 
 // luaBlock finds the ```lua blocks of a Markdown text.
@@ -49,7 +50,7 @@ func TestGuideExamplesRun(t *testing.T) {
 // TestOverviewListsEveryHelper: the overview guide's helper list is built from
 // the workos module's declaration, so it names every helper.
 func TestOverviewListsEveryHelper(t *testing.T) {
-	d := newDocs(catalog.Default(), nil, nil)
+	d := newDocs(catalog.Default(), nil, docpages.Facts{})
 	text, ok := d.guide("overview")
 	if !ok {
 		t.Fatal("no overview guide")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
+	"github.com/kosmo-lua/kosmo-lua/runtime/internal/docpages"
 )
 
 // server holds what the tool handlers of one [mcp.Server] share. Everything is
@@ -78,12 +79,15 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 		rt:   rt,
 		opts: o,
 		log:  log,
-		docs: newDocs(rt.Catalog(), allowed, map[string]string{
-			"timeout":          ro.Timeout.String(),
-			"memory":           fmt.Sprintf("%d MiB", ro.MemoryLimit>>20),
-			"max_calls":        fmt.Sprint(ro.MaxCalls),
-			"max_result_bytes": fmt.Sprint(o.MaxResultBytes),
-			"max_log_bytes":    fmt.Sprint(ro.MaxLogBytes),
+		docs: newDocs(rt.Catalog(), allowed, docpages.Facts{
+			Limits: map[string]string{
+				"timeout":          ro.Timeout.String(),
+				"memory":           fmt.Sprintf("%d MiB", ro.MemoryLimit>>20),
+				"max_calls":        fmt.Sprint(ro.MaxCalls),
+				"max_result_bytes": fmt.Sprint(o.MaxResultBytes),
+				"max_log_bytes":    fmt.Sprint(ro.MaxLogBytes),
+			},
+			Kinds: docKinds(),
 		}),
 		tools: map[string]*catalog.Operation{},
 	}

@@ -49,18 +49,16 @@ func (d *Pages) Hidden() int { return d.hidden }
 // read-only: it does not change after [New].
 type Pages struct {
 	cat      *catalog.Catalog
-	allowed  map[string]bool   // canonical names the policy allows
-	hidden   int               // catalog functions the policy refuses
-	readOnly bool              // every write and destructive function is refused
-	limits   map[string]string // guide placeholders: the server's limits
+	allowed  map[string]bool // canonical names the policy allows
+	hidden   int             // catalog functions the policy refuses
+	readOnly bool            // every write and destructive function is refused
+	facts    Facts           // what the guides quote from the runtime
 }
 
 // New returns the pages of cat for the functions allowedOps (the policy's
-// allowed set). limits fills the guides' placeholders ({{timeout}},
-// {{memory}}, {{max_calls}}, {{max_result_bytes}}, {{max_log_bytes}}); a
-// missing one stays as written.
-func New(cat *catalog.Catalog, allowedOps []*catalog.Operation, limits map[string]string) *Pages {
-	d := &Pages{cat: cat, allowed: map[string]bool{}, limits: limits, readOnly: true}
+// allowed set); facts fill the guides' placeholders.
+func New(cat *catalog.Catalog, allowedOps []*catalog.Operation, facts Facts) *Pages {
+	d := &Pages{cat: cat, allowed: map[string]bool{}, facts: facts, readOnly: true}
 	for _, op := range allowedOps {
 		d.allowed[op.Name] = true
 		if op.Access != catalog.Read {
@@ -91,7 +89,11 @@ func (d *Pages) Guide(name string) (string, bool) {
 	}
 	s := strings.ReplaceAll(string(b), "{{policy}}", d.policyNote())
 	s = strings.ReplaceAll(s, "{{helpers}}", helperList())
-	for k, v := range d.limits {
+	s = strings.ReplaceAll(s, "{{error_kinds}}", kindTable(d.facts.Kinds))
+	if strings.Contains(s, "{{globals}}") {
+		s = strings.ReplaceAll(s, "{{globals}}", globalList())
+	}
+	for k, v := range d.facts.Limits {
 		s = strings.ReplaceAll(s, "{{"+k+"}}", v)
 	}
 	return strings.TrimRight(s, "\n") + "\n", true
@@ -262,7 +264,9 @@ func (d *Pages) Read(page string) (string, bool) {
 	if op, err := d.cat.Lookup(p); err == nil {
 		text := op.Reference()
 		if !d.allowed[op.Name] {
-			text += "\n> Not callable on this server: its policy refuses " + op.Name + " (" + string(op.Access) + "); a script that calls it fails with outcome `denied`.\n"
+			// First, so an agent that reads only the top still sees it.
+			text = "> Not callable on this server: its policy refuses " + op.Name + " (" + string(op.Access) +
+				"); a script that calls it fails with outcome `denied`.\n\n" + text
 		}
 		return text, true
 	} else if le, ok := err.(*catalog.LookupError); ok && len(le.Candidates) > 0 {
@@ -279,8 +283,12 @@ func (d *Pages) Read(page string) (string, bool) {
 			return b.String(), true
 		}
 	}
-	return fmt.Sprintf("Page %q not found. Closest pages: %s. Guides: %s.\n", page,
-		strings.Join(d.closest(p, 5), ", "), strings.Join(guideNames, ", ")), false
+	if near := d.closest(p, 5); len(near) > 0 {
+		return fmt.Sprintf("Page %q not found. Closest pages: %s. Guides: %s.\n", page,
+			strings.Join(near, ", "), strings.Join(guideNames, ", ")), false
+	}
+	return fmt.Sprintf("Page %q not found, and no page name is close to it. Guides: %s; lua_list_docs (docs.list() in Lua) lists the functions, lua_search_docs (docs.search) finds them by words.\n",
+		page, strings.Join(guideNames, ", ")), false
 }
 
 // closest returns up to n function or group names near p, allowed ones only.
