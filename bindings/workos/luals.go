@@ -10,10 +10,16 @@ import (
 
 // LuaLS renders a LuaLS definition file ("---@meta") for the workos and json
 // modules: the module's [Helpers], one argument class per function of cat,
+// one class per object shape of the response and request body schemas,
 // @param/@return annotations and the descriptions, so editors autocomplete
-// scripts. Use it with a .luarc.json whose runtime.version is "Lua 5.1" and
-// whose workspace.library includes the file.
+// scripts and their results (org.domains[1].state). The output is
+// deterministic: classes sorted by name, fields by key. Use it with a
+// .luarc.json whose runtime.version is "Lua 5.1" and whose workspace.library
+// includes the file.
 func LuaLS(cat *catalog.Catalog, version string) string {
+	classes := newLuaClassSet()
+	classes.reserveNames(cat)
+	funcs := luaLSFunctions(cat, classes)
 	var b strings.Builder
 	fmt.Fprintf(&b, "---@meta\n-- kosmo-lua %s: definitions for the workos and json modules (generated; do not edit).\n\n", version)
 	b.WriteString(`---@class json
@@ -53,7 +59,9 @@ function json.object(t) end
 ---@field value? any
 ---@field error? workos.Error
 
+---A named account's functions: workos.<account>.organizations_list(...).
 ---@class workos
+---@field [string] workos
 workos = {}
 
 `)
@@ -61,6 +69,15 @@ workos = {}
 		b.WriteString(h.luaLS())
 	}
 	b.WriteString("\n")
+	classes.write(&b)
+	b.WriteString(funcs)
+	return b.String()
+}
+
+// luaLSFunctions renders each operation's argument class and function
+// declaration, adding the classes of its result and body to classes.
+func luaLSFunctions(cat *catalog.Catalog, classes *luaClassSet) string {
+	var b strings.Builder
 	for _, name := range cat.Names() {
 		op, _ := cat.Lookup(name)
 		class := "workos." + op.Name + ".args"
@@ -70,11 +87,16 @@ workos = {}
 		}
 		if op.Body != nil {
 			shadow := op.ShadowedBodyFields()
+			props := bodyProperties(op.Body.Schema)
 			for _, f := range op.Body.Fields {
 				if slices.Contains(shadow, f.Name) {
 					continue
 				}
-				fmt.Fprintf(&b, "---@field %s%s %s %s\n", f.Name, optMark(f.Required), luaType(f.Type, f.ItemType, f.Enum), commentLine(f.Description))
+				typ := luaType(f.Type, f.ItemType, f.Enum)
+				if raw, ok := props[f.Name]; ok {
+					typ = classes.typeOf(raw, class+"."+f.Name, "")
+				}
+				fmt.Fprintf(&b, "---@field %s%s %s %s\n", f.Name, optMark(f.Required), typ, commentLine(f.Description))
 			}
 			fmt.Fprintf(&b, "---@field body? table The body fields, KosmoKrator style (alternative to top-level keys)\n")
 		}
@@ -83,7 +105,7 @@ workos = {}
 			fmt.Fprintf(&b, "---\n---%s\n", commentLine(op.Description))
 		}
 		fmt.Fprintf(&b, "---@param args %s%s\n---@return %s\nfunction workos.%s(args) end\n",
-			class, map[bool]string{true: "?", false: ""}[!hasRequired(op)], returnType(op), op.Name)
+			class, map[bool]string{true: "?", false: ""}[!hasRequired(op)], classes.returnType(op), op.Name)
 		if op.SeedName != "" {
 			fmt.Fprintf(&b, "workos.%s = workos.%s\n", op.SeedName, op.Name)
 		}
@@ -136,13 +158,6 @@ func luaType(typ, item string, enum []string) string {
 		return "any"
 	}
 	return strings.Join(parts, "|")
-}
-
-func returnType(op *catalog.Operation) string {
-	if r, ok := op.SuccessResponse(); ok && r.Type == "array" {
-		return "table[]"
-	}
-	return "table"
 }
 
 // commentLine is s on one line for a Lua comment, capped at 300 bytes.
