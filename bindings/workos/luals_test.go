@@ -135,3 +135,26 @@ func TestLuaLSGolden(t *testing.T) {
 		t.Errorf("LuaLS output differs from %s (-want +got):\n%s", path, diff)
 	}
 }
+
+// TestLuaLSReferencesAreDefined: every class a field, parameter or return
+// names is defined in the file, so no type resolves to unknown in an editor.
+func TestLuaLSReferencesAreDefined(t *testing.T) {
+	out := workos.LuaLS(catalog.Default(), "test")
+	defined := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^---@class (\S+)$`).FindAllStringSubmatch(out, -1) {
+		defined[m[1]] = true
+	}
+	typeLine := regexp.MustCompile(`(?m)^---@(?:field \S+|param \S+|return) (\S+)`)
+	ref := regexp.MustCompile(`workos\.[A-Za-z0-9_.]+`)
+	missing := map[string]bool{}
+	for _, m := range typeLine.FindAllStringSubmatch(out, -1) {
+		for _, r := range ref.FindAllString(m[1], -1) {
+			if !defined[r] {
+				missing[r] = true
+			}
+		}
+	}
+	for r := range missing {
+		t.Errorf("type %s is used but not defined", r)
+	}
+}

@@ -175,12 +175,24 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 			parts = append(parts, luaLiteral(e))
 		}
 	case len(n.OneOf) > 0 || len(n.AnyOf) > 0:
-		for i, v := range append(n.OneOf, n.AnyOf...) {
-			t := s.typeOf(v, fmt.Sprintf("%s.variant%d", name, i+1), n.Description)
-			parts = appendUnion(parts, t)
+		variants := append(slices.Clone(n.OneOf), n.AnyOf...)
+		nonNull := 0
+		for _, v := range variants {
+			if !isNullSchema(v) {
+				nonNull++
+			}
+		}
+		for i, v := range variants {
+			vname := name // "X or null" keeps X's name
+			if nonNull > 1 {
+				vname = fmt.Sprintf("%s.variant%d", name, i+1)
+			}
+			parts = appendUnion(parts, s.typeOf(v, vname, n.Description))
 		}
 	case len(n.Properties) > 0 || len(n.AllOf) > 0:
 		parts = []string{s.objectClass(raw, &n, name, desc)}
+	case len(n.Type) == 1 && n.Type[0] == "null":
+		parts = []string{"nil"}
 	default:
 		for _, t := range n.Type {
 			switch t {
@@ -204,6 +216,12 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 		parts = append(parts, "nil")
 	}
 	return strings.Join(parts, "|")
+}
+
+// isNullSchema reports whether raw is {"type": "null"}: the JSON null alone.
+func isNullSchema(raw json.RawMessage) bool {
+	var n schemaNode
+	return json.Unmarshal(raw, &n) == nil && len(n.Type) == 1 && n.Type[0] == "null" && len(n.Properties) == 0
 }
 
 // appendUnion adds the members of the union t to parts, once each.
