@@ -174,6 +174,8 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 			}
 			parts = append(parts, luaLiteral(e))
 		}
+	case len(n.Properties) > 0 || len(n.AllOf) > 0:
+		parts = []string{s.objectClass(raw, &n, name, desc)}
 	case len(n.OneOf) > 0 || len(n.AnyOf) > 0:
 		variants := append(slices.Clone(n.OneOf), n.AnyOf...)
 		nonNull := 0
@@ -189,8 +191,6 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 			}
 			parts = appendUnion(parts, s.typeOf(v, vname, n.Description))
 		}
-	case len(n.Properties) > 0 || len(n.AllOf) > 0:
-		parts = []string{s.objectClass(raw, &n, name, desc)}
 	case len(n.Type) == 1 && n.Type[0] == "null":
 		parts = []string{"nil"}
 	default:
@@ -212,6 +212,7 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 	if len(parts) == 0 {
 		parts = []string{"any"}
 	}
+	parts = booleanUnion(parts)
 	if nullable && !slices.Contains(parts, "any") && !slices.Contains(parts, "nil") {
 		parts = append(parts, "nil")
 	}
@@ -222,6 +223,18 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 func isNullSchema(raw json.RawMessage) bool {
 	var n schemaNode
 	return json.Unmarshal(raw, &n) == nil && len(n.Type) == 1 && n.Type[0] == "null" && len(n.Properties) == 0
+}
+
+// booleanUnion replaces the literals true and false, when both are in the
+// union, with boolean.
+func booleanUnion(parts []string) []string {
+	t, f := slices.Index(parts, "true"), slices.Index(parts, "false")
+	if t < 0 || f < 0 {
+		return parts
+	}
+	out := slices.Clone(parts)
+	out[min(t, f)] = "boolean"
+	return slices.Delete(out, max(t, f), max(t, f)+1)
 }
 
 // appendUnion adds the members of the union t to parts, once each.
@@ -300,7 +313,60 @@ func (s *luaClassSet) objectClass(raw json.RawMessage, n *schemaNode, name, desc
 			desc:     pn.Description,
 		})
 	}
+	// The fields of oneOf variants (an application of type oauth or m2m)
+	// are optional fields of the object, typed as the union of their types.
+	variants := variantProperties(n)
+	vkeys := make([]string, 0, len(variants))
+	for k := range variants {
+		if _, ok := props[k]; !ok {
+			vkeys = append(vkeys, k)
+		}
+	}
+	sort.Strings(vkeys)
+	for _, k := range vkeys {
+		f := luaField{name: k, optional: true}
+		var parts []string
+		for _, raw := range variants[k] {
+			var pn schemaNode
+			_ = json.Unmarshal(raw, &pn)
+			if f.desc == "" {
+				f.desc = pn.Description
+			}
+			parts = appendUnion(parts, s.typeOf(raw, name+"."+k, ""))
+		}
+		f.typ = strings.Join(booleanUnion(parts), "|")
+		c.fields = append(c.fields, f)
+	}
 	return name
+}
+
+// variantProperties gathers the property schemas of the oneOf and anyOf
+// variants of n and of its allOf parts, by property name.
+func variantProperties(n *schemaNode) map[string][]json.RawMessage {
+	out := map[string][]json.RawMessage{}
+	add := func(m map[string][]json.RawMessage) {
+		for k, v := range m {
+			out[k] = append(out[k], v...)
+		}
+	}
+	for _, v := range append(slices.Clone(n.OneOf), n.AnyOf...) {
+		var vn schemaNode
+		if json.Unmarshal(v, &vn) != nil {
+			continue
+		}
+		props, _ := mergedProperties(&vn)
+		for k, p := range props {
+			out[k] = append(out[k], p)
+		}
+		add(variantProperties(&vn))
+	}
+	for _, part := range n.AllOf {
+		var pn schemaNode
+		if json.Unmarshal(part, &pn) == nil {
+			add(variantProperties(&pn))
+		}
+	}
+	return out
 }
 
 // freeName is name, or name with a number appended when another shape has it.
