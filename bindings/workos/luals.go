@@ -65,8 +65,9 @@ function json.object(t) end
 workos = {}
 
 `)
+	lists := pagedLists(cat, classes)
 	for _, h := range Helpers() {
-		b.WriteString(h.luaLS())
+		b.WriteString(helperWithOverloads(h, lists))
 	}
 	b.WriteString("\n")
 	classes.write(&b)
@@ -112,6 +113,62 @@ func luaLSFunctions(cat *catalog.Catalog, classes *luaClassSet) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// pagedList is a paginated function and the LuaLS type of its items.
+type pagedList struct{ name, item string }
+
+// pagedLists are the paginated functions whose result class has a data array.
+func pagedLists(cat *catalog.Catalog, classes *luaClassSet) []pagedList {
+	var out []pagedList
+	for _, name := range cat.Names() {
+		op, _ := cat.Lookup(name)
+		if !op.Paginated {
+			continue
+		}
+		c, ok := classes.classes[classes.returnType(op)]
+		if !ok {
+			continue
+		}
+		for _, f := range c.fields {
+			if item, isArray := strings.CutSuffix(f.typ, "[]"); f.name == "data" && isArray {
+				out = append(out, pagedList{name: op.Name, item: item})
+			}
+		}
+	}
+	return out
+}
+
+// helperWithOverloads is h's declaration with, for paginate and list_all,
+// one ---@overload per paginated function, so that
+// `for org in workos.paginate("organizations_list")` types org.
+func helperWithOverloads(h Helper, lists []pagedList) string {
+	text := h.luaLS()
+	var ret func(item string) string
+	switch h.Name {
+	case "paginate":
+		ret = func(item string) string { return "fun(): " + item }
+	case "list_all":
+		ret = func(item string) string { return item + "[], string?" }
+	default:
+		return text
+	}
+	opts := "table"
+	for _, p := range h.Params {
+		if t, ok := strings.CutPrefix(p, "opts? "); ok {
+			opts = t
+		}
+	}
+	var b strings.Builder
+	for _, l := range lists {
+		fmt.Fprintf(&b, "---@overload fun(name: %q, args?: workos.%s.args, opts?: %s): %s\n", l.name, l.name, opts, ret(l.item))
+	}
+	decl := "function workos." + h.Name + "("
+	i := strings.Index(text, decl)
+	if i < 0 {
+		return text
+	}
+	return text[:i] + b.String() + text[i:]
 }
 
 func hasRequired(op *catalog.Operation) bool {

@@ -45,6 +45,9 @@ func TestLuaLS(t *testing.T) {
 		// Request bodies: nested objects of the body are classes too.
 		"---@field domain_data? workos.organizations_create.args.domain_data[] ",
 		"---@field state \"pending\"|\"verified\" ",
+		// paginate and list_all type the items of each paginated function.
+		"---@overload fun(name: \"organizations_list\", args?: workos.organizations_list.args, opts?: {max_items?: integer, max_pages?: integer}): fun(): workos.Organization\n",
+		"---@overload fun(name: \"organizations_list\", args?: workos.organizations_list.args, opts?: {max_items?: integer, max_pages?: integer}): workos.Organization[], string?\n",
 		// Named accounts: workos.<account> is the module again.
 		"---@field [string] workos\n",
 	} {
@@ -144,11 +147,11 @@ func TestLuaLSReferencesAreDefined(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^---@class (\S+)$`).FindAllStringSubmatch(out, -1) {
 		defined[m[1]] = true
 	}
-	typeLine := regexp.MustCompile(`(?m)^---@(?:field \S+|param \S+|return) (\S+)`)
+	typeLine := regexp.MustCompile(`(?m)^---@(?:field \S+ (\S+)|param \S+ (\S+)|return (\S+)|overload (.+)$)`)
 	ref := regexp.MustCompile(`workos\.[A-Za-z0-9_.]+`)
 	missing := map[string]bool{}
 	for _, m := range typeLine.FindAllStringSubmatch(out, -1) {
-		for _, r := range ref.FindAllString(m[1], -1) {
+		for _, r := range ref.FindAllString(strings.Join(m[1:], " "), -1) {
 			if !defined[r] {
 				missing[r] = true
 			}

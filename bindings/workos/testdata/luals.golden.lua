@@ -48,12 +48,14 @@ workos = {}
 ---@param args? table
 ---@param opts? {max_items?: integer, max_pages?: integer}
 ---@return fun(): any
+---@overload fun(name: "organizations_list", args?: workos.organizations_list.args, opts?: {max_items?: integer, max_pages?: integer}): fun(): workos.Organization
 function workos.paginate(name, args, opts) end
 ---Collect every item of a paginated list function into one array; the second result is the cursor to resume from (nil when exhausted).
 ---@param name string
 ---@param args? table
 ---@param opts? {max_items?: integer, max_pages?: integer}
 ---@return any[], string?
+---@overload fun(name: "organizations_list", args?: workos.organizations_list.args, opts?: {max_items?: integer, max_pages?: integer}): workos.Organization[], string?
 function workos.list_all(name, args, opts) end
 ---Run independent calls concurrently; results come back in order as {ok, value} or {ok, error}.
 ---@param calls {[1]: string, [2]: table}[]
