@@ -23,10 +23,14 @@ import (
 // TestLuaLSResultsMatchTheEmulator runs every read function's example against
 // the emulator and checks the answer against the function's @return class:
 // every key of every object in the result is a declared field of its class,
-// so what a script reads is what the editor completes.
+// and every field declared non-optional (and not nil-able) is there, so what a
+// script reads is what the editor completes.
 func TestLuaLSResultsMatchTheEmulator(t *testing.T) {
 	cat := catalog.Default()
 	defs := parseLuaLSClasses(workos.LuaLS(cat, "test"))
+	if len(defs.returns) != len(cat.Names()) {
+		t.Fatalf("parsed %d @return annotations for %d functions", len(defs.returns), len(cat.Names()))
+	}
 	for _, op := range cat.Operations() {
 		if op.Access != catalog.Read {
 			continue
@@ -52,24 +56,27 @@ func TestLuaLSResultsMatchTheEmulator(t *testing.T) {
 
 // luaLSClasses is the part of a definition file the check needs.
 type luaLSClasses struct {
-	fields  map[string]map[string]string // class -> field -> type
-	returns map[string]string            // function -> return type
+	fields   map[string]map[string]string // class -> field -> type
+	required map[string]map[string]bool   // class -> non-optional fields
+	returns  map[string]string            // function -> return type
 }
 
 func parseLuaLSClasses(text string) *luaLSClasses {
-	d := &luaLSClasses{fields: map[string]map[string]string{}, returns: map[string]string{}}
+	d := &luaLSClasses{fields: map[string]map[string]string{}, required: map[string]map[string]bool{}, returns: map[string]string{}}
 	class := ""
-	field := regexp.MustCompile(`^---@field (\S+?)\?? (\S+)`)
+	field := regexp.MustCompile(`^---@field (\S+?)(\??) (\S+)`)
 	ret := regexp.MustCompile(`(?m)^---@return (\S+)\nfunction workos\.([a-z0-9_]+)\(args\) end$`)
 	for _, line := range strings.Split(text, "\n") {
 		if c, ok := strings.CutPrefix(line, "---@class "); ok {
 			class = c
 			d.fields[class] = map[string]string{}
+			d.required[class] = map[string]bool{}
 			continue
 		}
 		if m := field.FindStringSubmatch(line); m != nil && class != "" {
-			name := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(m[1], `["`), `"]`), "?")
-			d.fields[class][name] = m[2]
+			name := strings.TrimSuffix(strings.TrimPrefix(m[1], `["`), `"]`)
+			d.fields[class][name] = m[3]
+			d.required[class][name] = m[2] == ""
 			continue
 		}
 		if !strings.HasPrefix(line, "---") {
@@ -110,7 +117,7 @@ func (d *luaLSClasses) checkOne(typ string, v any, at string) []string {
 		}
 		var probs []string
 		for i, e := range x {
-			probs = append(probs, d.check(item, e, at+"["+itoa(i+1)+"]")...)
+			probs = append(probs, d.check(item, e, at+"["+strconv.Itoa(i+1)+"]")...)
 		}
 		return probs
 	case map[string]any:
@@ -127,6 +134,11 @@ func (d *luaLSClasses) checkOne(typ string, v any, at string) []string {
 		}
 		sort.Strings(keys)
 		var probs []string
+		for f, ft := range fields {
+			if _, given := x[f]; !given && d.required[typ][f] && !strings.Contains(ft, "nil") {
+				probs = append(probs, at+"."+f+": a required field of "+typ+" is missing")
+			}
+		}
 		for _, k := range keys {
 			ft, ok := fields[k]
 			if !ok {
@@ -159,8 +171,6 @@ func splitTopLevel(t string) []string {
 	}
 	return append(parts, t[start:])
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // exampleResponse runs op's example against a fresh emulator and returns the
 // body of the response to op's own call (the last one to its path).
