@@ -84,7 +84,11 @@ func luaLSFunctions(cat *catalog.Catalog, classes *luaClassSet) string {
 		class := "workos." + op.Name + ".args"
 		fmt.Fprintf(&b, "---@class %s\n", class)
 		for _, p := range op.Params {
-			fmt.Fprintf(&b, "---@field %s%s %s %s\n", p.Key, optMark(p.Required), luaType(p.Type, p.ItemType, p.Enum), commentLine(p.Description))
+			typ := luaType(p.Type, p.ItemType, p.Enum)
+			if len(p.Schema) > 0 { // the schema also has item enums and nullability
+				typ = classes.typeOf(p.Schema, class+"."+p.Key, "")
+			}
+			fmt.Fprintf(&b, "---@field %s%s %s %s\n", p.Key, optMark(p.Required), typ, commentLine(p.Description))
 		}
 		if op.Body != nil {
 			shadow := op.ShadowedBodyFields()
