@@ -42,6 +42,8 @@ func TestLuaLS(t *testing.T) {
 		"---@field list_metadata workos.ListMetadata ",
 		"---@field domains workos.OrganizationDomainStandAlone[] ",
 		"---@field external_id string|nil ",
+		// A oneOf's variants are named by their discriminating constant.
+		"---@field owner workos.ApiKey.owner.organization|workos.ApiKey.owner.user ",
 		// Request bodies: nested objects of the body are classes too.
 		"---@field domain_data? workos.organizations_create.args.domain_data[] ",
 		"---@field state \"pending\"|\"verified\" ",

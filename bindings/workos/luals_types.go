@@ -184,10 +184,14 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 				nonNull++
 			}
 		}
+		tags := variantTags(variants)
 		for i, v := range variants {
 			vname := name // "X or null" keeps X's name
 			if nonNull > 1 {
 				vname = fmt.Sprintf("%s.variant%d", name, i+1)
+				if tags != nil {
+					vname = name + "." + tags[i]
+				}
 			}
 			parts = appendUnion(parts, s.typeOf(v, vname, n.Description))
 		}
@@ -217,6 +221,67 @@ func (s *luaClassSet) typeOf(raw json.RawMessage, name, desc string) string {
 		parts = append(parts, "nil")
 	}
 	return strings.Join(parts, "|")
+}
+
+// variantTags names oneOf variants by the constant of a property they all
+// have (owner.type = "organization" or "user" gives owner.organization and
+// owner.user); nil when no property tells every variant apart by a name.
+func variantTags(variants []json.RawMessage) []string {
+	consts := make([]map[string]string, len(variants))
+	first := -1
+	for i, v := range variants {
+		var n schemaNode
+		if isNullSchema(v) {
+			continue // no class, no name
+		}
+		if json.Unmarshal(v, &n) != nil {
+			return nil
+		}
+		if first < 0 {
+			first = i
+		}
+		props, _ := mergedProperties(&n)
+		consts[i] = map[string]string{}
+		for k, p := range props {
+			var pn schemaNode
+			if json.Unmarshal(p, &pn) == nil {
+				if c, ok := pn.Const.(string); ok && isLuaName(c) {
+					consts[i][k] = c
+				} else if len(pn.Enum) == 1 {
+					if e, ok := pn.Enum[0].(string); ok && isLuaName(e) {
+						consts[i][k] = e
+					}
+				}
+			}
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(consts[first]))
+	for k := range consts[first] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tags := make([]string, len(variants))
+		seen := map[string]bool{}
+		for i, c := range consts {
+			if c == nil {
+				continue
+			}
+			tags[i] = c[k]
+			if tags[i] == "" || seen[tags[i]] {
+				tags = nil
+				break
+			}
+			seen[tags[i]] = true
+		}
+		if tags != nil {
+			return tags
+		}
+	}
+	return nil
 }
 
 // isNullSchema reports whether raw is {"type": "null"}: the JSON null alone.
