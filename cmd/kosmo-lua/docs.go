@@ -264,8 +264,11 @@ func newCmdTypes(f *Factory, runF func(*DocsOptions) error) *cobra.Command {
 		Use:   "types [-o FILE]",
 		Short: "Print LuaLS definitions for editor autocompletion",
 		Long: `Print a LuaLS "---@meta" definition file for the workos and json modules: one
-argument class per function, @param/@return annotations and descriptions.
-Point your editor's Lua language server at it with a .luarc.json such as:
+argument class per function, one result class per response schema (list
+results as {data: Item[], list_metadata}, enums as "a"|"b", nullable fields as
+T|nil), typed @param/@return annotations and descriptions, so an editor
+completes page.data[1].domains[1].state. Point your editor's Lua language
+server at it with a .luarc.json such as:
 
   {"runtime.version": "Lua 5.1", "workspace.library": ["types/kosmo-lua.lua"],
    "diagnostics.globals": ["workos", "json", "args"]}`,
