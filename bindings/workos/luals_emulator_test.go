@@ -95,7 +95,7 @@ func (d *luaLSClasses) check(typ string, v any, at string) []string {
 		return nil
 	}
 	var best []string
-	for i, alt := range splitTopLevel(typ) {
+	for i, alt := range workos.SplitUnion(typ) {
 		p := d.checkOne(alt, v, at)
 		if len(p) == 0 {
 			return nil
@@ -150,26 +150,6 @@ func (d *luaLSClasses) checkOne(typ string, v any, at string) []string {
 		return probs
 	}
 	return nil // scalars: the enum and scalar types are the validator's business
-}
-
-// splitTopLevel splits a union at bars outside parentheses and angle brackets.
-func splitTopLevel(t string) []string {
-	var parts []string
-	depth, start := 0, 0
-	for i, r := range t {
-		switch r {
-		case '(', '<':
-			depth++
-		case ')', '>':
-			depth--
-		case '|':
-			if depth == 0 {
-				parts = append(parts, t[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(parts, t[start:])
 }
 
 // exampleResponse runs op's example against a fresh emulator and returns the
