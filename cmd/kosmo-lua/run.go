@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,7 +77,7 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua `CODE` to run instead of a file")
-	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args")
+	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args (@FILE reads it from a file, - from stdin)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
@@ -94,7 +95,7 @@ func (o *RunOptions) scriptSource() (name, src string, err error) {
 			return "", "", flagErrorf("-e needs Lua source, e.g. -e 'return 1'")
 		}
 		return "eval", o.Code, nil
-	case o.File == "-" || (o.File == "" && o.IO.StdinPiped()):
+	case o.scriptFromStdin():
 		b, err := io.ReadAll(o.IO.In)
 		if err != nil {
 			return "", "", fmt.Errorf("reading the script from stdin: %w", err)
@@ -102,25 +103,67 @@ func (o *RunOptions) scriptSource() (name, src string, err error) {
 		if strings.TrimSpace(string(b)) == "" {
 			return "", "", flagErrorf("the script on stdin is empty")
 		}
-		return "stdin", string(b), nil
+		src, err := scriptText("the script on stdin", b)
+		return "stdin", src, err
 	case o.File != "":
 		b, err := o.ReadFile(o.File)
 		if err != nil {
 			return "", "", flagErrorf("cannot read script: %v", err)
 		}
-		return filepath.Base(o.File), string(b), nil
+		src, err := scriptText(o.File, b)
+		return filepath.Base(o.File), src, err
 	}
 	return "", "", flagErrorf("no script: pass a FILE, - (stdin) or -e CODE")
 }
 
-// parseArgsJSON decodes --args; empty means nil.
-func parseArgsJSON(s string) (any, error) {
+// scriptFromStdin reports whether the script comes from stdin.
+func (o *RunOptions) scriptFromStdin() bool {
+	return o.File == "-" || (o.File == "" && !o.CodeSet && o.IO.StdinPiped())
+}
+
+// scriptText checks that a script file is Lua source and turns a first line
+// starting with "#" (a "#!" line, so scripts can be executable) into a
+// comment, as the lua command does; line numbers stay the same.
+func scriptText(what string, b []byte) (string, error) {
+	head := b[:min(len(b), 8000)]
+	if bytes.IndexByte(head, 0) >= 0 || bytes.HasPrefix(b, []byte("\x1bLua")) {
+		return "", flagErrorf("%s is not a Lua script (binary data); pass Lua source text (precompiled chunks are not accepted)", what)
+	}
+	src := string(b)
+	if strings.HasPrefix(src, "#") {
+		src = "--" + src
+	}
+	return src, nil
+}
+
+// parseArgs decodes --args: a JSON value, @FILE for a file holding one, or
+// - for stdin. Empty means nil.
+func (o *RunOptions) parseArgs() (any, error) {
+	s := o.ArgsJSON
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
+	from := "--args"
+	switch {
+	case s == "-":
+		if o.scriptFromStdin() {
+			return nil, flagErrorf("--args - and the script both want stdin; pass the script as a FILE or -e CODE, or the arguments as --args @FILE")
+		}
+		b, err := io.ReadAll(o.IO.In)
+		if err != nil {
+			return nil, fmt.Errorf("reading --args from stdin: %w", err)
+		}
+		s, from = string(b), "--args - (stdin)"
+	case strings.HasPrefix(s, "@"):
+		b, err := o.ReadFile(s[1:])
+		if err != nil {
+			return nil, flagErrorf("cannot read --args file: %v", err)
+		}
+		s, from = string(b), "--args file "+s[1:]
+	}
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return nil, flagErrorf("--args must be valid JSON: %v", err)
+		return nil, flagErrorf("%s must be valid JSON: %v", from, err)
 	}
 	return v, nil
 }
@@ -130,7 +173,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return opts.failBeforeRun(err)
 	}
-	args, err := parseArgsJSON(opts.ArgsJSON)
+	args, err := opts.parseArgs()
 	if err != nil {
 		return opts.failBeforeRun(err)
 	}
