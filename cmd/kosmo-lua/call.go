@@ -257,6 +257,9 @@ func (o *CallOptions) arguments(op *catalog.Operation) (map[string]any, error) {
 			if len(keys) > 0 {
 				valid = "valid: " + strings.Join(keys, ", ")
 			}
+			if near := closestKey(p.Key, types); near != "" {
+				valid = "did you mean --" + strings.ReplaceAll(near, "_", "-") + "? " + valid
+			}
 			return nil, flagErrorf("workos.%s has no argument %q (%s; see 'kosmo-lua describe %s')", op.Name, p.Key, valid, op.Name)
 		}
 		v, err := coerce(strings.ReplaceAll(p.Key, "_", "-"), t, p.Value, p.HasValue)
@@ -352,4 +355,15 @@ func (o *CallOptions) catalog() *catalog.Catalog {
 		o.Catalog = catalog.Default()
 	}
 	return o.Catalog
+}
+
+// closestKey returns the argument key within two edits of key, if any.
+func closestKey[V any](key string, keys map[string]V) string {
+	best, bestDist := "", 3
+	for k := range keys {
+		if d := catalog.EditDistance(key, k); d < bestDist || d == bestDist && k < best {
+			best, bestDist = k, d
+		}
+	}
+	return best
 }

@@ -78,7 +78,7 @@ func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 func (rf *RuntimeFlags) AddLimitFlags(fs *pflag.FlagSet) {
 	fs.Var(&rf.Timeout, "timeout", "Wall-clock limit for the run, e.g. 30s or 2m (default 30s)")
 	fs.Var(&rf.Memory, "memory", "Memory limit, e.g. 64MiB, 64MB or bytes (default 64MiB)")
-	fs.IntVar(&rf.MaxCalls, "max-calls", 0, "Maximum WorkOS calls per run (default 100)")
+	fs.Var(callLimit{&rf.MaxCalls}, "max-calls", "Maximum WorkOS calls per run, at least 1 (default 100)")
 	fs.Var(&rf.MemoryLimit, "memory-limit", "KosmoKrator's name for --memory: the memory limit in `BYTES` (the lower of the two applies)")
 	fs.Var(&rf.CPULimit, "cpu-limit", "KosmoKrator's name for --timeout: a limit in `SECONDS` (kosmo-lua bounds wall-clock time, which bounds CPU; the lower applies)")
 }
@@ -118,6 +118,35 @@ func (rf *RuntimeFlags) validate() error {
 	}
 	return nil
 }
+
+// callLimit is --max-calls: a count of at least 1 written into n. Zero is
+// refused rather than read as "the default", which would surprise someone
+// who meant "no calls".
+type callLimit struct{ n *int }
+
+// String implements pflag.Value.
+func (c callLimit) String() string {
+	if c.n == nil || *c.n == 0 {
+		return ""
+	}
+	return strconv.Itoa(*c.n)
+}
+
+// Set implements pflag.Value.
+func (c callLimit) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("must be a whole number, not %q", s)
+	}
+	if v < 1 {
+		return fmt.Errorf("must be at least 1, not %d (leave --max-calls out for the default 100; --write deny or --dry-run stop writes)", v)
+	}
+	*c.n = v
+	return nil
+}
+
+// Type implements pflag.Value.
+func (c callLimit) Type() string { return "count" }
 
 // ByteSize is a byte count flag accepting plain bytes ("67108864"), binary
 // units ("64KiB", "64MiB", "1GiB", also "64K", "64M", "1G") and decimal units

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
 // newCmdRoot builds the command tree.
@@ -35,7 +39,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		Version:       f.Version,
 	}
 	root.SetVersionTemplate("kosmo-lua {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err: err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{err: suggestFlag(c, err)} })
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	root.AddGroup(
@@ -109,4 +113,25 @@ func argsRange(min, max int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// suggestFlag adds "did you mean --NAME?" to an unknown-flag error when one
+// of c's flags is within two edits of the name given.
+func suggestFlag(c *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok || c == nil {
+		return err
+	}
+	best, bestDist := "", 3
+	visit := func(f *pflag.Flag) {
+		if d := catalog.EditDistance(name, f.Name); !f.Hidden && d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	}
+	c.Flags().VisitAll(visit)
+	c.InheritedFlags().VisitAll(visit)
+	if best == "" {
+		return err
+	}
+	return fmt.Errorf("%w; did you mean --%s?", err, best)
 }
