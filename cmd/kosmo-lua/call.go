@@ -305,6 +305,11 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 		return err
 	}
 	code := exitCodeFor(cr.Outcome(), cr.Error)
+	if cr.Error != nil && cr.Error.Kind == runtime.KindValidation {
+		// call's arguments are its command line: a value the function
+		// refuses (nothing was sent) is a usage error, like --limit abc.
+		code = exitUsage
+	}
 	if code == exitOK {
 		return nil
 	}

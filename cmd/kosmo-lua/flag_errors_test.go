@@ -25,6 +25,8 @@ func TestFlagErrors(t *testing.T) {
 			wantErrIn: []string{"must be at least 1", "leave --max-calls out for the default"}},
 		{name: "max-calls not a number", args: []string{"run", "--emulate", "--max-calls", "many", "-e", "return 1"}, wantCode: exitUsage,
 			wantErrIn: []string{`must be a whole number, not "many"`}},
+		{name: "call argument out of range", args: []string{"call", "organizations_list", "--emulate", "--limit", "1000"}, wantCode: exitUsage,
+			wantErrIn: []string{"validation_error", "must be at most 100"}},
 		{name: "max-calls 1 holds", args: []string{"run", "--emulate", "--max-calls", "1", "-e", "workos.organizations_list{limit = 1} return workos.organizations_list{limit = 1}"},
 			wantCode: exitLimit, wantErrIn: []string{"call_limit"}},
 	}
