@@ -184,10 +184,8 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		}
 	}
 	if opts.HistoryPath != nil {
-		if p, err := opts.HistoryPath(); err == nil {
-			if err := os.MkdirAll(filepath.Dir(p), 0o700); err == nil {
-				cfg.HistoryFile = p
-			}
+		if p, err := opts.HistoryPath(); err == nil && privateHistory(p) == nil {
+			cfg.HistoryFile = p
 		}
 	}
 	rl, err := readline.NewEx(cfg)
@@ -195,6 +193,10 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		return fmt.Errorf("repl: %w", err)
 	}
 	defer rl.Close()
+	if cfg.HistoryFile != "" {
+		// readline rewrites a long history at load with mode 0666.
+		_ = os.Chmod(cfg.HistoryFile, 0o600)
+	}
 	// Ctrl-C while an input runs cancels that input only, as in other REPLs (at
 	// the prompt readline reads it as a key). So inputs run under a context the
 	// process-wide interrupt does not cancel, and SIGTERM still ends the session.
@@ -562,4 +564,21 @@ func (o *REPLOptions) catalog() *catalog.Catalog {
 		o.Catalog = catalog.Default()
 	}
 	return o.Catalog
+}
+
+// privateHistory makes the history file at p readable by its owner only
+// (inputs may hold ids, emails or pasted secrets), creating it and its
+// directory when missing; readline would create it with mode 0666.
+func privateHistory(p string) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(p, 0o600)
 }
