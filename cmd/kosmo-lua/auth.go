@@ -57,7 +57,7 @@ then the default account. Each account may set its own base URL and write policy
   kosmo-lua auth remove --account staging`,
 		Args: noArgs,
 	}
-	cmd.AddCommand(newCmdAuthSet(f, nil), newCmdAuthList(f, nil), newCmdAuthRemove(f, nil), newCmdAuthTest(f, nil))
+	cmd.AddCommand(newCmdAuthSet(f, nil), newCmdAuthList(f, nil), newCmdAuthRemove(f, nil), newCmdAuthDefault(f), newCmdAuthTest(f, nil))
 	return cmd
 }
 
@@ -254,6 +254,7 @@ func authRemoveRun(opts *AuthOptions) error {
 	if !ok {
 		return fmt.Errorf("no account %q in %s (see 'kosmo-lua auth list')", name, path)
 	}
+	wasDefault := cf.DefaultName() == name
 	delete(cf.Accounts, name)
 	if cf.DefaultAccount == name {
 		cf.DefaultAccount = ""
@@ -261,10 +262,60 @@ func authRemoveRun(opts *AuthOptions) error {
 	if err := opts.Save(path, cf); err != nil {
 		return err
 	}
+	// The default after the removal: the file's choice, or the account
+	// named "default" when the file makes none; nil when neither exists.
+	var dflt *string
+	if _, n, ok := cf.Account(""); ok {
+		dflt = &n
+	}
 	if opts.JSON || !opts.IO.IsStdoutTTY() {
-		return writeJSON(opts.IO.Out, map[string]any{"removed": name}, false)
+		return writeJSON(opts.IO.Out, map[string]any{"removed": name, "default": dflt}, false)
 	}
 	fmt.Fprintf(opts.IO.Out, "Removed account %q.\n", name)
+	switch {
+	case !wasDefault:
+	case dflt != nil:
+		fmt.Fprintf(opts.IO.Out, "It was the default; the default is now %q.\n", *dflt)
+	case len(cf.Accounts) > 0:
+		fmt.Fprintf(opts.IO.Out, "It was the default; no account is the default now: pick one with 'kosmo-lua auth default NAME' (accounts: %s).\n", strings.Join(cf.Names(), ", "))
+	default:
+		fmt.Fprintln(opts.IO.Out, "It was the default and the last account; save one with 'kosmo-lua auth set'.")
+	}
+	return nil
+}
+
+func newCmdAuthDefault(f *Factory) *cobra.Command {
+	opts := newAuthOptions(f)
+	cmd := &cobra.Command{
+		Use:     "default NAME",
+		Short:   "Make a saved account the default (no key is asked for)",
+		Example: "  kosmo-lua auth default prod",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return authDefaultRun(opts, args[0])
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON (the default when stdout is not a terminal)")
+	return cmd
+}
+
+// authDefaultRun makes the saved account name the default one.
+func authDefaultRun(opts *AuthOptions, name string) error {
+	cf, path, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	if _, ok := cf.Accounts[name]; !ok {
+		return flagErrorf("no account %q in %s (accounts: %s); save it first with 'kosmo-lua auth set --account %s'", name, path, strings.Join(cf.Names(), ", "), name)
+	}
+	cf.DefaultAccount = name
+	if err := opts.Save(path, cf); err != nil {
+		return err
+	}
+	if opts.JSON || !opts.IO.IsStdoutTTY() {
+		return writeJSON(opts.IO.Out, map[string]any{"default": name}, false)
+	}
+	fmt.Fprintf(opts.IO.Out, "The default account is now %q.\n", name)
 	return nil
 }
 
