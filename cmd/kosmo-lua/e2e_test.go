@@ -297,14 +297,15 @@ func TestREPLWithRuntime(t *testing.T) {
 	}, "\n"))
 	code := te.run("repl", "--emulate")
 	skipUntilWired(t, te.errb.String())
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, te.errb.String())
+	// error('boom') failed: the session went on, and the piped REPL exits 1.
+	if code != exitError {
+		t.Fatalf("exit %d, want %d: %s", code, exitError, te.errb.String())
 	}
 	want := "42\n2\n2\n[2,2,null]\n42\n"
 	if te.out.String() != want {
 		t.Errorf("stdout = %q, want %q", te.out.String(), want)
 	}
-	for _, w := range []string{"runtime_error at stdin:1: boom", "still here"} {
+	for _, w := range []string{"runtime_error at stdin:1: boom", "still here", "1 input failed"} {
 		if !strings.Contains(te.errb.String(), w) {
 			t.Errorf("stderr %q lacks %q", te.errb.String(), w)
 		}

@@ -102,6 +102,10 @@ type repl struct {
 	// ended is the error kind of the last input that failed, which explains a
 	// reset on the next one.
 	ended string
+	// failed counts the inputs that failed, and failCode is the exit code
+	// of the last one: piped input ends with it (see loopPlain).
+	failed   int
+	failCode exitCode
 	// resolved is how the session's runtime was configured, for hints.
 	resolved *Resolved
 	// guide renders a guide with the session's limits and policy
@@ -138,14 +142,32 @@ func (r *repl) loopPlain(ctx context.Context, in io.Reader) error {
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	for sc.Scan() {
 		if _, quit := r.feed(ctx, sc.Text()); quit {
-			return nil
+			return r.plainExit()
 		}
 	}
 	if len(r.pending) > 0 {
 		fmt.Fprintln(r.errOut, "error: input ended inside an incomplete chunk")
 		return &ExitError{Code: exitError}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return r.plainExit()
+}
+
+// plainExit is how piped input ends: non-zero, with the exit code of the
+// last failed input, when any input failed, so that a script of REPL inputs
+// can be checked like a `run`.
+func (r *repl) plainExit() error {
+	if r.failed == 0 {
+		return nil
+	}
+	noun := "inputs"
+	if r.failed == 1 {
+		noun = "input"
+	}
+	fmt.Fprintf(r.errOut, "error: %d %s failed (the last one's exit code is the REPL's)\n", r.failed, noun)
+	return &ExitError{Code: r.failCode}
 }
 
 // loopReadline reads lines with editing, history and completion.
@@ -353,6 +375,7 @@ func (r *repl) eval(ctx context.Context, chunk string, always bool) {
 		r.ended = res.Error.Kind
 	}
 	if err != nil {
+		r.failed, r.failCode = r.failed+1, exitError
 		fmt.Fprintf(r.errOut, "error: %v\n", err)
 		return
 	}
@@ -360,6 +383,7 @@ func (r *repl) eval(ctx context.Context, chunk string, always bool) {
 		fmt.Fprintln(r.errOut, strings.TrimRight(l, "\n"))
 	}
 	if !res.OK {
+		r.failed, r.failCode = r.failed+1, exitCodeFor(res.Outcome, res.Error)
 		fmt.Fprint(r.errOut, formatError(res.Error, "stdin", r.resolved))
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -190,8 +191,10 @@ func TestREPLInputStream(t *testing.T) {
 		":quit",
 		"never = 1",
 	}, "\n")
-	if err := r.loopPlain(context.Background(), strings.NewReader(input)); err != nil {
-		t.Fatal(err)
+	// error('boom') failed, so the piped REPL ends with that input's code.
+	var ee *ExitError
+	if err := r.loopPlain(context.Background(), strings.NewReader(input)); !errors.As(err, &ee) || ee.Code != exitError {
+		t.Fatalf("loopPlain = %v, want an exit %d for the failed input", err, exitError)
 	}
 	want := "21\n23\n{\"a\":1}\n{\"args\":{\"limit\":2},\"function\":\"organizations_list\"}\n"
 	got := out.String()
@@ -397,8 +400,9 @@ func TestREPLSessionOnRuntime(t *testing.T) {
 	}, "\n"))
 	code := te.run("repl", "--emulate", "--timeout", "500ms")
 	skipUntilWired(t, te.errb.String())
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, te.errb.String())
+	// The loop input timed out, so the piped REPL ends with exit 3.
+	if code != exitLimit {
+		t.Fatalf("exit %d, want %d: %s", code, exitLimit, te.errb.String())
 	}
 	want := "\"hi ada\"\nnull\n2\nnull\nnull\n3\n"
 	if diff := cmp.Diff(want, te.out.String()); diff != "" {
