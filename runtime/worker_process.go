@@ -378,10 +378,12 @@ func (p *workerProc) deathReport(timeout time.Duration, j *job) *report {
 	text, cause := p.crashText()
 	switch {
 	case outOfMemory(p.errs.String()), p.killedBySignal(),
-		// A Go runtime that dies without saying why while its data limit is
-		// in force (a failed allocation inside the collector, say) has run
-		// out of memory as far as the script is concerned.
-		!cause && j.DataLimit > 0:
+		// A Go runtime that dies without saying why, or faults inside
+		// itself (a bare SIGSEGV report, not a Go panic), while its data
+		// limit is in force has failed an allocation: out of memory as far
+		// as the script is concerned.
+		!cause && j.DataLimit > 0,
+		j.DataLimit > 0 && runtimeFault(text):
 		return failed(&ErrorInfo{Kind: KindMemoryLimit,
 			Message: fmt.Sprintf("the script used more memory than its worker process may (the limit is %d bytes of Lua memory); the worker was stopped", j.Limits.MemoryLimit)})
 	case strings.Contains(text, "stack overflow"), strings.Contains(text, "stack exceeds"):
@@ -389,6 +391,14 @@ func (p *workerProc) deathReport(timeout time.Duration, j *job) *report {
 			Message: "the script nested too deeply (the worker ran out of stack); use loops and flatter expressions"})
 	}
 	return failed(&ErrorInfo{Kind: KindWorkerCrashed, Message: "the script's worker process crashed: " + capText(text)})
+}
+
+// runtimeFault reports a crash line of a signal the Go runtime took in its
+// own code ("SIGSEGV: segmentation violation", printed without a Go panic),
+// as opposed to a panic in Go code, whose first line is "panic: ...".
+func runtimeFault(line string) bool {
+	return strings.HasPrefix(line, "SIGSEGV") || strings.HasPrefix(line, "SIGBUS") ||
+		strings.Contains(line, "unexpected signal during runtime execution")
 }
 
 // outOfMemory reports a Go crash report caused by a failed allocation: the
