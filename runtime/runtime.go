@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,30 +124,14 @@ func New(opts *Options) (*Runtime, error) {
 
 // fillDefaults replaces the zero limits and the empty base URL by their defaults.
 func (o *Options) fillDefaults() {
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.MemoryLimit == 0 {
-		o.MemoryLimit = DefaultMemoryLimit
-	}
-	if o.MaxCalls == 0 {
-		o.MaxCalls = DefaultMaxCalls
-	}
-	if o.MaxOutputBytes == 0 {
-		o.MaxOutputBytes = DefaultMaxOutputBytes
-	}
-	if o.MaxLogBytes == 0 {
-		o.MaxLogBytes = DefaultMaxLogBytes
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	if o.MaxScriptBytes == 0 {
-		o.MaxScriptBytes = DefaultMaxScriptBytes
-	}
-	if o.MaxConcurrentRuns == 0 {
-		o.MaxConcurrentRuns = DefaultMaxConcurrentRuns
-	}
+	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
+	o.MemoryLimit = cmp.Or(o.MemoryLimit, DefaultMemoryLimit)
+	o.MaxCalls = cmp.Or(o.MaxCalls, DefaultMaxCalls)
+	o.MaxOutputBytes = cmp.Or(o.MaxOutputBytes, DefaultMaxOutputBytes)
+	o.MaxLogBytes = cmp.Or(o.MaxLogBytes, DefaultMaxLogBytes)
+	o.BaseURL = cmp.Or(o.BaseURL, DefaultBaseURL)
+	o.MaxScriptBytes = cmp.Or(o.MaxScriptBytes, DefaultMaxScriptBytes)
+	o.MaxConcurrentRuns = cmp.Or(o.MaxConcurrentRuns, DefaultMaxConcurrentRuns)
 }
 
 // newWorkerSpec says how this runtime starts its workers.

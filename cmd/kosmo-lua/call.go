@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -257,7 +259,7 @@ func (o *CallOptions) arguments(op *catalog.Operation) (map[string]any, error) {
 			if len(keys) > 0 {
 				valid = "valid: " + strings.Join(keys, ", ")
 			}
-			if near := closestKey(p.Key, types); near != "" {
+			if near := nearestName(p.Key, slices.Collect(maps.Keys(types))); near != "" {
 				valid = "did you mean --" + strings.ReplaceAll(near, "_", "-") + "? " + valid
 			}
 			return nil, flagErrorf("workos.%s has no argument %q (%s; see 'kosmo-lua describe %s')", op.Name, p.Key, valid, op.Name)
@@ -362,12 +364,14 @@ func (o *CallOptions) catalog() *catalog.Catalog {
 	return o.Catalog
 }
 
-// closestKey returns the argument key within two edits of key, if any.
-func closestKey[V any](key string, keys map[string]V) string {
+// nearestName returns the candidate within two edits of name (the first
+// in sorted order on a tie), or "" when none is that close. Flag and
+// argument suggestions share it.
+func nearestName(name string, candidates []string) string {
 	best, bestDist := "", 3
-	for k := range keys {
-		if d := catalog.EditDistance(key, k); d < bestDist || d == bestDist && k < best {
-			best, bestDist = k, d
+	for _, c := range candidates {
+		if d := catalog.EditDistance(name, c); d < bestDist || d == bestDist && c < best {
+			best, bestDist = c, d
 		}
 	}
 	return best

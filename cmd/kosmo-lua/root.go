@@ -6,8 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
-	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
 // newCmdRoot builds the command tree.
@@ -122,14 +120,15 @@ func suggestFlag(c *cobra.Command, err error) error {
 	if !ok || c == nil {
 		return err
 	}
-	best, bestDist := "", 3
+	var names []string
 	visit := func(f *pflag.Flag) {
-		if d := catalog.EditDistance(name, f.Name); !f.Hidden && d < bestDist {
-			best, bestDist = f.Name, d
+		if !f.Hidden {
+			names = append(names, f.Name)
 		}
 	}
 	c.Flags().VisitAll(visit)
 	c.InheritedFlags().VisitAll(visit)
+	best := nearestName(name, names)
 	if best == "" {
 		return err
 	}

@@ -20,7 +20,7 @@ func TestRunScriptInputs(t *testing.T) {
 		}
 		return p
 	}
-	shebang := write("tool.lua", "#!/usr/bin/env -S kosmo-lua run\nreturn args and args.n or debug_line()\n")
+	shebang := write("tool.lua", "#!/usr/bin/env -S kosmo-lua run\nreturn args.n\n")
 	errLine := write("fails.lua", "#!/usr/bin/env -S kosmo-lua run\n\nerror('on line 3')\n")
 	argsFile := write("args.json", `{"n": 7}`)
 	badArgs := write("bad.json", `{"n": `)

@@ -34,7 +34,7 @@ func eval(t *testing.T, opts *Options, src string) (string, error) {
 }
 
 func TestMatchFlagsAndCaptures(t *testing.T) {
-	cases := []struct{ name, src, want string }{
+	cases := []evalCase{
 		{"delimited with i", `return regex.match("ACME-42", "/^acme-(\\d+)$/i")`, `["ACME-42","42"]`},
 		{"no match is nil", `return regex.match("acme", "/^x/")`, `null`},
 		{"flags argument", `return regex.match("ACME", "/acme/", "i")`, `["ACME"]`},
@@ -54,21 +54,11 @@ func TestMatchFlagsAndCaptures(t *testing.T) {
 		{"unmatched trailing group is dropped", `return regex.match("a", "/a(b)?/")`, `["a"]`},
 		{"leading whitespace before delimiter", `return regex.match("x", "  /x/")`, `["x"]`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := eval(t, nil, c.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvalCases(t, cases)
 }
 
 func TestMatchAll(t *testing.T) {
-	cases := []struct{ name, src, want string }{
+	cases := []evalCase{
 		{"pattern order", `local m, n = regex.match_all("a1 b2 c3", "/([a-z])(\\d)/") return {m, n}`, `[[["a1","b2","c3"],["a","b","c"],["1","2","3"]],3]`},
 		{"no matches gives empty lists", `local m, n = regex.match_all("xyz", "/(\\d)/") return {m, n}`, `[[[],[]],0]`},
 		{"named group lists", `local m = regex.match_all("k=1 j=2", "/(?P<key>\\w)=(\\d)/") return m.key`, `["k","j"]`},
@@ -79,21 +69,11 @@ func TestMatchAll(t *testing.T) {
 		{"multiline ^", `local m = regex.match_all("a\nb\nc", "/^\\w/m") return m[1]`, `["a","b","c"]`},
 		{"unicode", `local m = regex.match_all("é-ü", "/\\pL/u") return m[1]`, `["é","ü"]`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := eval(t, nil, c.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvalCases(t, cases)
 }
 
 func TestGsub(t *testing.T) {
-	cases := []struct{ name, src, want string }{
+	cases := []evalCase{
 		{"dollar references", `return {regex.gsub("acme-42", "/(\\w+)-(\\d+)/", "$2:$1")}`, `["42:acme",1]`},
 		{"braced and backslash references", `return {regex.gsub("ab", "/(a)(b)/", "${2}x\\1")}`, `["bxa",1]`},
 		{"$0 is the whole match", `return (regex.gsub("ab", "/b/", "[$0]"))`, `"a[b]"`},
@@ -111,17 +91,7 @@ func TestGsub(t *testing.T) {
 		{"empty matches", `return (regex.gsub("abc", "/x*/", "-"))`, `"-a-b-c-"`},
 		{"empty match after a match, as in PHP", `return (regex.gsub("aab", "/a*/", "-"))`, `"--b-"`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := eval(t, nil, c.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvalCases(t, cases)
 }
 
 // TestRefusedFeatures: a PCRE feature RE2 lacks is named in the error, with
@@ -240,5 +210,25 @@ return regex.match_all(string.rep("a", 2000000) .. "b", p)`
 		}
 	case <-time.After(60 * time.Second):
 		t.Fatal("the search did not stop within 60s of its deadline")
+	}
+}
+
+// evalCase is a script and the JSON of what it returns.
+type evalCase struct{ name, src, want string }
+
+// runEvalCases runs each case's script in a sandbox with the regex module
+// and compares its result.
+func runEvalCases(t *testing.T, cases []evalCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := eval(t, nil, c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
