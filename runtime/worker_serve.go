@@ -48,7 +48,13 @@ func init() {
 		fmt.Fprintln(os.Stderr, "kosmo-lua worker: started without its pipes; workers are started by the runtime, not by hand")
 		os.Exit(2)
 	}
-	if err := newWorkerServer(in, out).serve(); err != nil {
+	// Package init runs on the main goroutine, locked to the main thread, so
+	// serving here would hand every wake-up from the poller over to that one
+	// thread: a futex wake and a thread switch per frame. A goroutine of its
+	// own runs on whichever thread is awake.
+	served := make(chan error)
+	go func() { served <- newWorkerServer(in, out).serve() }()
+	if err := <-served; err != nil {
 		fmt.Fprintln(os.Stderr, "kosmo-lua worker:", err)
 		os.Exit(1)
 	}
