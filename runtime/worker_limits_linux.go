@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -49,18 +51,49 @@ func applyWorkerLimits(pid int, data int64) {
 	_ = unix.Prlimit(pid, unix.RLIMIT_DATA, &unix.Rlimit{Cur: cur, Max: old.Max}, nil)
 }
 
-// resetPeakMemory restarts the kernel's peak-RSS counter (VmHWM) of pid.
-func resetPeakMemory(pid int) {
-	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
+// procFiles are a worker's /proc files, kept open from its start: opening a
+// /proc path costs more than reading it, and the host reads them around every
+// job. An open file also keeps naming the same process if its pid is reused.
+type procFiles struct {
+	status, clearRefs *os.File
+	buf               []byte
 }
 
-// processMemory reads pid's memory figures in one read of its status file.
-func processMemory(pid int) procMemory {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
+func openProcFiles(pid int) *procFiles {
+	dir := "/proc/" + strconv.Itoa(pid) + "/"
+	f := &procFiles{buf: make([]byte, 8<<10)}
+	f.status, _ = os.Open(dir + "status")
+	f.clearRefs, _ = os.OpenFile(dir+"clear_refs", os.O_WRONLY, 0)
+	return f
+}
+
+// resetPeak restarts the kernel's peak-RSS counter (VmHWM) of the process.
+func (f *procFiles) resetPeak() {
+	if f.clearRefs != nil {
+		_, _ = f.clearRefs.WriteAt([]byte("5"), 0)
+	}
+}
+
+// memory reads the process's memory figures in one read of its status file
+// (all zero once it has exited).
+func (f *procFiles) memory() procMemory {
+	if f.status == nil {
 		return procMemory{}
 	}
+	n, err := f.status.ReadAt(f.buf, 0)
+	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
+		return procMemory{}
+	}
+	data := f.buf[:n]
 	return procMemory{RSS: statusField(data, "VmRSS"), Peak: statusField(data, "VmHWM"), Data: statusField(data, "VmData")}
+}
+
+func (f *procFiles) close() {
+	for _, file := range []*os.File{f.status, f.clearRefs} {
+		if file != nil {
+			_ = file.Close()
+		}
+	}
 }
 
 // statusField parses one "Name:  N kB" line of a status file, in bytes.

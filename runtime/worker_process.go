@@ -55,6 +55,7 @@ type workerProc struct {
 	fromW *os.File
 	br    *bufio.Reader
 	dead  chan struct{} // closed once the process has exited and been reaped
+	proc  *procFiles
 
 	baseData int64 // data segment size when ready (0 where unknown)
 	// mem is the memory measured after the last job (or at ready): the
@@ -75,7 +76,7 @@ type workerProc struct {
 // /proc/<pid>/status; elsewhere nothing: all zero).
 type procMemory struct {
 	// RSS is the resident size now, Peak the most since the last
-	// resetPeakMemory (VmHWM), Data the private writable size (VmData); all
+	// procFiles.resetPeak (VmHWM), Data the private writable size (VmData); all
 	// in bytes, 0 where unknown.
 	RSS, Peak, Data int64
 }
@@ -116,6 +117,7 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 	workerW.Close()
 	p := &workerProc{cmd: cmd, pid: cmd.Process.Pid, toW: hostW, fw: frameWriter{w: hostW}, errs: errs,
 		fromW: hostR, br: bufio.NewReaderSize(hostR, 64<<10), dead: make(chan struct{}), cat: spec.cat}
+	p.proc = openProcFiles(p.pid)
 	go p.reap()
 	err = p.awaitReady(ctx)
 	if err == nil && spec.catalogJSON != nil {
@@ -125,7 +127,7 @@ func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
 		p.kill("start failed")
 		return nil, err
 	}
-	m := processMemory(p.pid)
+	m := p.proc.memory()
 	p.baseData, p.mem = m.Data, m
 	return p, nil
 }
@@ -168,6 +170,7 @@ func (p *workerProc) reap() {
 	p.mu.Unlock()
 	p.toW.Close()
 	p.fromW.Close()
+	p.proc.close()
 	close(p.dead)
 }
 
@@ -297,7 +300,7 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		applyWorkerLimits(p.pid, j.DataLimit)
 		p.dataLimit = j.DataLimit
 	}
-	resetPeakMemory(p.pid)
+	p.proc.resetPeak()
 	before := p.mem.RSS
 	var canceled atomic.Bool
 	stop := context.AfterFunc(runCtx, func() {
@@ -333,7 +336,7 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		rep = &report{}
 	}
 	rep.Result = f.payload
-	p.mem = processMemory(p.pid)
+	p.mem = p.proc.memory()
 	if p.mem.Peak > 0 && before > 0 {
 		used := max(p.mem.Peak-before, 0)
 		rep.MemoryBytes = &used
