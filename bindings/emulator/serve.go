@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 )
 
@@ -247,7 +249,7 @@ func (c *call) run() (status int, ctype string, data []byte) {
 	} else if out == nil {
 		return status, "", nil
 	}
-	data, merr := json.Marshal(out)
+	data, merr := segjson.Marshal(out) // same bytes as encoding/json's, in less time
 	if merr != nil {
 		return errorOut(errBody(http.StatusInternalServerError, "internal_error", "emulator: encode response: "+merr.Error()))
 	}
