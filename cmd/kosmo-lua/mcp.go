@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -110,11 +111,23 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	return cmd
 }
 
+// serverGCPercent is the MCP server's GOGC unless the environment sets one.
+// A server's heap is mostly the garbage of requests over little live data,
+// so at Go's default of 100 it collected every few requests.
+const serverGCPercent = 400
+
+func setServerGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(serverGCPercent)
+	}
+}
+
 // mcpRun serves until the client disconnects (stdio) or ctx ends.
 func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	// A server answers many runs: keep workers started ahead, so a run does
 	// not wait for a process to start.
 	opts.Flags.WarmWorkers = 2
+	setServerGC()
 	rt, res, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return err
