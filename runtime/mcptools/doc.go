@@ -48,9 +48,22 @@
 //
 // # Protocol
 //
+// The server speaks every revision the SDK supports, 2024-11-05 through
+// 2026-07-28, over stdio ([ServeStdio]) and streamable HTTP ([HTTPHandler]).
+// On 2026-07-28 there are no sessions: server/discover answers what
+// initialize did, every request stands alone, and [HTTPHandler] serves it
+// statelessly so replicas need no affinity; older revisions keep their
+// initialize handshake and, over HTTP, their Mcp-Session-Id session.
+// server/discover and the list results carry ttlMs ([ListTTL]) and
+// cacheScope "public" (they depend only on the server's flags); tools/list is
+// sorted by name. Logging to the client is deprecated from 2026-07-28 on; it
+// is still offered for older clients, and the server's own log
+// ([Options.Logger]) is the place to look.
+//
 // Tool calls run concurrently, each in its own sandbox (bounded by
-// [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled) cancels
-// the context of the run, which stops the script at once. When a request carries
+// [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled, or on
+// 2026-07-28 over HTTP closing the request) cancels the context of the run,
+// which stops the script at once, and the call gets no response. When a request carries
 // a progress token, the call sends a progress notification every
 // [Options.ProgressInterval] with the elapsed time; execute_lua's also give the
 // number of WorkOS calls made so far and the last function called, and a WorkOS

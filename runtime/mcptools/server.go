@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -102,6 +101,8 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 			// Every tools/list is one page: the list never changes and clients
 			// should see all tools at once.
 			PageSize: len(allowed) + 16,
+			// ttlMs and cacheScope on discovery, lists and reads (2026-07-28).
+			SetCacheable: setCacheable,
 			// The tool list never changes; logging is offered.
 			//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
 			Capabilities: &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}},
@@ -353,9 +354,10 @@ func (h minLevel) WithGroup(name string) slog.Handler {
 
 // ServeStdio serves srv over newline-delimited JSON-RPC on in and out until in
 // ends or ctx is cancelled. out belongs to the protocol: nothing else may write
-// to it.
+// to it. A request the client cancels gets no response.
 func ServeStdio(ctx context.Context, srv *mcp.Server, in io.Reader, out io.Writer) error {
-	t := &mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
+	f := newCancelFilter()
+	t := &mcp.IOTransport{Reader: io.NopCloser(f.reader(in)), Writer: nopWriteCloser{f.writer(out)}}
 	err := srv.Run(ctx, t)
 	if err != nil && ctx.Err() != nil {
 		return nil // a requested shutdown is not a failure
@@ -371,15 +373,3 @@ func (nopWriteCloser) Close() error { return nil }
 // full (VS Code and Claude Desktop: 128; Cursor warns from 80 and Windsurf stops
 // at 50). NewServer logs a warning above it.
 const ClientToolLimit = 128
-
-// HTTPSessionTimeout closes HTTP sessions idle for this long.
-const HTTPSessionTimeout = 30 * time.Minute
-
-// HTTPHandler serves srv over MCP's streamable HTTP transport, one session per
-// client; sessions idle for [HTTPSessionTimeout] are closed. The SDK rejects
-// requests whose Host header is not local when the listener is on a loopback
-// address (DNS-rebinding protection).
-func HTTPHandler(srv *mcp.Server) http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
-		&mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout})
-}

@@ -1,0 +1,52 @@
+package mcptools
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// HTTPSessionTimeout closes legacy HTTP sessions (protocol 2025-11-25 and
+// earlier) idle for this long.
+const HTTPSessionTimeout = 30 * time.Minute
+
+// StatelessProtocolVersion is the first protocol revision without sessions:
+// every request carries its version and capabilities, so any replica can
+// answer it.
+const StatelessProtocolVersion = "2026-07-28"
+
+// protocolVersionHeader is the HTTP header a client sends its protocol
+// revision in (on every request from 2026-07-28 on, after initialize before).
+const protocolVersionHeader = "Mcp-Protocol-Version"
+
+// HTTPHandler serves srv over MCP's streamable HTTP transport, every protocol
+// revision the SDK supports:
+//
+//   - a request whose Mcp-Protocol-Version header is [StatelessProtocolVersion]
+//     or later goes to a stateless handler: no session, nothing kept between
+//     requests, so replicas behind a load balancer need no affinity. Closing
+//     the request (the 2026-07-28 way to cancel) cancels the run.
+//   - everything else (initialize and the requests of 2024-11-05 through
+//     2025-11-25 clients) goes to a session handler: one session per client,
+//     closed after [HTTPSessionTimeout] idle, identified by Mcp-Session-Id.
+//     Behind a load balancer these clients need affinity on that header.
+//
+// The SDK rejects requests whose Host header is not local when the listener
+// is on a loopback address (DNS-rebinding protection).
+func HTTPHandler(srv *mcp.Server) http.Handler {
+	get := func(*http.Request) *mcp.Server { return srv }
+	stateless := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
+		Stateless:                    true,
+		PropagateRequestCancellation: true,
+	})
+	sessions := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Revisions are dates, so they order as strings.
+		if v := r.Header.Get(protocolVersionHeader); v >= StatelessProtocolVersion {
+			stateless.ServeHTTP(w, r)
+			return
+		}
+		sessions.ServeHTTP(w, r)
+	})
+}
