@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -139,33 +135,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		logger.Info("kosmo-lua mcp: serving over stdio", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 		return mcptools.ServeStdio(ctx, srv, opts.IO.In, opts.IO.Out)
 	}
-	ln, err := net.Listen("tcp", opts.HTTP)
-	if err != nil {
-		return flagErrorf("--http %s: %v", opts.HTTP, err)
-	}
-	mux := http.NewServeMux()
-	h := mcptools.HTTPHandler(srv)
-	mux.Handle("/mcp", h)
-	mux.Handle("/", h)
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		logger.Warn("kosmo-lua mcp: listening on a non-loopback address without authentication; anyone who can reach it can use the server's WorkOS credentials", "addr", ln.Addr().String())
-	}
-	logger.Info("kosmo-lua mcp: listening", "url", "http://"+ln.Addr().String()+"/mcp", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(shutdown)
-		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	}
+	return mcpServeHTTP(ctx, opts.HTTP, rt, mcptools.HTTPHandler(srv), logger, "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 }
 
 // MCPConfigOptions are the inputs of `kosmo-lua mcp config`.
