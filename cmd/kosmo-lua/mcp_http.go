@@ -141,4 +141,3 @@ func mcpServeHTTP(ctx context.Context, addr string, rt *runtime.Runtime, srv htt
 	s := &httpServer{rt: rt, mcp: srv, log: logger}
 	return s.serve(ctx, ln)
 }
-
