@@ -279,6 +279,7 @@ func (f *Factory) Runtime(rf *RuntimeFlags) (*runtime.Runtime, *Resolved, error)
 	if err != nil {
 		return nil, nil, err
 	}
+	limitRate(opts, rf.RateLimit)
 	rt, err := runtime.New(opts)
 	if err != nil {
 		// The runtime rejects only options, which come from flags here

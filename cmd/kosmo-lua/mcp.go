@@ -88,6 +88,9 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 			if err := opts.Flags.validate(); err != nil { // --force becomes --write allow
 				return err
 			}
+			if opts.Flags.RateLimit.PerSecond < 0 || opts.Flags.RateLimit.Burst < 0 {
+				return flagErrorf("--rate-limit and --rate-burst must be 0 (no limit) or more")
+			}
 			if opts.Flags.Write == "" {
 				opts.Flags.Write = string(runtime.WriteDeny)
 			}
@@ -102,6 +105,7 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	}
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "Serve streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio")
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
+	opts.Flags.addRateLimitFlags(cmd.Flags())
 	cmd.AddCommand(newCmdMCPConfig(f, configF))
 	return cmd
 }
