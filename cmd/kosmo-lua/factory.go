@@ -130,6 +130,8 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		MemoryLimit: rf.memory(),
 		MaxCalls:    rf.MaxCalls,
 		WarmWorkers: rf.WarmWorkers,
+		// Set by mcp, which keeps big results whole.
+		MaxOutputBytes: rf.MaxOutputBytes,
 	}
 	res := &Resolved{}
 	var acct *config.Account

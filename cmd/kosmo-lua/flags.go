@@ -57,6 +57,10 @@ type RuntimeFlags struct {
 	// limit on WorkOS requests per account. Zero: none.
 	RateLimit api.RateLimit
 
+	// MaxOutputBytes is not a flag: a command that keeps big results whole
+	// (mcp) raises the runtime's output cap. Zero keeps the default.
+	MaxOutputBytes int
+
 	// WarmWorkers is not a flag: the command sets how many worker processes
 	// the runtime starts ahead of its first run (see runtime.Options).
 	WarmWorkers int

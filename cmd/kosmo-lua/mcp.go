@@ -32,6 +32,8 @@ type MCPOptions struct {
 	// MaxResultChars is --max-result-chars, KosmoKrator's name for the same
 	// cap (JSON is counted in bytes); with both, the lower applies.
 	MaxResultChars int
+	// Results are the big-result and result-format flags (mcp_results.go).
+	Results MCPResultOptions
 }
 
 // mcpFlags registers the flags `mcp` and `mcp config` share.
@@ -88,6 +90,9 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 			if err := opts.Flags.validate(); err != nil { // --force becomes --write allow
 				return err
 			}
+			if err := opts.Results.validate(); err != nil {
+				return err
+			}
 			if opts.Flags.RateLimit.PerSecond < 0 || opts.Flags.RateLimit.Burst < 0 {
 				return flagErrorf("--rate-limit and --rate-burst must be 0 (no limit) or more")
 			}
@@ -106,6 +111,7 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "Serve streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio")
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
 	opts.Flags.addRateLimitFlags(cmd.Flags())
+	opts.Results.addResultFlags(cmd)
 	cmd.AddCommand(newCmdMCPConfig(f, configF))
 	return cmd
 }
@@ -115,6 +121,9 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	// A server answers many runs: keep workers started ahead, so a run does
 	// not wait for a process to start.
 	opts.Flags.WarmWorkers = 2
+	// A result over the tool result cap is kept whole as a resource, up to
+	// this size (the runtime summarises larger ones).
+	opts.Flags.MaxOutputBytes = mcptools.DefaultMaxStoredResultBytes
 	rt, res, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return err
@@ -122,12 +131,14 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer rt.Close()
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	mode, _ := mcptools.ParseMode(opts.Tools)
-	srv := mcptools.NewServer(rt, &mcptools.Options{
+	so := &mcptools.Options{
 		Tools:          mode,
 		MaxResultBytes: int(opts.MaxResultBytes),
 		Version:        opts.Version,
 		Logger:         logger,
-	})
+	}
+	opts.Results.apply(so)
+	srv := mcptools.NewServer(rt, so)
 	source := res.KeySource
 	if res.Account != "" {
 		source += " " + res.Account

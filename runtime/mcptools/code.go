@@ -152,7 +152,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, nil, errors.New("execute_lua: code is empty; pass the Lua source in code")
 	}
-	limits := in.limits(s.opts.MaxResultBytes)
+	limits := in.limits(s.runOutputCap(ctx))
 	var (
 		res    *runtime.Result
 		runErr error
@@ -183,8 +183,12 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if res == nil {
 		return nil, nil, errors.New("execute_lua: the runtime returned no result")
 	}
-	env := s.capLogs(res)
-	return textResult(renderEnvelope(env), !env.OK), env, nil
+	env, link := s.storeBig(s.capLogs(res))
+	out := textResult(renderEnvelope(env), !env.OK)
+	if link != nil {
+		out.Content = append(out.Content, link)
+	}
+	return out, env, nil
 }
 
 // capLogs returns res, or a copy whose logs fit in half the result cap, with a

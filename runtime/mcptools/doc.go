@@ -24,6 +24,21 @@
 // The whole tools/list of code mode is kept small; TestToolsListSize holds it
 // to its budget.
 //
+// # Big results
+//
+// A result over [Options.MaxResultBytes] comes back as a summary (its type,
+// length, keys, first items) naming a resource, kosmo://results/<id>, which
+// the tool result also links (resource_link). resources/read returns the full
+// JSON for [Options.ResultTTL]; the server keeps at most
+// [Options.ResultStoreBytes] of them and drops the oldest first. The store is
+// in the server's memory, so with replicas a link is readable only from the
+// replica that ran the script: [Options.ResultLinks] (LinksAuto) links over
+// stdio and HTTP sessions, where the next request reaches the same process,
+// and not for sessionless 2026-07-28 requests, which a load balancer may send
+// elsewhere; LinksAlways is for one replica or a balancer with affinity.
+// The runtime's own output cap still applies: a result over it is summarised
+// by the runtime and not kept.
+//
 // # Per-function tools
 //
 // With [ModeFunctions] or [ModeAll], every catalog function the runtime's policy

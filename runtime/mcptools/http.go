@@ -44,7 +44,7 @@ func HTTPHandler(srv *mcp.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Revisions are dates, so they order as strings.
 		if v := r.Header.Get(protocolVersionHeader); v >= StatelessProtocolVersion {
-			stateless.ServeHTTP(w, r)
+			stateless.ServeHTTP(w, markSessionless(r))
 			return
 		}
 		sessions.ServeHTTP(w, r)

@@ -1,6 +1,7 @@
 package mcptools
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,9 @@ type server struct {
 	sem  chan struct{} // nil: no bound
 	// tools maps per-function tool names to operations.
 	tools map[string]*catalog.Operation
+	// store keeps big results (nil: none); maxStored is the largest kept.
+	store     *resultStore
+	maxStored int
 }
 
 // NewServer returns an MCP server exposing rt as tools (see the package
@@ -61,6 +65,18 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.Name == "" {
 		o.Name = DefaultName
 	}
+	if o.ResultTTL <= 0 {
+		o.ResultTTL = DefaultResultTTL
+	}
+	if o.ResultStoreBytes == 0 {
+		o.ResultStoreBytes = DefaultResultStoreBytes
+	}
+	if o.ResultLinks == "" {
+		o.ResultLinks = LinksAuto
+	}
+	if _, err := ParseLinkMode(string(o.ResultLinks)); err != nil {
+		panic(err.Error())
+	}
 	if o.Version == "" {
 		o.Version = DefaultVersion
 	}
@@ -93,6 +109,13 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.MaxConcurrent > 0 {
 		s.sem = make(chan struct{}, o.MaxConcurrent)
 	}
+	//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
+	caps := &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}}
+	if o.ResultStoreBytes > 0 && o.ResultLinks != LinksNever && o.Tools != ModeFunctions {
+		s.store = newResultStore(o.ResultTTL, o.ResultStoreBytes)
+		s.maxStored = min(cmp.Or(ro.MaxOutputBytes, runtime.DefaultMaxOutputBytes), o.ResultStoreBytes)
+		caps.Resources = &mcp.ResourceCapabilities{}
+	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "kosmo-lua: WorkOS via Lua", Version: o.Version},
 		&mcp.ServerOptions{
 			Instructions: s.instructions(),
@@ -103,10 +126,13 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 			PageSize: len(allowed) + 16,
 			// ttlMs and cacheScope on discovery, lists and reads (2026-07-28).
 			SetCacheable: setCacheable,
-			// The tool list never changes; logging is offered.
-			//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
-			Capabilities: &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}},
+			// The tool list never changes; logging is offered; resources
+			// when big results are stored.
+			Capabilities: caps,
 		})
+	if s.store != nil {
+		s.addResultResources(srv)
+	}
 	if o.Tools == ModeCode || o.Tools == ModeAll {
 		s.addCodeTools(srv)
 	}
