@@ -174,7 +174,7 @@ func alternatingProxy(t *testing.T, backends []string) (*httptest.Server, []*ato
 		}
 		hits[i] = &atomic.Int64{}
 		proxies[i] = &httputil.ReverseProxy{
-			Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u) },
+			Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(u) },
 			// A fresh connection per request: with keep-alive, about one
 			// run in four lost a response body to a connection the proxy's
 			// transport closed after a cancelled request (seen only with
