@@ -51,7 +51,7 @@ type replica struct {
 // waits until its /readyz answers 200.
 func startReplica(t *testing.T, bin string, args ...string) *replica {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"mcp", "--emulate", "--http", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"mcp", "--emulate", "--result-format", "both", "--http", "127.0.0.1:0"}, args...)...)
 	pipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

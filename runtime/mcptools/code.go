@@ -184,11 +184,8 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 		return nil, nil, errors.New("execute_lua: the runtime returned no result")
 	}
 	env, link := s.storeBig(s.capLogs(res))
-	out := textResult(renderEnvelope(env), !env.OK)
-	if link != nil {
-		out.Content = append(out.Content, link)
-	}
-	return out, env, nil
+	out, structured := envelopeResult(s.opts.ResultFormat, env, link)
+	return out, structured, nil
 }
 
 // capLogs returns res, or a copy whose logs fit in half the result cap, with a

@@ -17,9 +17,11 @@
 //     (overview, errors, pagination, batch, json, limits); an unknown page lists
 //     the closest ones;
 //   - execute_lua {code, args?, timeout_ms?, memoryLimit?, cpuLimit?}: runs the script through
-//     [runtime.Runtime.Run] and returns the result envelope as structuredContent
-//     plus a compact text rendering; isError is set unless the outcome is
-//     "completed".
+//     [runtime.Runtime.Run] and returns the result envelope in
+//     [Options.ResultFormat]: a compact text rendering (FormatText, the
+//     smallest), structuredContent with one line of text (FormatStructured),
+//     or both (FormatBoth, the zero value); isError is set unless the outcome
+//     is "completed".
 //
 // The whole tools/list of code mode is kept small; TestToolsListSize holds it
 // to its budget.

@@ -91,6 +91,9 @@ type Options struct {
 	// ResultLinks says when a big result is stored and linked. If empty,
 	// LinksAuto.
 	ResultLinks LinkMode
+	// ResultFormat is how execute_lua returns its envelope. If empty,
+	// FormatBoth (`kosmo-lua mcp` defaults to FormatText, the cheapest).
+	ResultFormat ResultFormat
 	// Logger receives the server's operational logs (one line per tool call;
 	// never the API key or script results). The CLI points it at stderr,
 	// because stdout belongs to the protocol. If nil, logs are discarded.

@@ -71,6 +71,12 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.ResultStoreBytes == 0 {
 		o.ResultStoreBytes = DefaultResultStoreBytes
 	}
+	if o.ResultFormat == "" {
+		o.ResultFormat = FormatBoth
+	}
+	if _, err := ParseResultFormat(string(o.ResultFormat)); err != nil {
+		panic(err.Error())
+	}
 	if o.ResultLinks == "" {
 		o.ResultLinks = LinksAuto
 	}
