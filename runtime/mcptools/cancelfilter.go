@@ -15,7 +15,9 @@ const maxTrackedLine = 16 << 20
 // cancelFilter drops the response to a request the client cancelled
 // (notifications/cancelled): the spec says the receiver SHOULD NOT respond,
 // and the SDK always does. It watches the newline-delimited JSON-RPC stream of
-// a stdio connection on both sides, so the SDK's own connection stays as it is.
+// a stdio connection on both sides, and the POST bodies and event streams of
+// HTTP sessions (see httpFilter), so the SDK's own connections stay as they
+// are.
 //
 // A cancellation counts only for a request still in flight; a new request
 // with the same id clears it, so a client that reuses ids is never silenced.
@@ -47,8 +49,9 @@ func idKey(raw json.RawMessage) string {
 	return b.String()
 }
 
-// sawIncoming records one line the client sent.
-func (f *cancelFilter) sawIncoming(line []byte) {
+// sawIncoming records one message the client sent in scope (a session; ""
+// on stdio).
+func (f *cancelFilter) sawIncoming(scope string, line []byte) {
 	var m frame
 	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("[")) || json.Unmarshal(line, &m) != nil {
 		return // batches (2025-03-26 and before) and garbage are not tracked
@@ -57,18 +60,18 @@ func (f *cancelFilter) sawIncoming(line []byte) {
 	defer f.mu.Unlock()
 	switch id := idKey(m.ID); {
 	case m.Method == "notifications/cancelled":
-		if c := idKey(m.Params.RequestID); c != "" && f.inFlight[c] {
-			f.cancelled[c] = true
+		if c := idKey(m.Params.RequestID); c != "" && f.inFlight[scope+"\x00"+c] {
+			f.cancelled[scope+"\x00"+c] = true
 		}
 	case m.Method != "" && id != "":
-		f.inFlight[id] = true
-		delete(f.cancelled, id)
+		f.inFlight[scope+"\x00"+id] = true
+		delete(f.cancelled, scope+"\x00"+id)
 	}
 }
 
-// dropOutgoing records one line the server sends and reports whether it is
-// the response to a cancelled request.
-func (f *cancelFilter) dropOutgoing(line []byte) bool {
+// dropOutgoing records one message the server sends in scope and reports
+// whether it is the response to a cancelled request.
+func (f *cancelFilter) dropOutgoing(scope string, line []byte) bool {
 	var m frame
 	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("[")) || json.Unmarshal(line, &m) != nil || m.Method != "" {
 		return false
@@ -77,6 +80,7 @@ func (f *cancelFilter) dropOutgoing(line []byte) bool {
 	if id == "" {
 		return false
 	}
+	id = scope + "\x00" + id
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.inFlight, id)
@@ -117,7 +121,7 @@ func (fr *filterReader) Read(p []byte) (int, error) {
 			break
 		}
 		if !fr.long {
-			fr.f.sawIncoming(fr.line)
+			fr.f.sawIncoming("", fr.line)
 		}
 		fr.line, fr.long = fr.line[:0], false
 		rest = rest[i+1:]
@@ -151,7 +155,7 @@ func (fw *filterWriter) Write(p []byte) (int, error) {
 			break
 		}
 		line := data[:i+1]
-		if !fw.f.dropOutgoing(line[:i]) {
+		if !fw.f.dropOutgoing("", line[:i]) {
 			out = append(out, line...)
 		}
 		data = data[i+1:]

@@ -32,6 +32,8 @@ const protocolVersionHeader = "Mcp-Protocol-Version"
 //     closed after [HTTPSessionTimeout] idle, identified by Mcp-Session-Id.
 //     Behind a load balancer these clients need affinity on that header.
 //
+// Either way a request the client cancelled gets no response.
+//
 // The SDK rejects requests whose Host header is not local when the listener
 // is on a loopback address (DNS-rebinding protection).
 func HTTPHandler(srv *mcp.Server) http.Handler {
@@ -40,7 +42,8 @@ func HTTPHandler(srv *mcp.Server) http.Handler {
 		Stateless:                    true,
 		PropagateRequestCancellation: true,
 	})
-	sessions := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout})
+	// Sessions answer cancelled requests unless filtered (see cancelFilter).
+	sessions := newCancelFilter().httpFilter(mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Revisions are dates, so they order as strings.
 		if v := r.Header.Get(protocolVersionHeader); v >= StatelessProtocolVersion {

@@ -2,10 +2,12 @@ package mcptools
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -231,5 +233,62 @@ func TestStatelessCancelStopsRun(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the run went on for 30 s after its request was closed")
+	}
+}
+
+// postRPC POSTs one JSON-RPC message in a legacy HTTP session and returns
+// the response body and the session id the server set.
+func postRPC(t *testing.T, url, session string, msg map[string]any) (string, string) {
+	t.Helper()
+	msg["jsonrpc"] = "2.0"
+	b, _ := json.Marshal(msg)
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if session != "" {
+		req.Header.Set("Mcp-Session-Id", session)
+		req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return "", ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body), resp.Header.Get("Mcp-Session-Id")
+}
+
+// TestNoResponseAfterCancelHTTPSession: in a legacy HTTP session the
+// cancelled call's stream ends without its response.
+func TestNoResponseAfterCancelHTTPSession(t *testing.T) {
+	rec := newRecorder()
+	rt := emulated(t, runtime.Options{WritePolicy: runtime.WriteDeny, Timeout: 2 * time.Minute})
+	hs := httptest.NewServer(HTTPHandler(NewServer(rt, &Options{Logger: slog.New(rec)})))
+	defer hs.Close()
+	_, session := postRPC(t, hs.URL, "", map[string]any{"id": 1, "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-06-18", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "raw", "version": "1"}}})
+	if session == "" {
+		t.Fatal("no session id")
+	}
+	postRPC(t, hs.URL, session, map[string]any{"method": "notifications/initialized"})
+	stream := make(chan string, 1)
+	go func() {
+		body, _ := postRPC(t, hs.URL, session, map[string]any{"id": 2, "method": "tools/call", "params": map[string]any{
+			"name": ToolExecuteLua, "arguments": map[string]any{"code": "while true do end"}}})
+		stream <- body
+	}()
+	time.Sleep(500 * time.Millisecond)
+	postRPC(t, hs.URL, session, map[string]any{"method": "notifications/cancelled", "params": map[string]any{"requestId": 2}})
+	select {
+	case body := <-stream:
+		if strings.Contains(body, `"id":2`) {
+			t.Errorf("the cancelled call got a response:\n%s", body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the cancelled call's stream did not end within 30 s")
+	}
+	if body, _ := postRPC(t, hs.URL, session, map[string]any{"id": 3, "method": "tools/list"}); !strings.Contains(body, `"id":3`) {
+		t.Errorf("the next request was not answered:\n%s", body)
 	}
 }
