@@ -76,12 +76,22 @@ func (s *httpServer) serveMCP(w http.ResponseWriter, r *http.Request) {
 // warm runs a trivial script until one succeeds: then a worker has started
 // and answered, and the server is ready.
 func (s *httpServer) warm(ctx context.Context) {
-	for ctx.Err() == nil {
+	for failures := 0; ctx.Err() == nil; failures++ {
 		res, err := s.rt.Run(ctx, runtime.Script{Name: "warm-up", Source: "return 1"})
 		if err == nil && res.OK {
 			s.ready.Store(true)
 			s.log.Info("kosmo-lua mcp: ready (worker pool warm)")
 			return
+		}
+		if failures == 0 && ctx.Err() == nil {
+			why := fmt.Sprint(err)
+			if err == nil {
+				why = string(res.Outcome)
+				if res.Error != nil {
+					why += ": " + res.Error.Message
+				}
+			}
+			s.log.Warn("kosmo-lua mcp: not ready: a warm-up run failed; retrying every second", "error", why)
 		}
 		select {
 		case <-ctx.Done():

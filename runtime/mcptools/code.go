@@ -135,7 +135,7 @@ Call functions as workos.<name>{...} with one table: path, query and body keys a
 Helpers: workos.paginate(name, args) iterates the items of every page; workos.list_all(name, args, {max_items = n}) collects them; workos.batch({{name, args}, ...}) runs calls concurrently, each result {ok, value} or {ok, error}; json.encode/json.decode; print(...) goes to logs; the global args holds this tool's args.
 A failed call raises a table {kind, status, code, message}: local ok, err = pcall(workos.organizations_find, {id = id}).
 `)
-	fmt.Fprintf(&b, "The return value becomes result; a result over %d bytes of JSON comes back summarised. No files, shell or network (WorkOS only through workos); os has only time, date, clock and difftime; lua_read_doc overview lists every global.", s.opts.MaxResultBytes)
+	fmt.Fprintf(&b, "The return value becomes result; a result over %d bytes of JSON comes back summarised%s. No files, shell or network (WorkOS only through workos); os has only time, date, clock and difftime; lua_read_doc overview lists every global.", s.opts.MaxResultBytes, s.fullResultNote())
 	if s.docs.readOnly && s.docs.hidden > 0 {
 		b.WriteString(" This server is read-only: write functions fail with outcome denied.")
 	}

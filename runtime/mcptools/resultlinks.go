@@ -105,3 +105,12 @@ func (s *server) addResultResources(srv *mcp.Server) {
 		MIMEType:    "application/json",
 	}, s.readResult)
 }
+
+// fullResultNote tells execute_lua's description where a big result's full
+// JSON goes, when it is kept.
+func (s *server) fullResultNote() string {
+	if s.store == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (often with a link: resources/read gives the full JSON for %s)", s.opts.ResultTTL)
+}
