@@ -209,7 +209,7 @@ func TestMCPReplicas(t *testing.T) {
 
 	if res, err := c.call(ctx, "server/discover", nil); err != nil {
 		t.Fatal(err)
-	} else if v, _ := res["supportedVersions"].([]any); len(v) == 0 || v[0] != statelessVersion {
+	} else if v, _ := res["supportedVersions"].([]any); len(v) == 0 || v[0] != statelessVersion || res["cacheScope"] != "public" || res["ttlMs"] == float64(0) {
 		t.Fatalf("server/discover: %v", res)
 	}
 	cancelled := 0
