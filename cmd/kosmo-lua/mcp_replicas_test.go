@@ -51,7 +51,15 @@ type replica struct {
 // waits until its /readyz answers 200.
 func startReplica(t *testing.T, bin string, args ...string) *replica {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"mcp", "--emulate", "--result-format", "both", "--http", "127.0.0.1:0"}, args...)...)
+	return startServer(t, bin, nil, append([]string{"--emulate"}, args...)...)
+}
+
+// startServer starts bin mcp --http 127.0.0.1:0 with args and the
+// environment env (nil: this process's), and waits until /readyz is 200.
+func startServer(t *testing.T, bin string, env []string, args ...string) *replica {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"mcp", "--result-format", "both", "--http", "127.0.0.1:0"}, args...)...)
+	cmd.Env = env
 	pipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -340,5 +348,30 @@ func TestMCPHTTPDrain(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("no exit within 30 s of the drain")
+	}
+}
+
+// TestMCPHTTPNeverShowsKey: the key of an `mcp --http` server appears in no
+// log line, response or error, through a failing call and a drain.
+func TestMCPHTTPNeverShowsKey(t *testing.T) {
+	bin := buildServerBinary(t)
+	const key = "sk_test_replica_secret_0123456789"
+	r := startServer(t, bin, []string{"WORKOS_API_KEY=" + key, "HOME=" + t.TempDir()}, "--base-url", "http://127.0.0.1:1", "--timeout", "10s")
+	c := &statelessClient{url: r.base + "/mcp"}
+	res, err := c.call(context.Background(), "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{
+		"code": `return workos.organizations_list{limit = 1}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(res)
+	if env, _ := res["structuredContent"].(map[string]any); env["ok"] != false {
+		t.Errorf("a call to a closed port succeeded: %s", out)
+	}
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	r.cmd.Wait()
+	for name, text := range map[string]string{"response": string(out), "stderr": r.stderr.String()} {
+		if strings.Contains(text, key) || strings.Contains(text, "replica_secret") {
+			t.Errorf("the API key appears in the %s:\n%s", name, text)
+		}
 	}
 }
