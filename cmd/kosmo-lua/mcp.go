@@ -34,6 +34,8 @@ type MCPOptions struct {
 	MaxResultChars int
 	// Results are the big-result and result-format flags (mcp_results.go).
 	Results MCPResultOptions
+	// NoSessions is --no-sessions (mcp_http.go).
+	NoSessions bool
 }
 
 // mcpFlags registers the flags `mcp` and `mcp config` share.
@@ -112,12 +114,16 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
 	opts.Flags.addRateLimitFlags(cmd.Flags())
 	opts.Results.addResultFlags(cmd)
+	addHTTPFlags(cmd, opts)
 	cmd.AddCommand(newCmdMCPConfig(f, configF))
 	return cmd
 }
 
 // mcpRun serves until the client disconnects (stdio) or ctx ends.
 func mcpRun(ctx context.Context, opts *MCPOptions) error {
+	if opts.NoSessions && opts.HTTP == "" {
+		return flagErrorf("--no-sessions applies to --http only; stdio has one client and no sessions to drop")
+	}
 	// A server answers many runs: keep workers started ahead, so a run does
 	// not wait for a process to start.
 	opts.Flags.WarmWorkers = 2
@@ -150,7 +156,8 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		logger.Info("kosmo-lua mcp: serving over stdio", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 		return mcptools.ServeStdio(ctx, srv, opts.IO.In, opts.IO.Out)
 	}
-	return mcpServeHTTP(ctx, opts.HTTP, rt, mcptools.HTTPHandler(srv), logger, "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
+	h := mcptools.HTTPHandlerWith(srv, &mcptools.HTTPOptions{NoSessions: opts.NoSessions})
+	return mcpServeHTTP(ctx, opts.HTTP, rt, h, logger, "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()), "sessions", !opts.NoSessions)
 }
 
 // MCPConfigOptions are the inputs of `kosmo-lua mcp config`.

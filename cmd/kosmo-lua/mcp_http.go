@@ -10,8 +10,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
+
+// addHTTPFlags registers the flags of `mcp --http` serving.
+func addHTTPFlags(cmd *cobra.Command, opts *MCPOptions) {
+	cmd.Flags().BoolVar(&opts.NoSessions, "no-sessions", false, "With --http, serve clients on protocol 2025-11-25 and earlier without sessions too, for load balancers without affinity (their notifications/cancelled then stops no run; 2026-07-28 clients never use sessions)")
+}
 
 // drainGrace is added to the run timeout when draining: the time a run's
 // response takes to be written once the run has ended.

@@ -375,3 +375,40 @@ func TestMCPHTTPNeverShowsKey(t *testing.T) {
 		}
 	}
 }
+
+// TestMCPReplicasNoSessions: with --no-sessions a 2025-06-18 client (its
+// initialize handshake, then requests) works through the alternating proxy
+// too, with no affinity.
+func TestMCPReplicasNoSessions(t *testing.T) {
+	bin := buildServerBinary(t)
+	a := startReplica(t, bin, "--no-sessions")
+	b := startReplica(t, bin, "--no-sessions")
+	proxy, hits := alternatingProxy(t, []string{a.base, b.base})
+	ctx := context.Background()
+	s, err := newRPCSession(ctx, proxy.URL+"/mcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.session != "" {
+		t.Errorf("the server set Mcp-Session-Id %q under --no-sessions", s.session)
+	}
+	for i := range 10 {
+		if i%2 == 0 {
+			if res, err := s.call(ctx, "tools/list", map[string]any{}); err != nil || len(toolNames(res)) != 4 {
+				t.Errorf("call %d: tools/list: %v %v", i, err, toolNames(res))
+			}
+			continue
+		}
+		res, err := s.call(ctx, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{"code": countScript, "args": map[string]any{"echo": i}}})
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		env, _ := res["structuredContent"].(map[string]any)
+		if result, _ := env["result"].(map[string]any); result["echo"] != float64(i) {
+			t.Errorf("call %d: execute_lua: %s", i, toolText(res))
+		}
+	}
+	if hits[0].Load() == 0 || hits[1].Load() == 0 {
+		t.Errorf("the proxy did not use both replicas: %d and %d requests", hits[0].Load(), hits[1].Load())
+	}
+}

@@ -20,18 +20,19 @@ import (
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
 
-// transports are the two ways a client reaches the server.
-var transports = []string{"http", "stdio"}
+// transports are the ways a client reaches the server.
+var transports = []string{"http", "http-nosessions", "stdio"}
 
-// dial connects an SDK client on protocol version to srv over transport.
+// dial connects an SDK client on protocol version to srv over transport:
+// "http", "http-nosessions" (HTTPOptions.NoSessions) or "stdio".
 func dial(t *testing.T, srv *mcp.Server, transport, version string) *mcp.ClientSession {
 	t.Helper()
 	ctx := context.Background()
 	client := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1.0.0"}, nil)
 	var ct mcp.Transport
 	switch transport {
-	case "http":
-		hs := httptest.NewServer(HTTPHandler(srv))
+	case "http", "http-nosessions":
+		hs := httptest.NewServer(HTTPHandlerWith(srv, &HTTPOptions{NoSessions: transport == "http-nosessions"}))
 		t.Cleanup(hs.Close)
 		ct = &mcp.StreamableClientTransport{Endpoint: hs.URL, DisableStandaloneSSE: true}
 	case "stdio":
