@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -79,6 +80,12 @@ func summarizeJSON(full []byte, limit int) map[string]any {
 			s["first_items"] = first
 		}
 	}
+	return shrinkSummary(s, limit)
+}
+
+// shrinkSummary drops the bulkiest parts of a summary until its JSON fits in
+// half of limit.
+func shrinkSummary(s map[string]any, limit int) map[string]any {
 	for _, drop := range []string{"", "first_items", "item_keys", "keys", "prefix"} {
 		delete(s, drop)
 		if b, err := json.Marshal(s); err == nil && len(b) <= limit/2 {
@@ -86,6 +93,23 @@ func summarizeJSON(full []byte, limit int) map[string]any {
 		}
 	}
 	return map[string]any{"truncated": true, "type": s["type"], "reason": s["reason"]}
+}
+
+// runtimeSummary returns the runtime's own summary of a result over its
+// output cap (see runtime.Options.MaxOutputBytes), recognised by its
+// reason, or nil when data is a result.
+func runtimeSummary(data []byte) map[string]any {
+	if !bytes.HasPrefix(data, []byte("{")) || !bytes.Contains(data, []byte(`"truncated":true`)) {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil || m["truncated"] != true {
+		return nil
+	}
+	if r, _ := m["reason"].(string); !strings.HasSuffix(r, "-byte output limit") {
+		return nil
+	}
+	return m
 }
 
 func sortedKeys[V any](m map[string]V, limit int) []string {

@@ -58,6 +58,10 @@ func (s *server) storeBig(env *runtime.Result) (*runtime.Result, *mcp.ResourceLi
 	if s.store == nil || len(env.Result) <= s.opts.MaxResultBytes {
 		return env, nil
 	}
+	if rs := runtimeSummary(env.Result); rs != nil {
+		// Over the runtime's own cap: there is no full result to keep.
+		return withResult(env, shrinkSummary(rs, s.opts.MaxResultBytes)), nil
+	}
 	summary := summarizeJSON(env.Result, s.opts.MaxResultBytes)
 	uri, expires, ok := s.store.put(env.Result)
 	var link *mcp.ResourceLink
@@ -71,13 +75,18 @@ func (s *server) storeBig(env *runtime.Result) (*runtime.Result, *mcp.ResourceLi
 	} else {
 		summary["reason"] = fmt.Sprintf("the result is %d bytes of JSON, over the %d-byte tool result cap and larger than the server's whole result store", len(env.Result), s.opts.MaxResultBytes)
 	}
-	data, err := json.Marshal(summary)
+	return withResult(env, summary), link
+}
+
+// withResult returns a copy of env whose result is v.
+func withResult(env *runtime.Result, v any) *runtime.Result {
+	data, err := json.Marshal(v)
 	if err != nil {
-		return env, nil
+		return env
 	}
 	cp := *env
 	cp.Result = data
-	return &cp, link
+	return &cp
 }
 
 // readResult serves resources/read of a stored result.

@@ -136,3 +136,28 @@ func TestResultStoreBound(t *testing.T) {
 		t.Errorf("expired results still held: %d bytes in %d", b, n)
 	}
 }
+
+// TestOverRuntimeCapIsNotStored: a result over the runtime's own cap is
+// summarised by the runtime; there is nothing to keep, and the summary still
+// fits the tool result cap.
+func TestOverRuntimeCapIsNotStored(t *testing.T) {
+	rt := emulated(t, runtime.Options{MaxOutputBytes: 200_000, Timeout: time.Minute})
+	cs := connect(t, rt, nil, nil)
+	// Items of 20 kB each: the runtime's summary of 300 kB keeps three.
+	_, res := callText(t, cs, ToolExecuteLua, map[string]any{"code": `local t = {}
+for i = 1, 15 do t[i] = {id = i, blob = string.rep("y", 20000)} end
+return t`})
+	env := envelope(t, res)
+	summary, _ := env["result"].(map[string]any)
+	if summary["truncated"] != true || summary["resource"] != nil || summary["length"] != float64(15) {
+		t.Errorf("summary: %v", summary)
+	}
+	for _, c := range res.Content {
+		if _, ok := c.(*mcp.ResourceLink); ok {
+			t.Error("a link to a result that was not kept")
+		}
+	}
+	if b, _ := json.Marshal(env); len(b) > DefaultMaxResultBytes {
+		t.Errorf("the tool result is %d bytes, over the %d-byte cap", len(b), DefaultMaxResultBytes)
+	}
+}
