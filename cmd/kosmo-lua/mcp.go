@@ -63,7 +63,11 @@ func newCmdMCPWith(f *Factory, runF func(context.Context, *MCPOptions) error, co
 		Long: `Serve the WorkOS API to MCP clients (Claude Code, Cursor, VS Code, agents).
 
 Over stdio by default: stdout carries only the protocol, logs go to stderr. With
---http ADDR, over streamable HTTP at http://ADDR/mcp.
+--http ADDR, over streamable HTTP at http://ADDR/mcp, with GET /healthz and
+/readyz (ready once the worker pool is warm) for load balancers; SIGTERM drains
+(runs in flight finish, new requests get 503). Every protocol revision from
+2024-11-05 to 2026-07-28 is served; 2026-07-28 clients need no session
+affinity (older ones do, unless --no-sessions).
 
 --tools code (default) exposes four small tools: lua_list_docs, lua_search_docs,
 lua_read_doc and execute_lua, which runs one Lua script that does the whole job.
