@@ -130,6 +130,8 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		MemoryLimit: rf.memory(),
 		MaxCalls:    rf.MaxCalls,
 		WarmWorkers: rf.WarmWorkers,
+		// Set by mcp, which keeps big results whole.
+		MaxOutputBytes: rf.MaxOutputBytes,
 	}
 	res := &Resolved{}
 	var acct *config.Account
@@ -279,6 +281,7 @@ func (f *Factory) Runtime(rf *RuntimeFlags) (*runtime.Runtime, *Resolved, error)
 	if err != nil {
 		return nil, nil, err
 	}
+	limitRate(opts, rf.RateLimit)
 	rt, err := runtime.New(opts)
 	if err != nil {
 		// The runtime rejects only options, which come from flags here

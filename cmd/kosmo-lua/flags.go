@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 )
 
 // RuntimeFlags are the flags shared by every command that builds a runtime
@@ -50,6 +52,14 @@ type RuntimeFlags struct {
 	// --timeout as well, the lower value applies.
 	MemoryLimit ByteSize
 	CPULimit    Duration
+
+	// RateLimit is --rate-limit and --rate-burst (mcp only): a client-side
+	// limit on WorkOS requests per account. Zero: none.
+	RateLimit api.RateLimit
+
+	// MaxOutputBytes is not a flag: a command that keeps big results whole
+	// (mcp) raises the runtime's output cap. Zero keeps the default.
+	MaxOutputBytes int
 
 	// WarmWorkers is not a flag: the command sets how many worker processes
 	// the runtime starts ahead of its first run (see runtime.Options).

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +33,10 @@ type MCPOptions struct {
 	// MaxResultChars is --max-result-chars, KosmoKrator's name for the same
 	// cap (JSON is counted in bytes); with both, the lower applies.
 	MaxResultChars int
+	// Results are the big-result and result-format flags (mcp_results.go).
+	Results MCPResultOptions
+	// NoSessions is --no-sessions (mcp_http.go).
+	NoSessions bool
 }
 
 // mcpFlags registers the flags `mcp` and `mcp config` share.
@@ -64,7 +64,11 @@ func newCmdMCPWith(f *Factory, runF func(context.Context, *MCPOptions) error, co
 		Long: `Serve the WorkOS API to MCP clients (Claude Code, Cursor, VS Code, agents).
 
 Over stdio by default: stdout carries only the protocol, logs go to stderr. With
---http ADDR, over streamable HTTP at http://ADDR/mcp.
+--http ADDR, over streamable HTTP at http://ADDR/mcp, with GET /healthz and
+/readyz (ready once the worker pool is warm) for load balancers; SIGTERM drains
+(runs in flight finish, new requests get 503). Every protocol revision from
+2024-11-05 to 2026-07-28 is served; 2026-07-28 clients need no session
+affinity (older ones do, unless --no-sessions).
 
 --tools code (default) exposes four small tools: lua_list_docs, lua_search_docs,
 lua_read_doc and execute_lua, which runs one Lua script that does the whole job.
@@ -93,6 +97,12 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 			if err := opts.Flags.validate(); err != nil { // --force becomes --write allow
 				return err
 			}
+			if err := opts.Results.validate(); err != nil {
+				return err
+			}
+			if opts.Flags.RateLimit.PerSecond < 0 || opts.Flags.RateLimit.Burst < 0 {
+				return flagErrorf("--rate-limit and --rate-burst must be 0 (no limit) or more")
+			}
 			if opts.Flags.Write == "" {
 				opts.Flags.Write = string(runtime.WriteDeny)
 			}
@@ -107,6 +117,9 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	}
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "Serve streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio")
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
+	opts.Flags.addRateLimitFlags(cmd.Flags())
+	opts.Results.addResultFlags(cmd)
+	addHTTPFlags(cmd, opts)
 	cmd.AddCommand(newCmdMCPConfig(f, configF))
 	return cmd
 }
@@ -124,10 +137,16 @@ func setServerGC() {
 
 // mcpRun serves until the client disconnects (stdio) or ctx ends.
 func mcpRun(ctx context.Context, opts *MCPOptions) error {
+	if opts.NoSessions && opts.HTTP == "" {
+		return flagErrorf("--no-sessions applies to --http only; stdio has one client and no sessions to drop")
+	}
 	// A server answers many runs: keep workers started ahead, so a run does
 	// not wait for a process to start.
 	opts.Flags.WarmWorkers = 2
 	setServerGC()
+	// A result over the tool result cap is kept whole as a resource, up to
+	// this size (the runtime summarises larger ones).
+	opts.Flags.MaxOutputBytes = mcptools.DefaultMaxStoredResultBytes
 	rt, res, err := opts.Runtime(&opts.Flags)
 	if err != nil {
 		return err
@@ -135,12 +154,14 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer rt.Close()
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	mode, _ := mcptools.ParseMode(opts.Tools)
-	srv := mcptools.NewServer(rt, &mcptools.Options{
+	so := &mcptools.Options{
 		Tools:          mode,
 		MaxResultBytes: int(opts.MaxResultBytes),
 		Version:        opts.Version,
 		Logger:         logger,
-	})
+	}
+	opts.Results.apply(so)
+	srv := mcptools.NewServer(rt, so)
 	source := res.KeySource
 	if res.Account != "" {
 		source += " " + res.Account
@@ -152,33 +173,8 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		logger.Info("kosmo-lua mcp: serving over stdio", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
 		return mcptools.ServeStdio(ctx, srv, opts.IO.In, opts.IO.Out)
 	}
-	ln, err := net.Listen("tcp", opts.HTTP)
-	if err != nil {
-		return flagErrorf("--http %s: %v", opts.HTTP, err)
-	}
-	mux := http.NewServeMux()
-	h := mcptools.HTTPHandler(srv)
-	mux.Handle("/mcp", h)
-	mux.Handle("/", h)
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		logger.Warn("kosmo-lua mcp: listening on a non-loopback address without authentication; anyone who can reach it can use the server's WorkOS credentials", "addr", ln.Addr().String())
-	}
-	logger.Info("kosmo-lua mcp: listening", "url", "http://"+ln.Addr().String()+"/mcp", "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()))
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(shutdown)
-		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	}
+	h := mcptools.HTTPHandlerWith(srv, &mcptools.HTTPOptions{NoSessions: opts.NoSessions})
+	return mcpServeHTTP(ctx, opts.HTTP, rt, h, logger, "tools", mode, "write", res.Write, "credentials", source, "functions", len(rt.Functions()), "sessions", !opts.NoSessions)
 }
 
 // MCPConfigOptions are the inputs of `kosmo-lua mcp config`.

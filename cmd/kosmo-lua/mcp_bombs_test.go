@@ -30,7 +30,7 @@ import (
 // stops it too.
 func startMCPHTTP(t *testing.T, bin string, flags ...string) (cmd *exec.Cmd, url string, stop func()) {
 	t.Helper()
-	args := append([]string{"mcp", "--emulate", "--http", "127.0.0.1:0"}, flags...)
+	args := append([]string{"mcp", "--emulate", "--result-format", "both", "--http", "127.0.0.1:0"}, flags...)
 	cmd = exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -69,7 +69,7 @@ func TestMCPStdioSubprocess(t *testing.T) {
 	bin := buildBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate")
+	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate", "--result-format", "both")
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	var stderr syncBuffer
@@ -120,7 +120,7 @@ func TestMCPHTTPSubprocess(t *testing.T) {
 	bin := buildBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate", "--http", "127.0.0.1:0", "--tools", "all")
+	cmd := exec.CommandContext(ctx, bin, "mcp", "--emulate", "--result-format", "both", "--http", "127.0.0.1:0", "--tools", "all")
 	stderrPipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -135,7 +135,7 @@ Call functions as workos.<name>{...} with one table: path, query and body keys a
 Helpers: workos.paginate(name, args) iterates the items of every page; workos.list_all(name, args, {max_items = n}) collects them; workos.batch({{name, args}, ...}) runs calls concurrently, each result {ok, value} or {ok, error}; json.encode/json.decode; print(...) goes to logs; the global args holds this tool's args.
 A failed call raises a table {kind, status, code, message}: local ok, err = pcall(workos.organizations_find, {id = id}).
 `)
-	fmt.Fprintf(&b, "The return value becomes result; a result over %d bytes of JSON comes back summarised. No files, shell or network (WorkOS only through workos); os has only time, date, clock and difftime; lua_read_doc overview lists every global.", s.opts.MaxResultBytes)
+	fmt.Fprintf(&b, "The return value becomes result; a result over %d bytes of JSON comes back summarised%s. No files, shell or network (WorkOS only through workos); os has only time, date, clock and difftime; lua_read_doc overview lists every global.", s.opts.MaxResultBytes, s.fullResultNote())
 	if s.docs.readOnly && s.docs.hidden > 0 {
 		b.WriteString(" This server is read-only: write functions fail with outcome denied.")
 	}
@@ -152,7 +152,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, nil, errors.New("execute_lua: code is empty; pass the Lua source in code")
 	}
-	limits := in.limits(s.opts.MaxResultBytes)
+	limits := in.limits(s.runOutputCap(ctx))
 	var (
 		res    *runtime.Result
 		runErr error
@@ -183,8 +183,9 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	if res == nil {
 		return nil, nil, errors.New("execute_lua: the runtime returned no result")
 	}
-	env := s.capLogs(res)
-	return textResult(renderEnvelope(env), !env.OK), env, nil
+	env, link := s.storeBig(s.capLogs(res))
+	out, structured := envelopeResult(s.opts.ResultFormat, env, link)
+	return out, structured, nil
 }
 
 // capLogs returns res, or a copy whose logs fit in half the result cap, with a

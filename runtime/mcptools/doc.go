@@ -17,12 +17,29 @@
 //     (overview, errors, pagination, batch, json, limits); an unknown page lists
 //     the closest ones;
 //   - execute_lua {code, args?, timeout_ms?, memoryLimit?, cpuLimit?}: runs the script through
-//     [runtime.Runtime.Run] and returns the result envelope as structuredContent
-//     plus a compact text rendering; isError is set unless the outcome is
-//     "completed".
+//     [runtime.Runtime.Run] and returns the result envelope in
+//     [Options.ResultFormat]: a compact text rendering (FormatText, the
+//     smallest), structuredContent with one line of text (FormatStructured),
+//     or both (FormatBoth, the zero value); isError is set unless the outcome
+//     is "completed".
 //
 // The whole tools/list of code mode is kept small; TestToolsListSize holds it
 // to its budget.
+//
+// # Big results
+//
+// A result over [Options.MaxResultBytes] comes back as a summary (its type,
+// length, keys, first items) naming a resource, kosmo://results/<id>, which
+// the tool result also links (resource_link). resources/read returns the full
+// JSON for [Options.ResultTTL]; the server keeps at most
+// [Options.ResultStoreBytes] of them and drops the oldest first. The store is
+// in the server's memory, so with replicas a link is readable only from the
+// replica that ran the script: [Options.ResultLinks] (LinksAuto) links over
+// stdio and HTTP sessions, where the next request reaches the same process,
+// and not for sessionless 2026-07-28 requests, which a load balancer may send
+// elsewhere; LinksAlways is for one replica or a balancer with affinity.
+// The runtime's own output cap still applies: a result over it is summarised
+// by the runtime and not kept.
 //
 // # Per-function tools
 //
@@ -48,9 +65,22 @@
 //
 // # Protocol
 //
+// The server speaks every revision the SDK supports, 2024-11-05 through
+// 2026-07-28, over stdio ([ServeStdio]) and streamable HTTP ([HTTPHandler]).
+// On 2026-07-28 there are no sessions: server/discover answers what
+// initialize did, every request stands alone, and [HTTPHandler] serves it
+// statelessly so replicas need no affinity; older revisions keep their
+// initialize handshake and, over HTTP, their Mcp-Session-Id session.
+// server/discover and the list results carry ttlMs ([ListTTL]) and
+// cacheScope "public" (they depend only on the server's flags); tools/list is
+// sorted by name. Logging to the client is deprecated from 2026-07-28 on; it
+// is still offered for older clients, and the server's own log
+// ([Options.Logger]) is the place to look.
+//
 // Tool calls run concurrently, each in its own sandbox (bounded by
-// [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled) cancels
-// the context of the run, which stops the script at once. When a request carries
+// [Options.MaxConcurrent]). Cancelling a call (notifications/cancelled, or on
+// 2026-07-28 over HTTP closing the request) cancels the context of the run,
+// which stops the script at once, and the call gets no response. When a request carries
 // a progress token, the call sends a progress notification every
 // [Options.ProgressInterval] with the elapsed time; execute_lua's also give the
 // number of WorkOS calls made so far and the last function called, and a WorkOS

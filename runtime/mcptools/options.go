@@ -45,6 +45,14 @@ const (
 	// all sessions of one server; further calls wait for a free slot (or for
 	// their cancellation).
 	DefaultMaxConcurrent = 16
+	// DefaultResultTTL is how long a stored full result can be read.
+	DefaultResultTTL = 10 * time.Minute
+	// DefaultResultStoreBytes bounds all the full results one server keeps.
+	DefaultResultStoreBytes = 64 << 20
+	// DefaultMaxStoredResultBytes is the runtime output cap a server that
+	// stores big results should use ([runtime.Options.MaxOutputBytes]): the
+	// largest result kept whole (the CLI sets it for `mcp`).
+	DefaultMaxStoredResultBytes = 16 << 20
 	// DefaultName is the server name reported in the initialize response.
 	DefaultName = "kosmo-lua"
 	// DefaultVersion is the server version reported when Options.Version is empty.
@@ -72,8 +80,52 @@ type Options struct {
 	// MaxConcurrent bounds the tool calls running at once. If zero,
 	// DefaultMaxConcurrent; negative means no bound.
 	MaxConcurrent int
+	// ResultTTL is how long a stored full result stays readable. If zero,
+	// DefaultResultTTL.
+	ResultTTL time.Duration
+	// ResultStoreBytes bounds the full results kept by this server (one
+	// process: replicas do not share them); the oldest are dropped first to
+	// make room. If zero, DefaultResultStoreBytes; negative means no store:
+	// a big result is only summarised.
+	ResultStoreBytes int
+	// ResultLinks says when a big result is stored and linked. If empty,
+	// LinksAuto.
+	ResultLinks LinkMode
+	// ResultFormat is how execute_lua returns its envelope. If empty,
+	// FormatBoth (`kosmo-lua mcp` defaults to FormatText, the cheapest).
+	ResultFormat ResultFormat
 	// Logger receives the server's operational logs (one line per tool call;
 	// never the API key or script results). The CLI points it at stderr,
 	// because stdout belongs to the protocol. If nil, logs are discarded.
 	Logger *slog.Logger
+}
+
+// LinkMode says when execute_lua stores a result over the tool result cap
+// and returns a resource_link to it (kosmo://results/<id>) next to its
+// summary.
+type LinkMode string
+
+// The link modes.
+const (
+	// LinksAuto links when the reader is sure to reach this process: over
+	// stdio and in an HTTP session (protocol 2025-11-25 and before), not for
+	// a sessionless 2026-07-28 HTTP request, which a load balancer may send
+	// to another replica.
+	LinksAuto LinkMode = "auto"
+	// LinksAlways links on every transport: for one replica, or replicas
+	// behind a load balancer with affinity.
+	LinksAlways LinkMode = "always"
+	// LinksNever never stores: a big result is only summarised.
+	LinksNever LinkMode = "never"
+)
+
+// ParseLinkMode parses a --result-links flag value.
+func ParseLinkMode(s string) (LinkMode, error) {
+	switch m := LinkMode(s); m {
+	case LinksAuto, LinksAlways, LinksNever:
+		return m, nil
+	case "":
+		return LinksAuto, nil
+	}
+	return "", fmt.Errorf(`mcptools: unknown result links mode %q; use "auto", "always" or "never"`, s)
 }

@@ -1,12 +1,12 @@
 package mcptools
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +28,9 @@ type server struct {
 	sem  chan struct{} // nil: no bound
 	// tools maps per-function tool names to operations.
 	tools map[string]*catalog.Operation
+	// store keeps big results (nil: none); maxStored is the largest kept.
+	store     *resultStore
+	maxStored int
 }
 
 // NewServer returns an MCP server exposing rt as tools (see the package
@@ -62,6 +65,24 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.Name == "" {
 		o.Name = DefaultName
 	}
+	if o.ResultTTL <= 0 {
+		o.ResultTTL = DefaultResultTTL
+	}
+	if o.ResultStoreBytes == 0 {
+		o.ResultStoreBytes = DefaultResultStoreBytes
+	}
+	if o.ResultFormat == "" {
+		o.ResultFormat = FormatBoth
+	}
+	if _, err := ParseResultFormat(string(o.ResultFormat)); err != nil {
+		panic(err.Error())
+	}
+	if o.ResultLinks == "" {
+		o.ResultLinks = LinksAuto
+	}
+	if _, err := ParseLinkMode(string(o.ResultLinks)); err != nil {
+		panic(err.Error())
+	}
 	if o.Version == "" {
 		o.Version = DefaultVersion
 	}
@@ -94,6 +115,13 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.MaxConcurrent > 0 {
 		s.sem = make(chan struct{}, o.MaxConcurrent)
 	}
+	//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
+	caps := &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}}
+	if o.ResultStoreBytes > 0 && o.ResultLinks != LinksNever && o.Tools != ModeFunctions {
+		s.store = newResultStore(o.ResultTTL, o.ResultStoreBytes)
+		s.maxStored = min(cmp.Or(ro.MaxOutputBytes, runtime.DefaultMaxOutputBytes), o.ResultStoreBytes)
+		caps.Resources = &mcp.ResourceCapabilities{}
+	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "kosmo-lua: WorkOS via Lua", Version: o.Version},
 		&mcp.ServerOptions{
 			Instructions: s.instructions(),
@@ -102,10 +130,15 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 			// Every tools/list is one page: the list never changes and clients
 			// should see all tools at once.
 			PageSize: len(allowed) + 16,
-			// The tool list never changes; logging is offered.
-			//lint:ignore SA1019 logging is deprecated from protocol 2026-07-28 on; older clients still use it
-			Capabilities: &mcp.ServerCapabilities{Logging: &mcp.LoggingCapabilities{}, Tools: &mcp.ToolCapabilities{}},
+			// ttlMs and cacheScope on discovery, lists and reads (2026-07-28).
+			SetCacheable: setCacheable,
+			// The tool list never changes; logging is offered; resources
+			// when big results are stored.
+			Capabilities: caps,
 		})
+	if s.store != nil {
+		s.addResultResources(srv)
+	}
 	if o.Tools == ModeCode || o.Tools == ModeAll {
 		s.addCodeTools(srv)
 	}
@@ -353,9 +386,10 @@ func (h minLevel) WithGroup(name string) slog.Handler {
 
 // ServeStdio serves srv over newline-delimited JSON-RPC on in and out until in
 // ends or ctx is cancelled. out belongs to the protocol: nothing else may write
-// to it.
+// to it. A request the client cancels gets no response.
 func ServeStdio(ctx context.Context, srv *mcp.Server, in io.Reader, out io.Writer) error {
-	t := &mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
+	f := newCancelFilter()
+	t := &mcp.IOTransport{Reader: io.NopCloser(f.reader(in)), Writer: nopWriteCloser{f.writer(out)}}
 	err := srv.Run(ctx, t)
 	if err != nil && ctx.Err() != nil {
 		return nil // a requested shutdown is not a failure
@@ -371,15 +405,3 @@ func (nopWriteCloser) Close() error { return nil }
 // full (VS Code and Claude Desktop: 128; Cursor warns from 80 and Windsurf stops
 // at 50). NewServer logs a warning above it.
 const ClientToolLimit = 128
-
-// HTTPSessionTimeout closes HTTP sessions idle for this long.
-const HTTPSessionTimeout = 30 * time.Minute
-
-// HTTPHandler serves srv over MCP's streamable HTTP transport, one session per
-// client; sessions idle for [HTTPSessionTimeout] are closed. The SDK rejects
-// requests whose Host header is not local when the listener is on a loopback
-// address (DNS-rebinding protection).
-func HTTPHandler(srv *mcp.Server) http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
-		&mcp.StreamableHTTPOptions{SessionTimeout: HTTPSessionTimeout})
-}
