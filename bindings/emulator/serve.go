@@ -162,13 +162,14 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		bodyHash = hex.EncodeToString(sum[:])
 		if prev := e.store.Idempotency[idemID]; prev != nil {
 			e.mu.Unlock()
-			if prev.BodyHash != bodyHash {
+			if e.opts.StrictIdempotency && prev.BodyHash != bodyHash {
 				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
 			}
 			return prev.Status, prev.ContentType, prev.Body, nil
 		}
 	}
 	status, ctype, data = c.run()
+	jobs := e.webhooks.match(e.store, c.events)
 	if idemID != "" && status < 500 {
 		rec = &idemRecord{BodyHash: bodyHash, Status: status, ContentType: ctype, Body: data}
 		e.store.Idempotency[idemID] = rec
@@ -182,6 +183,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	} else {
 		e.mu.RUnlock()
 	}
+	e.webhooks.enqueue(jobs)
 	if dirty {
 		if err := e.save(); err != nil {
 			e.log.Error("emulator: could not save the state file", "error", err)
