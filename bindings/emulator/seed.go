@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -68,22 +69,56 @@ func DefaultSeed() *Seed {
 	return defaultSeedValues()
 }
 
-// ParseSeed parses a JSON or YAML seed.
+// ParseSeed parses a JSON or YAML seed and validates it against [SeedSchema]: an
+// unknown key, a missing required key or a value of the wrong type is a
+// *[SeedError] naming each one's path. An empty document is an empty seed.
 func ParseSeed(data []byte) (*Seed, error) {
-	var s Seed
-	if err := yaml.UnmarshalStrict(data, &s); err != nil {
-		return nil, fmt.Errorf("emulator: parse seed: %w (see the Seed type for the accepted keys)", err)
+	s, err := parseSeed(data)
+	var se *SeedError
+	if err != nil && !errors.As(err, &se) {
+		return nil, fmt.Errorf("emulator: seed: %w", err)
 	}
-	return &s, nil
+	return s, err
 }
 
-// LoadSeed reads a JSON or YAML seed file.
+// LoadSeed reads a JSON or YAML seed file (see [ParseSeed]).
 func LoadSeed(path string) (*Seed, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: read seed file: %w", err)
 	}
-	return ParseSeed(data)
+	s, err := parseSeed(data)
+	var se *SeedError
+	switch {
+	case errors.As(err, &se):
+		se.File = path
+		return nil, se
+	case err != nil:
+		return nil, fmt.Errorf("emulator: seed file %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func parseSeed(data []byte) (*Seed, error) {
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("neither JSON nor YAML: %w", err)
+	}
+	doc, err := decodeSeedJSON(js)
+	if err != nil {
+		return nil, fmt.Errorf("does not decode: %w", err)
+	}
+	var s Seed
+	if doc == nil {
+		return &s, nil
+	}
+	if err := validateSeedDoc(doc); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(js, &s); err != nil {
+		return nil, fmt.Errorf("matches the seed schema but does not load (%v); please report this", err)
+	}
+	return &s, nil
 }
 
 // seedOp runs an operation's handler on st as part of seeding.
