@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSeedFileErrors: a seed that does not match the schema fails with every
@@ -79,5 +80,23 @@ func TestSeedFileAccepted(t *testing.T) {
 	}
 	if _, err := ParseSeed([]byte("organizations: [")); err == nil || !strings.Contains(err.Error(), "neither JSON nor YAML") {
 		t.Errorf("broken YAML: %v", err)
+	}
+}
+
+// TestSeedTimestampsOrdered: seeded objects get distinct created_at values in
+// seed order, all before the clock's now, and updated_at equal to created_at.
+func TestSeedTimestampsOrdered(t *testing.T) {
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	e := newTest(t, &Options{Clock: func() time.Time { return now }})
+	var prev string
+	seen := map[string]bool{}
+	for _, kind := range []string{"organizations", "users", "permissions", "roles", "organization_memberships", "feature_flags", "directory_users", "connections"} {
+		for _, o := range objs(e, kind, nil) {
+			c, u := str(o["created_at"]), str(o["updated_at"])
+			if c == "" || seen[c] || c <= prev || c >= ts(now) || (u != c && kind != "roles") {
+				t.Errorf("%s %s: created_at %q updated_at %q after %q (now %s)", kind, o["id"], c, u, prev, ts(now))
+			}
+			seen[c], prev = true, c
+		}
 	}
 }
