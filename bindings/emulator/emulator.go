@@ -34,8 +34,9 @@ type Options struct {
 	// Faults injects latency, failures, resets, bad bodies and rate limits.
 	// The zero value injects nothing.
 	Faults Faults
-	// Logger receives one debug line per request (method, path, status, request id;
-	// never a credential). Nil: logging is discarded.
+	// Logger receives one debug line per request (method, path, status, latency,
+	// request id) and per webhook delivery attempt; never a credential or a
+	// webhook secret. Nil: logging is discarded.
 	Logger *slog.Logger
 	// Catalog is the operation catalog to serve. Nil: catalog.Default().
 	Catalog *catalog.Catalog
@@ -117,7 +118,7 @@ func New(opts *Options) (*Emulator, error) {
 		e.seed = DefaultSeed()
 	}
 	e.faults = newFaultState(o.Faults)
-	e.webhooks = newWebhookDispatcher(o.Webhooks)
+	e.webhooks = newWebhookDispatcher(o.Webhooks, e.log)
 	e.installSeedHooks()
 	if o.StateFile != "" {
 		st, err := loadStateFile(o.StateFile)

@@ -23,14 +23,17 @@ func (e *Emulator) requestID() string {
 
 // ServeHTTP serves the WorkOS API and the /_emulate control endpoints.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	rid := e.requestID()
 	w.Header().Set("X-Request-ID", rid)
 	if strings.HasPrefix(r.URL.Path, "/_emulate") {
-		e.serveControl(w, r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		e.serveControl(sw, r)
+		e.logRequest(r, sw.status, rid, start, "")
 		return
 	}
 	status, out := e.serveAPI(w, r)
-	e.log.Debug("emulator request", "method", r.Method, "path", r.URL.Path, "status", status, "request_id", rid, "fault", out)
+	e.logRequest(r, status, rid, start, out)
 }
 
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -104,6 +105,7 @@ type webhookJob struct {
 // cancels every delivery in flight and waits for them, so none outlives it.
 type webhookDispatcher struct {
 	opts   WebhookOptions
+	logger *slog.Logger
 	client *http.Client
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -116,14 +118,14 @@ type webhookDispatcher struct {
 	log    []*WebhookDelivery
 }
 
-func newWebhookDispatcher(o WebhookOptions) *webhookDispatcher {
+func newWebhookDispatcher(o WebhookOptions, log *slog.Logger) *webhookDispatcher {
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = webhookDefaultAttempts
 	}
 	o.MaxAttempts = max(o.MaxAttempts, 1)
 	o.Backoff = cmpOr(o.Backoff, webhookDefaultBackoff)
 	o.Timeout = cmpOr(o.Timeout, webhookDefaultTimeout)
-	d := &webhookDispatcher{opts: o, sem: make(chan struct{}, webhookConcurrency)}
+	d := &webhookDispatcher{opts: o, logger: log, sem: make(chan struct{}, webhookConcurrency)}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	dialer := &net.Dialer{Timeout: o.Timeout}
 	if !o.AllowRemote {
@@ -261,6 +263,8 @@ func (d *webhookDispatcher) deliver(j webhookJob) {
 		d.mu.Lock()
 		j.rec.Attempts = append(j.rec.Attempts, a)
 		d.mu.Unlock()
+		d.logger.Debug("emulator webhook", "delivery", j.rec.ID, "event", j.rec.Event, "event_id", j.rec.EventID,
+			"endpoint", j.rec.EndpointURL, "attempt", n, "status", a.Status, "latency_ms", a.LatencyMS, "error", a.Error)
 		var remote *errRemoteWebhook
 		switch {
 		case a.Status/100 == 2:
