@@ -180,6 +180,9 @@ func loopbackHost(h string) bool {
 // match returns the deliveries of events to the enabled endpoints subscribed to
 // them. The caller holds the store's lock; the records are logged as pending.
 func (d *webhookDispatcher) match(st *store, events []Object) []webhookJob {
+	if len(events) == 0 {
+		return nil
+	}
 	endpoints := st.filter("webhook_endpoints", func(o Object) bool { return str(o["status"]) == "enabled" })
 	if len(endpoints) == 0 {
 		return nil
