@@ -206,15 +206,39 @@ func (d *webhookDispatcher) match(st *store, events []Object) []webhookJob {
 	return jobs
 }
 
-// webhookBody is the event as WorkOS posts it. HTML characters are not escaped,
-// so that JSON.stringify(JSON.parse(body)) — what the Node SDK signs when given
-// a parsed payload — gives back the same bytes.
+// webhookBody is the event as WorkOS posts it. HTML characters, U+2028 and
+// U+2029 are not escaped, so that JSON.stringify(JSON.parse(body)) — what the
+// Node SDK signs when given a parsed payload — gives back the same bytes.
 func webhookBody(ev Object) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(public(ev))
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return unescapeLineSeparators(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+// unescapeLineSeparators turns encoding/json's \u2028 and \u2029 escapes back
+// into the characters. Escapes are read pairwise from the left, so an escaped
+// backslash followed by "u2028" is left alone.
+func unescapeLineSeparators(data []byte) []byte {
+	if !bytes.Contains(data, []byte(`\u202`)) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' || i+1 >= len(data) {
+			out = append(out, data[i])
+			continue
+		}
+		if rest := data[i+1:]; bytes.HasPrefix(rest, []byte("u2028")) || bytes.HasPrefix(rest, []byte("u2029")) {
+			out = append(out, string(rune(0x2020+int(rest[4]-'0')))...)
+			i += 5
+			continue
+		}
+		out = append(out, data[i], data[i+1])
+		i++
+	}
+	return out
 }
 
 // SignWebhook returns the WorkOS-Signature header value for body signed with

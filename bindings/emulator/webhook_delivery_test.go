@@ -327,3 +327,22 @@ func TestSignWebhook(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestWebhookBodyMatchesJSONStringify: the characters encoding/json escapes but
+// JSON.stringify does not (<, >, &, U+2028, U+2029) are sent raw, and text that
+// only looks like an escape survives.
+func TestWebhookBodyMatchesJSONStringify(t *testing.T) {
+	for _, v := range []string{"a<b>&c", "line\u2028sep\u2029para", `literal \u2028 text`, `\\u2029`, "quote\"\\back"} {
+		body := webhookBody(Object{"data": map[string]any{"v": v}, "_private": 1})
+		var back map[string]map[string]string
+		if err := json.Unmarshal(body, &back); err != nil || back["data"]["v"] != v {
+			t.Errorf("%q: body %s decodes to %q (%v)", v, body, back["data"]["v"], err)
+		}
+		if strings.Contains(string(body), `\u00`) || strings.Contains(string(body), "_private") {
+			t.Errorf("%q: body %s", v, body)
+		}
+		if strings.ContainsRune(v, '\u2028') && strings.Contains(string(body), `\u2028`) {
+			t.Errorf("%q: U+2028 escaped in %s", v, body)
+		}
+	}
+}
