@@ -216,6 +216,11 @@ func TestIdempotency(t *testing.T) {
 			case !strict && (c3 != 201 || b3 != b1):
 				t.Errorf("same key, other body: %d %s, want the first response replayed", c3, b3)
 			}
+			// A later request that would fail validation gets the replay too.
+			c4, b4 := post("k1", `{}`)
+			if (strict && c4 != 400) || (!strict && (c4 != 201 || b4 != b1)) {
+				t.Errorf("same key, invalid body: %d %s", c4, b4)
+			}
 			if n := len(objs(e, "organizations", where("name", "Other"))); n != 0 {
 				t.Errorf("a reused key created %d organizations", n)
 			}

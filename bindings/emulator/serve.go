@@ -143,13 +143,20 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	if err != nil {
 		return errorOut4(badRequest("invalid_request", "could not read the request body"))
 	}
+	idemKey := r.Header.Get("Idempotency-Key")
+	// A key already used replays its response before the body is even parsed:
+	// every later request with the key gets the first answer (the spec).
+	if r.Method == http.MethodPost && idemKey != "" {
+		if prev, reused := e.idempotencyRecord(idemKey, r.URL.Path, raw); prev != nil {
+			return e.replay(prev, reused, idemKey)
+		}
+	}
 	if aerr := c.parseBody(raw); aerr != nil {
 		return errorOut4(aerr)
 	}
 	if aerr := c.validate(); aerr != nil {
 		return errorOut4(aerr)
 	}
-	idemKey := r.Header.Get("Idempotency-Key")
 	write := r.Method != http.MethodGet || mutatesOnGet(op.Name)
 	if write {
 		e.mu.Lock()
@@ -163,12 +170,9 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		idemID = idemKey + "|" + r.Method + " " + r.URL.Path
 		sum := sha256.Sum256(raw)
 		bodyHash = hex.EncodeToString(sum[:])
-		if prev := e.store.Idempotency[idemID]; prev != nil {
+		if prev := e.store.Idempotency[idemID]; prev != nil { // a concurrent first use won
 			e.mu.Unlock()
-			if e.opts.StrictIdempotency && prev.BodyHash != bodyHash {
-				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
-			}
-			return prev.Status, prev.ContentType, prev.Body, nil
+			return e.replay(prev, prev.BodyHash != bodyHash, idemKey)
 		}
 	}
 	status, ctype, data = c.run()
