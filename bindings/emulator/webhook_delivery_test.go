@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -282,6 +283,7 @@ func TestWebhookDeliveryOutcomes(t *testing.T) {
 		}
 	})
 	t.Run("Close cancels deliveries in flight", func(t *testing.T) {
+		before := runtime.NumGoroutine()
 		e, err := New(&Options{Webhooks: WebhookOptions{Timeout: time.Minute}})
 		if err != nil {
 			t.Fatal(err)
@@ -312,6 +314,14 @@ func TestWebhookDeliveryOutcomes(t *testing.T) {
 		do(t, e, "POST", "/organizations", `{"name":"After close"}`)
 		if ds := e.WebhookDeliveries(); len(ds) != 1 {
 			t.Errorf("a delivery was queued after Close: %+v", ds)
+		}
+		// With the receiver gone too, no goroutine of the emulator is left.
+		srv.Close()
+		for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > before; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<16)
+				t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+			}
 		}
 	})
 }
