@@ -69,7 +69,7 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			help, err := opts.parseArgs(cmd, args)
 			if err != nil {
-				return err
+				return opts.failBeforeCall(cmd, err)
 			}
 			if help {
 				return cmd.Help()
@@ -77,7 +77,7 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return callRun(cmd.Context(), opts)
+			return callRun(cmd, opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return completeCallArgs(opts.catalog(), args, toComplete)
@@ -281,22 +281,23 @@ func (o *CallOptions) arguments(op *catalog.Operation) (map[string]any, error) {
 	return args, nil
 }
 
-func callRun(ctx context.Context, opts *CallOptions) error {
+func callRun(cmd *cobra.Command, opts *CallOptions) error {
+	ctx := cmd.Context()
 	op, err := opts.catalog().Lookup(opts.Name)
 	if err != nil {
 		var le *catalog.LookupError
 		if errors.As(err, &le) {
-			return &FlagError{err: err}
+			err = &FlagError{err: err}
 		}
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	args, err := opts.arguments(op)
 	if err != nil {
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	rt, resolved, err := opts.Runtime(&opts.Flags)
 	if err != nil {
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	defer rt.Close()
 	cr, err := rt.Call(ctx, op.Name, args)

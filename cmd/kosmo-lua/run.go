@@ -215,7 +215,7 @@ func (opts *RunOptions) failBeforeRun(err error) error {
 	if werr := writeJSON(opts.IO.Out, res, opts.IO.IsStdoutTTY()); werr != nil {
 		return werr
 	}
-	return err
+	return shown(err)
 }
 
 // printRunResult prints a run's result by the output rules and returns an
