@@ -195,6 +195,11 @@ func (c *Client) answer(out *outgoing, resp *http.Response, data []byte, res *Re
 	if out.redact.needed(data) {
 		data = []byte(out.redact.str(string(data)))
 	}
+	if e := notWorkOS(out, resp, data); e != nil {
+		e.Retries = res.Retries
+		c.logDone(req, resp.StatusCode, res.RequestID, res.Retries, res.Duration, e)
+		return nil, e
+	}
 	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
 		e := parseAPIError(resp.StatusCode, resp.Header, data)
 		e.Function, e.Method, e.Path, e.Retries = req.Function, req.Method, req.Path, res.Retries

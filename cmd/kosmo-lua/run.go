@@ -338,6 +338,11 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 			return fmt.Sprintf("the key of account %q was rejected: save a valid one with `kosmo-lua auth set --account %s` (read from stdin)", st.Account, st.Account)
 		}
 		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
+	case "BaseURL":
+		if res.BaseURL != "" {
+			return fmt.Sprintf("the base URL %s is not the WorkOS API: fix --base-url, WORKOS_BASE_URL or the account's base_url (default %s)", res.BaseURL, runtime.DefaultBaseURL)
+		}
+		return "the base URL is not the WorkOS API: fix --base-url, WORKOS_BASE_URL or the account's base_url"
 	case "Account":
 		return fmt.Sprintf("no account %q is configured: add it with `kosmo-lua auth set --account %s` (the key is read from stdin), or use one listed by `kosmo-lua auth list`", st.Value, st.Value)
 	}
