@@ -73,3 +73,23 @@ func TestNoEnvelopeWithoutJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestMCPConfigHelpShowsOnlyItsFlags: mcp config refuses --api-key (it never
+// writes keys), so its help does not offer it; passing it still says why.
+func TestMCPConfigHelpShowsOnlyItsFlags(t *testing.T) {
+	te := newTestEnv(t)
+	if code := te.run("mcp", "config", "--help"); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(te.out.String(), "--api-key") {
+		t.Errorf("mcp config --help offers --api-key:\n%s", te.out.String())
+	}
+	te = newTestEnv(t)
+	if code := te.run("mcp", "config", "--client", "claude", "--api-key", fakeKey); code != exitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !strings.Contains(te.errb.String(), "does not write API keys") {
+		t.Errorf("stderr = %q", te.errb.String())
+	}
+	assertNoKey(t, te.out.String(), te.errb.String())
+}

@@ -235,6 +235,8 @@ appears in the output.`,
 	cmd.Flags().StringVar(&opts.Client, "client", "", "Client to configure: claude, cursor or vscode")
 	cmd.Flags().StringVar(&opts.Name, "name", "kosmo", "Server name in the client's configuration")
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
+	// Refused below with its reason, so hidden from the help it would clutter.
+	_ = cmd.Flags().MarkHidden("api-key")
 	return cmd
 }
 
