@@ -28,7 +28,7 @@ func (e *Executor) Call(ctx context.Context, op *catalog.Operation, args map[str
 	req, err := e.Client.Prepare(op, args)
 	var res *Result
 	if err == nil {
-		rec.Path = req.Path
+		rec.Path = e.Client.safePath(req)
 		if e.Authorize != nil {
 			if aerr := e.Authorize(ctx, op); aerr != nil {
 				err = &deniedError{err: aerr}
@@ -81,7 +81,8 @@ func (e *deniedError) Kind() string {
 // CallRecord describes one finished (or refused) call, for [Executor.Observe].
 type CallRecord struct {
 	// Function is the canonical name; Method and Path the request line (Path
-	// with parameters filled in when validation succeeded, else the template).
+	// with parameters filled in and the query, secret values masked, when
+	// validation succeeded, else the template).
 	Function, Method, Path string
 	// Status is the HTTP status; 0 when nothing was sent (invalid, refused,
 	// dry-run, network error).

@@ -128,6 +128,9 @@ func (c *Client) bearer(req *Request) string {
 func (c *Client) sendWithRetries(ctx context.Context, out *outgoing, res *Result) (*http.Response, error) {
 	req := out.req
 	st := &attemptState{retryable: retryableMethod(req.Method, out.idempotencyKey)}
+	if l := c.wireLogger(); l != nil {
+		st.wire = &wireLog{log: l, function: req.Function, redact: out.redact, max: c.opts.MaxRetries}
+	}
 	actx := context.WithValue(ctx, attemptKey{}, st)
 	var rreq *retryablehttp.Request
 	var err error
@@ -223,7 +226,7 @@ func (c *Client) logDone(req *Request, status int, reqID string, retries int, d 
 	if l == nil {
 		return
 	}
-	attrs := []any{"function", req.Function, "method", req.Method, "path", req.Path, "status", status,
+	attrs := []any{"function", req.Function, "method", req.Method, "path", c.safePath(req), "status", status,
 		"request_id", reqID, "retries", retries, "duration", d}
 	if err != nil {
 		l.Debug("workos call failed", append(attrs, "error", err.Error())...)

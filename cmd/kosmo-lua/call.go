@@ -96,6 +96,8 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 func (o *CallOptions) parseArgs(cmd *cobra.Command, args []string) (help bool, err error) {
 	var own, positional []string
 	o.Params = nil
+	// Flag parsing is disabled, so the root's flags (--verbose) are added here.
+	cmd.Flags().AddFlagSet(cmd.InheritedFlags())
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -130,6 +132,8 @@ func (o *CallOptions) parseArgs(cmd *cobra.Command, args []string) (help bool, e
 				continue
 			}
 			o.Params = append(o.Params, ParamArg{Key: snakeKey(name), Value: val, HasValue: hasEq})
+		case a == "-v":
+			own = append(own, a)
 		case strings.HasPrefix(a, "-") && a != "-":
 			return false, flagErrorf("unknown shorthand flag %q: call's arguments are --key value", a)
 		default:

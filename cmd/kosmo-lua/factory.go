@@ -32,6 +32,8 @@ type Factory struct {
 	// Emulator returns an HTTP client served in process by a fresh emulator with
 	// its default seed data, and the API key it accepts. Used by --emulate.
 	Emulator func() (client *http.Client, apiKey string, err error)
+	// Verbose is -v/--verbose: log every HTTP request on stderr (logging.go).
+	Verbose bool
 }
 
 // EmulatorBaseURL is the base URL given to the runtime with --emulate. Requests
@@ -131,6 +133,11 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		MaxCalls:    rf.MaxCalls,
 		WarmWorkers: rf.WarmWorkers,
 	}
+	logger, err := f.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Logger = logger
 	res := &Resolved{}
 	var acct *config.Account
 	if rf.Emulate {

@@ -39,6 +39,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 	root.SetVersionTemplate("kosmo-lua {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{err: suggestFlag(c, err)} })
 	root.CompletionOptions.HiddenDefaultCmd = false
+	addVerboseFlag(root, f)
 
 	root.AddGroup(
 		&cobra.Group{ID: "run", Title: "Running scripts and calls:"},
