@@ -19,12 +19,20 @@ type Executor struct {
 	Authorize func(ctx context.Context, op *catalog.Operation) error
 	// Observe, if set, is called after every call, refused ones included.
 	Observe func(CallRecord)
+	// Scope, if set, wraps every call, from validation to the answer (see
+	// [CallScope]).
+	Scope CallScope
 }
 
 // Call validates, authorizes, sends and observes one call.
 func (e *Executor) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error) {
 	start := time.Now()
 	rec := CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch}
+	if e.Scope != nil {
+		var end func(CallRecord)
+		ctx, end = e.Scope(ctx, op)
+		defer func() { end(rec) }()
+	}
 	req, err := e.Client.Prepare(op, args)
 	var res *Result
 	if err == nil {
