@@ -34,6 +34,8 @@ type Factory struct {
 	Emulator func() (client *http.Client, apiKey string, err error)
 	// Verbose is -v/--verbose: log every HTTP request on stderr (logging.go).
 	Verbose bool
+	// tracing is the OpenTelemetry set-up, built on first use (tracing.go).
+	tracing *tracing
 }
 
 // EmulatorBaseURL is the base URL given to the runtime with --emulate. Requests
@@ -138,6 +140,7 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		return nil, nil, err
 	}
 	opts.Logger = logger
+	opts.TracerProvider = f.tracerProvider()
 	res := &Resolved{}
 	var acct *config.Account
 	if rf.Emulate {

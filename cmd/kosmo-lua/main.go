@@ -33,6 +33,7 @@ func mainRun(ctx context.Context, f *Factory, args []string) exitCode {
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
+	f.shutdownTracing()
 	if err == nil {
 		return exitOK
 	}
