@@ -116,6 +116,7 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 				"tools", n, "limit", ClientToolLimit)
 		}
 	}
+	srv.AddReceivingMiddleware(continueTrace) // tracecontext.go
 	return srv
 }
 
