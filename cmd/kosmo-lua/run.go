@@ -34,10 +34,12 @@ type RunOptions struct {
 	ArgsJSON string
 	// JSON prints the whole result envelope.
 	JSON bool
+	// Progress starts a long run's status line (progress.go); nil: none.
+	Progress func() *progress
 }
 
 func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
-	opts := &RunOptions{IO: f.IOStreams, Runtime: f.Runtime, ReadFile: os.ReadFile}
+	opts := &RunOptions{IO: f.IOStreams, Runtime: f.Runtime, ReadFile: os.ReadFile, Progress: f.progress}
 	cmd := &cobra.Command{
 		Use:   "run [FILE | -] [-e CODE]",
 		Short: "Run a Lua script against the WorkOS API",
@@ -182,7 +184,12 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return opts.failBeforeRun(err)
 	}
 	defer rt.Close()
-	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args})
+	var p *progress
+	if opts.Progress != nil {
+		p = opts.Progress()
+	}
+	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args, OnCall: p.callHook()})
+	p.stop()
 	if err != nil {
 		return err
 	}
