@@ -76,23 +76,6 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 	return root
 }
 
-// newCmdVersion prints the version.
-func newCmdVersion(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version",
-		Args:    noArgs,
-		Example: "  kosmo-lua version",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.IOStreams.IsStdoutTTY() {
-				fmt.Fprintf(f.IOStreams.Out, "kosmo-lua %s\n", f.Version)
-				return nil
-			}
-			return writeJSON(f.IOStreams.Out, map[string]string{"version": f.Version}, false)
-		},
-	}
-}
-
 // noArgs is cobra.NoArgs returning a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
