@@ -59,6 +59,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		root.AddCommand(c)
 	}
 	root.AddCommand(newCmdVersion(f))
+	root.AddCommand(newHelpTopics()...)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
