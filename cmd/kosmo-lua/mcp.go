@@ -105,7 +105,7 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	}
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "Serve streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio")
 	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
-	cmd.AddCommand(newCmdMCPConfig(f, configF))
+	cmd.AddCommand(newCmdMCPConfig(f, configF), newCmdMCPInstall(f))
 	return cmd
 }
 
@@ -175,7 +175,7 @@ type MCPConfigOptions struct {
 	// Getenv reads the environment (GOCACHE, for the build-cache check).
 	Getenv func(string) string
 
-	// Client is --client: claude, cursor or vscode.
+	// Client is --client: claude, cursor, vscode or codex.
 	Client string
 	// Name is the server's key in the client's configuration.
 	Name string
