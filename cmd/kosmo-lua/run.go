@@ -36,6 +36,8 @@ type RunOptions struct {
 	JSON bool
 	// Progress starts a long run's status line (progress.go); nil: none.
 	Progress func() *progress
+	// Output is --output: json (default), table or raw (output_format.go).
+	Output string
 }
 
 func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -81,6 +83,8 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua `CODE` to run instead of a file")
 	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args (@FILE reads it from a file, - from stdin)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
+	cmd.Flags().StringVar(&opts.Output, "output", "", "Result `FORMAT`: json (default), table (lists as columns, also into a pipe) or raw (a string without quotes)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{outputJSON, outputTable, outputRaw}, cobra.ShellCompDirectiveNoFileComp))
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
@@ -171,6 +175,12 @@ func (o *RunOptions) parseArgs() (any, error) {
 }
 
 func runRun(ctx context.Context, opts *RunOptions) error {
+	if err := checkOutput(opts.Output); err != nil {
+		return opts.failBeforeRun(err)
+	}
+	if opts.JSON && opts.Output != "" && opts.Output != outputJSON {
+		return opts.failBeforeRun(flagErrorf("--json prints the whole envelope; it cannot be combined with --output %s", opts.Output))
+	}
 	name, src, err := opts.scriptSource()
 	if err != nil {
 		return opts.failBeforeRun(err)
@@ -193,7 +203,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return printRunResult(opts.IO, res, name, opts.JSON, resolved)
+	return printRunResultAs(opts.IO, res, name, opts.JSON, resolved, opts.Output)
 }
 
 // Error kinds of an envelope for a run that could not start (--json only).
@@ -228,6 +238,11 @@ func (opts *RunOptions) failBeforeRun(err error) error {
 // printRunResult prints a run's result by the output rules and returns an
 // *ExitError for any outcome but completed.
 func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope bool, resolved *Resolved) error {
+	return printRunResultAs(ios, res, name, envelope, resolved, "")
+}
+
+// printRunResultAs is printRunResult with the result in an --output format.
+func printRunResultAs(ios *IOStreams, res *runtime.Result, name string, envelope bool, resolved *Resolved, format string) error {
 	pretty := ios.IsStdoutTTY()
 	if envelope {
 		if err := writeJSON(ios.Out, res, pretty); err != nil {
@@ -238,7 +253,7 @@ func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope b
 			fmt.Fprintln(ios.ErrOut, strings.TrimRight(l, "\n"))
 		}
 		if res.OK {
-			if err := writeRawJSON(ios.Out, res.Result, pretty); err != nil {
+			if err := writeResult(ios.Out, res.Result, format, pretty); err != nil {
 				return err
 			}
 		}
