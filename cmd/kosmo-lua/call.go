@@ -80,6 +80,13 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 			return callRun(cmd, opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			// Flag parsing is off, so call's own flags' values (--account,
+			// --write) are completed here.
+			if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "--") && cmd.Flags().Lookup(args[n-1][2:]) != nil {
+				if fn, ok := cmd.GetFlagCompletionFunc(args[n-1][2:]); ok {
+					return fn(cmd, args, toComplete)
+				}
+			}
 			return completeCallArgs(opts.catalog(), args, toComplete)
 		},
 	}

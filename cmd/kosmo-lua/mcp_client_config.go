@@ -121,7 +121,6 @@ func (o *MCPConfigOptions) addFlags(cmd *cobra.Command) {
 	mcpFlags(cmd, &o.Flags, &o.Tools, &o.MaxResultBytes, &o.MaxResultChars)
 	// Refused by check with its reason, so hidden from the help it would clutter.
 	_ = cmd.Flags().MarkHidden("api-key")
-	_ = cmd.RegisterFlagCompletionFunc("client", cobra.FixedCompletions(mcpClientNames(), cobra.ShellCompDirectiveNoFileComp))
 }
 
 // executable is the installed binary's path, symlinks resolved, refused

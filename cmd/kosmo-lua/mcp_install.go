@@ -138,7 +138,6 @@ environment (WORKOS_API_KEY) and is never written. A 'go run' binary is refused:
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().StringVar(&opts.Scope, "scope", "", "Where: project (the current directory; default) or user (the home directory; Codex's default)")
-	_ = cmd.RegisterFlagCompletionFunc("scope", cobra.FixedCompletions([]string{"project", "user"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -60,6 +60,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 	}
 	root.AddCommand(newCmdVersion(f))
 	root.AddCommand(newHelpTopics()...)
+	registerValueCompletions(root, f) // completion_values.go
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -84,7 +84,6 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args (@FILE reads it from a file, - from stdin)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
 	cmd.Flags().StringVar(&opts.Output, "output", "", "Result `FORMAT`: json (default), table (lists as columns, also into a pipe) or raw (a string without quotes)")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{outputJSON, outputTable, outputRaw}, cobra.ShellCompDirectiveNoFileComp))
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
