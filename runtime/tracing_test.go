@@ -69,7 +69,7 @@ func TestTracing(t *testing.T) {
 			}
 			for _, s := range spans {
 				for _, kv := range s.Attributes {
-					if strings.Contains(kv.Value.Emit(), "SECRETARG") {
+					if strings.Contains(kv.Value.String(), "SECRETARG") {
 						t.Errorf("span %s records an argument value: %v", s.Name, kv)
 					}
 				}
@@ -114,7 +114,7 @@ func names(spans tracetest.SpanStubs) []string {
 func attrs(kvs []attribute.KeyValue) map[string]string {
 	m := map[string]string{}
 	for _, kv := range kvs {
-		m[string(kv.Key)] = kv.Value.Emit()
+		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
 }

@@ -236,7 +236,7 @@ func encodeValue(v attribute.Value) []byte {
 		}
 		b = appendMessage(b, fAnyArray, ab)
 	default:
-		b = appendStringAlways(b, fAnyString, v.Emit())
+		b = appendStringAlways(b, fAnyString, v.String())
 	}
 	return b
 }
