@@ -205,8 +205,7 @@ binary in the Go build cache (a 'go run' build): 'go install' kosmo-lua first.
 
 Without --emulate or --account, the API key is passed from the client's
 environment (WORKOS_API_KEY; VS Code prompts for it once; Codex forwards it
-with env_vars). The key itself never
-appears in the output.`,
+with env_vars). The key itself never appears in the output.`,
 		Example: `  kosmo-lua mcp config --client claude > .mcp.json
   kosmo-lua mcp config --client cursor --account prod --write allow
   kosmo-lua mcp config --client vscode --tools all --emulate`,
