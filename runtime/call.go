@@ -71,7 +71,9 @@ func (r *Runtime) CallAccount(ctx context.Context, account, name string, args ma
 	if args == nil {
 		args = map[string]any{}
 	}
+	ctx, endSpan := r.traceCall(ctx, acct.name, op)
 	out, err := acct.client.Do(ctx, op, args)
+	endSpan(out, err)
 	if err != nil {
 		var apiErr *api.APIError
 		if errors.As(err, &apiErr) {

@@ -117,7 +117,11 @@ func workosError(goErr error) *ErrorInfo {
 			info.Function = apiErr.Function
 		}
 		info.Hint = apiHint(apiErr.Status)
-		if apiErr.Status == 401 {
+		switch {
+		case apiErr.Code == api.CodeNotWorkOS:
+			info.Hint = "the base URL does not point at the WorkOS API: use https://api.workos.com or the emulator's URL"
+			info.Setting = &Setting{Name: "BaseURL"}
+		case apiErr.Status == 401:
 			info.Setting = &Setting{Name: "APIKey"}
 		}
 	case errors.As(goErr, &ve):

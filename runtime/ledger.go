@@ -58,7 +58,8 @@ func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
 func (l *ledger) executor(a *account) *api.Executor {
 	return &api.Executor{Client: a.client,
 		Authorize: func(ctx context.Context, op *catalog.Operation) error { return l.authorize(ctx, a, op) },
-		Observe:   func(c api.CallRecord) { l.observe(a.name, c) }}
+		Observe:   func(c api.CallRecord) { l.observe(a.name, c) },
+		Scope:     l.rt.callScope(a.name)}
 }
 
 // Account returns the Caller of a named account (workos.<name>.fn); an

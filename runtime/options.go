@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
 	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
@@ -104,6 +106,9 @@ type Options struct {
 	Accounts map[string]Account
 	// Logger receives operational logs (never the API key). If nil, logs are discarded.
 	Logger *slog.Logger
+	// TracerProvider, if set, traces every run and call: a span per run
+	// and a child span per WorkOS call (tracing.go). If nil, no spans.
+	TracerProvider trace.TracerProvider
 	// MaxScriptBytes bounds a script's source; a larger one is refused
 	// before anything parses it. If zero, DefaultMaxScriptBytes (1 MiB).
 	MaxScriptBytes int

@@ -86,7 +86,7 @@ type ErrorInfo struct {
 type Setting struct {
 	// Name is the [Options] field: "Timeout", "MemoryLimit", "MaxCalls",
 	// "MaxLogBytes", "MaxScriptBytes", "WritePolicy", "Allow", "Deny",
-	// "APIKey" or "Account".
+	// "APIKey", "BaseURL" or "Account".
 	Name string `json:"name"`
 	// Value is the value in force, as text ("2s", "deny", the Deny entry
 	// that matched, the account a script named), or "".

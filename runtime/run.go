@@ -48,11 +48,19 @@ func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
 		return nil, errPoolClosed
 	}
 	start := time.Now()
+	ctx, endSpan := r.startRunSpan(ctx, s.Name)
+	res := r.run(ctx, start, s)
+	endSpan(res)
+	return res, nil
+}
+
+// run is Run once its span is open.
+func (r *Runtime) run(ctx context.Context, start time.Time, s Script) *Result {
 	limits := r.effectiveLimits(s.Limits)
 	led := newLedger(r, limits, s.OnCall)
 	j, info := r.newJob(s, limits)
 	if info != nil {
-		return r.finish(start, led, failed(info)), nil
+		return r.finish(start, led, failed(info))
 	}
 	runCtx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
@@ -62,7 +70,7 @@ func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
 	} else {
 		rep = r.engine.run(runCtx, j, led)
 	}
-	return r.finish(start, led, rep), nil
+	return r.finish(start, led, rep)
 }
 
 // newJob checks what the host can check cheaply (the script's size, the

@@ -102,7 +102,15 @@ func NewClient(opts *Options) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{opts: o, baseSet: baseSet, validator: NewValidator(), newKey: func() string { return uuid.NewString() }}
-	c.rc = c.retryingClient(newHTTPClient(o))
+	hc := newHTTPClient(o)
+	if c.wireLogger() != nil {
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = loggingTransport{next: next}
+	}
+	c.rc = c.retryingClient(hc)
 	return c, nil
 }
 
@@ -180,6 +188,9 @@ func (c *Client) retryingClient(hc *http.Client) *retryablehttp.Client {
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 		if st, ok := req.Context().Value(attemptKey{}).(*attemptState); ok {
 			st.attempts = attempt + 1
+			if st.wire != nil {
+				st.wire.attemptStarts(attempt)
+			}
 		}
 	}
 	return rc

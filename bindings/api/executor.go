@@ -19,16 +19,24 @@ type Executor struct {
 	Authorize func(ctx context.Context, op *catalog.Operation) error
 	// Observe, if set, is called after every call, refused ones included.
 	Observe func(CallRecord)
+	// Scope, if set, wraps every call, from validation to the answer (see
+	// [CallScope]).
+	Scope CallScope
 }
 
 // Call validates, authorizes, sends and observes one call.
 func (e *Executor) Call(ctx context.Context, op *catalog.Operation, args map[string]any, batch bool) (*Result, error) {
 	start := time.Now()
 	rec := CallRecord{Function: op.Name, Method: op.Method, Path: op.Path, Access: op.Access, Batch: batch}
+	if e.Scope != nil {
+		var end func(CallRecord)
+		ctx, end = e.Scope(ctx, op)
+		defer func() { end(rec) }()
+	}
 	req, err := e.Client.Prepare(op, args)
 	var res *Result
 	if err == nil {
-		rec.Path = req.Path
+		rec.Path = e.Client.safePath(req)
 		if e.Authorize != nil {
 			if aerr := e.Authorize(ctx, op); aerr != nil {
 				err = &deniedError{err: aerr}
@@ -81,7 +89,8 @@ func (e *deniedError) Kind() string {
 // CallRecord describes one finished (or refused) call, for [Executor.Observe].
 type CallRecord struct {
 	// Function is the canonical name; Method and Path the request line (Path
-	// with parameters filled in when validation succeeded, else the template).
+	// with parameters filled in and the query, secret values masked, when
+	// validation succeeded, else the template).
 	Function, Method, Path string
 	// Status is the HTTP status; 0 when nothing was sent (invalid, refused,
 	// dry-run, network error).

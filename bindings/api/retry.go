@@ -29,6 +29,8 @@ type attemptKey struct{}
 type attemptState struct {
 	retryable bool
 	attempts  int
+	// wire is the call's wire log, nil unless the logger logs debug records.
+	wire *wireLog
 }
 
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -77,6 +79,18 @@ func retryableStatus(s int) bool {
 // sent one (capped at MaxRetryAfter), else min·2^n plus up to 50% jitter, capped
 // at max.
 func (c *Client) backoff(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
+	wait := c.backoffWait(minWait, maxWait, n, resp)
+	if resp != nil && resp.Request != nil {
+		if st, ok := resp.Request.Context().Value(attemptKey{}).(*attemptState); ok && st.wire != nil {
+			st.wire.retrying(st.attempts, resp.StatusCode, wait)
+			st.wire.lastErr = false // logged here, not when the next attempt starts
+		}
+	}
+	return wait
+}
+
+// backoffWait is [Client.backoff]'s wait.
+func (c *Client) backoffWait(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ra > 0 {
 			return min(ra, c.opts.MaxRetryAfter)

@@ -128,6 +128,9 @@ func (c *Client) bearer(req *Request) string {
 func (c *Client) sendWithRetries(ctx context.Context, out *outgoing, res *Result) (*http.Response, error) {
 	req := out.req
 	st := &attemptState{retryable: retryableMethod(req.Method, out.idempotencyKey)}
+	if l := c.wireLogger(); l != nil {
+		st.wire = &wireLog{log: l, function: req.Function, redact: out.redact, max: c.opts.MaxRetries}
+	}
 	actx := context.WithValue(ctx, attemptKey{}, st)
 	var rreq *retryablehttp.Request
 	var err error
@@ -195,6 +198,11 @@ func (c *Client) answer(out *outgoing, resp *http.Response, data []byte, res *Re
 	if out.redact.needed(data) {
 		data = []byte(out.redact.str(string(data)))
 	}
+	if e := notWorkOS(out, resp, data); e != nil {
+		e.Retries = res.Retries
+		c.logDone(req, resp.StatusCode, res.RequestID, res.Retries, res.Duration, e)
+		return nil, e
+	}
 	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
 		e := parseAPIError(resp.StatusCode, resp.Header, data)
 		e.Function, e.Method, e.Path, e.Retries = req.Function, req.Method, req.Path, res.Retries
@@ -218,7 +226,7 @@ func (c *Client) logDone(req *Request, status int, reqID string, retries int, d 
 	if l == nil {
 		return
 	}
-	attrs := []any{"function", req.Function, "method", req.Method, "path", req.Path, "status", status,
+	attrs := []any{"function", req.Function, "method", req.Method, "path", c.safePath(req), "status", status,
 		"request_id", reqID, "retries", retries, "duration", d}
 	if err != nil {
 		l.Debug("workos call failed", append(attrs, "error", err.Error())...)

@@ -244,10 +244,12 @@ type Response struct {
 
 // File is the on-disk form of the generated catalog.
 type File struct {
-	Generated  string       `json:"generated"`
-	Source     string       `json:"source"`
-	SpecSHA256 string       `json:"spec_sha256"`
-	Operations []*Operation `json:"operations"`
+	Generated  string `json:"generated"`
+	Source     string `json:"source"`
+	SpecSHA256 string `json:"spec_sha256"`
+	// SpecVersion is the specification's info.version.
+	SpecVersion string       `json:"spec_version,omitempty"`
+	Operations  []*Operation `json:"operations"`
 }
 
 var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {

@@ -7,6 +7,9 @@ import "encoding/json"
 // SpecSHA256 is the SHA-256 of the specification the catalog was generated from.
 const SpecSHA256 = "cff61280b7a68eb7980aac4c1baf14c05567a8056d851f3d866bab70bdf1477e"
 
+// SpecVersion is the info.version of the specification the catalog was generated from.
+const SpecVersion = "1.0"
+
 // OperationCount is the number of operations in the generated catalog.
 const OperationCount = 212
 

@@ -321,13 +321,17 @@ func authDefaultRun(opts *AuthOptions, name string) error {
 
 // AuthTestResult is what `auth test` prints.
 type AuthTestResult struct {
-	OK        bool                `json:"ok"`
-	Account   string              `json:"account,omitempty"`
-	KeySource string              `json:"key_source"`
-	BaseURL   string              `json:"base_url"`
-	Write     string              `json:"write"`
-	Error     *runtime.ErrorInfo  `json:"error,omitempty"`
-	Call      *runtime.CallResult `json:"-"`
+	OK        bool   `json:"ok"`
+	Account   string `json:"account,omitempty"`
+	KeySource string `json:"key_source"`
+	// KeyFrom says where the key came from in words: --api-key,
+	// $WORKOS_API_KEY, or the account and the accounts file.
+	KeyFrom    string              `json:"key_from"`
+	ConfigPath string              `json:"config_path,omitempty"`
+	BaseURL    string              `json:"base_url"`
+	Write      string              `json:"write"`
+	Error      *runtime.ErrorInfo  `json:"error,omitempty"`
+	Call       *runtime.CallResult `json:"-"`
 }
 
 func newCmdAuthTest(f *Factory, runF func(context.Context, *AuthOptions) error) *cobra.Command {
@@ -362,23 +366,22 @@ func authTestRun(ctx context.Context, opts *AuthOptions) error {
 	if err != nil {
 		return err
 	}
-	out := AuthTestResult{OK: cr.Success, Account: res.Account, KeySource: res.KeySource, BaseURL: res.BaseURL, Write: string(res.Write), Error: cr.Error}
+	out := AuthTestResult{OK: cr.Success, Account: res.Account, KeySource: res.KeySource, KeyFrom: keyOrigin(res), BaseURL: res.BaseURL, Write: string(res.Write), Error: cr.Error}
+	if res.KeySource == "account" {
+		out.ConfigPath = res.ConfigPath
+	}
 	code := exitCodeFor(cr.Outcome(), cr.Error)
 	if opts.JSON || !opts.IO.IsStdoutTTY() {
 		if err := writeJSON(opts.IO.Out, out, false); err != nil {
 			return err
 		}
 	} else if out.OK {
-		who := out.KeySource
-		if out.Account != "" {
-			who = "account " + out.Account
-		}
-		fmt.Fprintf(opts.IO.Out, "OK: the API at %s accepted the key (%s).\n", out.BaseURL, who)
+		fmt.Fprintf(opts.IO.Out, "OK: the API at %s accepted the key from %s.\n", out.BaseURL, out.KeyFrom)
 	}
 	if code == exitOK {
 		return nil
 	}
-	msg := formatError(cr.Error, "", res)
+	msg := fmt.Sprintf("the key from %s failed at %s\n", out.KeyFrom, out.BaseURL) + formatError(cr.Error, "", res)
 	fmt.Fprint(opts.IO.ErrOut, msg)
 	return &ExitError{Code: code}
 }

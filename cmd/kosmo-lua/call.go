@@ -69,7 +69,7 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			help, err := opts.parseArgs(cmd, args)
 			if err != nil {
-				return err
+				return opts.failBeforeCall(cmd, err)
 			}
 			if help {
 				return cmd.Help()
@@ -77,9 +77,16 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return callRun(cmd.Context(), opts)
+			return callRun(cmd, opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			// Flag parsing is off, so call's own flags' values (--account,
+			// --write) are completed here.
+			if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "--") && cmd.Flags().Lookup(args[n-1][2:]) != nil {
+				if fn, ok := cmd.GetFlagCompletionFunc(args[n-1][2:]); ok {
+					return fn(cmd, args, toComplete)
+				}
+			}
 			return completeCallArgs(opts.catalog(), args, toComplete)
 		},
 	}
@@ -96,6 +103,8 @@ See the parameters with 'kosmo-lua describe NAME'.`,
 func (o *CallOptions) parseArgs(cmd *cobra.Command, args []string) (help bool, err error) {
 	var own, positional []string
 	o.Params = nil
+	// Flag parsing is disabled, so the root's flags (--verbose) are added here.
+	cmd.Flags().AddFlagSet(cmd.InheritedFlags())
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -130,6 +139,8 @@ func (o *CallOptions) parseArgs(cmd *cobra.Command, args []string) (help bool, e
 				continue
 			}
 			o.Params = append(o.Params, ParamArg{Key: snakeKey(name), Value: val, HasValue: hasEq})
+		case a == "-v":
+			own = append(own, a)
 		case strings.HasPrefix(a, "-") && a != "-":
 			return false, flagErrorf("unknown shorthand flag %q: call's arguments are --key value", a)
 		default:
@@ -281,22 +292,23 @@ func (o *CallOptions) arguments(op *catalog.Operation) (map[string]any, error) {
 	return args, nil
 }
 
-func callRun(ctx context.Context, opts *CallOptions) error {
+func callRun(cmd *cobra.Command, opts *CallOptions) error {
+	ctx := cmd.Context()
 	op, err := opts.catalog().Lookup(opts.Name)
 	if err != nil {
 		var le *catalog.LookupError
 		if errors.As(err, &le) {
-			return &FlagError{err: err}
+			err = &FlagError{err: err}
 		}
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	args, err := opts.arguments(op)
 	if err != nil {
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	rt, resolved, err := opts.Runtime(&opts.Flags)
 	if err != nil {
-		return err
+		return opts.failBeforeCall(cmd, err)
 	}
 	defer rt.Close()
 	cr, err := rt.Call(ctx, op.Name, args)

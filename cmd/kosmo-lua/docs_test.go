@@ -42,7 +42,7 @@ func TestDocsCommands(t *testing.T) {
 		{name: "search needs query", args: []string{"search"}, wantCode: exitUsage},
 		{name: "search bad limit", args: []string{"search", "x", "--limit", "0"}, wantCode: exitUsage},
 		{name: "types", args: []string{"types"}, wantOut: []string{"---@meta", "kosmo-lua v0.0.0-test", "function workos.organizations_list"}},
-		{name: "version json", args: []string{"version"}, wantJSON: true, wantOut: []string{`{"version":"v0.0.0-test"}`}},
+		{name: "version json", args: []string{"version"}, wantJSON: true, wantOut: []string{`{"version":"v0.0.0-test",`, `"spec_sha256":"`}},
 		{name: "version tty", args: []string{"version"}, tty: true, wantOut: []string{"kosmo-lua v0.0.0-test"}},
 		{name: "unknown command", args: []string{"frobnicate"}, wantCode: exitUsage},
 	}

@@ -32,6 +32,10 @@ type Factory struct {
 	// Emulator returns an HTTP client served in process by a fresh emulator with
 	// its default seed data, and the API key it accepts. Used by --emulate.
 	Emulator func() (client *http.Client, apiKey string, err error)
+	// Verbose is -v/--verbose: log every HTTP request on stderr (logging.go).
+	Verbose bool
+	// tracing is the OpenTelemetry set-up, built on first use (tracing.go).
+	tracing *tracing
 }
 
 // EmulatorBaseURL is the base URL given to the runtime with --emulate. Requests
@@ -133,6 +137,12 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		// Set by mcp, which keeps big results whole.
 		MaxOutputBytes: rf.MaxOutputBytes,
 	}
+	logger, err := f.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Logger = logger
+	opts.TracerProvider = f.tracerProvider()
 	res := &Resolved{}
 	var acct *config.Account
 	if rf.Emulate {

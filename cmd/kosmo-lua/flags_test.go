@@ -116,7 +116,7 @@ func TestRunFlags(t *testing.T) {
 			}
 			opts := cmp.Options{cmp.FilterPath(func(p cmp.Path) bool {
 				switch p.String() {
-				case "IO", "Runtime", "ReadFile":
+				case "IO", "Runtime", "ReadFile", "Progress":
 					return true
 				}
 				return false

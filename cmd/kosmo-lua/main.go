@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -32,6 +33,7 @@ func mainRun(ctx context.Context, f *Factory, args []string) exitCode {
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
+	f.shutdownTracing()
 	if err == nil {
 		return exitOK
 	}
@@ -39,5 +41,12 @@ func mainRun(ctx context.Context, f *Factory, args []string) exitCode {
 	if cmd != nil {
 		path = cmd.CommandPath()
 	}
-	return reportError(f.IOStreams.ErrOut, path, err)
+	code := reportError(f.IOStreams.ErrOut, path, err)
+	var done *envelopeShown
+	var ee *ExitError
+	if !errors.As(err, &done) && !(errors.As(err, &ee) && ee.Err == nil) && wantsJSONEnvelope(cmd, args) {
+		// --json promises an envelope on stdout for every failure.
+		_ = writeFailureEnvelope(f.IOStreams.Out, cmd, err, code, f.IOStreams.IsStdoutTTY(), "")
+	}
+	return code
 }

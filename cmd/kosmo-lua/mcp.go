@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 
@@ -120,7 +119,7 @@ Print a client configuration with 'kosmo-lua mcp config --client claude'.`,
 	opts.Flags.addRateLimitFlags(cmd.Flags())
 	opts.Results.addResultFlags(cmd)
 	addHTTPFlags(cmd, opts)
-	cmd.AddCommand(newCmdMCPConfig(f, configF))
+	cmd.AddCommand(newCmdMCPConfig(f, configF), newCmdMCPInstall(f))
 	return cmd
 }
 
@@ -182,8 +181,10 @@ type MCPConfigOptions struct {
 	IO *IOStreams
 	// Executable returns the path of the running binary (os.Executable).
 	Executable func() (string, error)
+	// Getenv reads the environment (GOCACHE, for the build-cache check).
+	Getenv func(string) string
 
-	// Client is --client: claude, cursor or vscode.
+	// Client is --client: claude, cursor, vscode or codex.
 	Client string
 	// Name is the server's key in the client's configuration.
 	Name string
@@ -195,9 +196,9 @@ type MCPConfigOptions struct {
 }
 
 func newCmdMCPConfig(f *Factory, configF func(*MCPConfigOptions) error) *cobra.Command {
-	opts := &MCPConfigOptions{IO: f.IOStreams, Executable: os.Executable}
+	opts := &MCPConfigOptions{IO: f.IOStreams, Executable: os.Executable, Getenv: f.Getenv}
 	cmd := &cobra.Command{
-		Use:   "config --client claude|cursor|vscode",
+		Use:   "config --client claude|cursor|vscode|codex",
 		Short: "Print a ready-to-paste MCP client configuration",
 		Long: `Print the JSON that registers 'kosmo-lua mcp' with an MCP client, with the given
 flags (policy, tools, credentials source) passed through. The write policy is
@@ -206,33 +207,32 @@ always spelled out (default deny).
   claude   .mcp.json (Claude Code) or claude_desktop_config.json: {"mcpServers": {...}}
   cursor   .cursor/mcp.json: {"mcpServers": {...}}
   vscode   .vscode/mcp.json: {"servers": {...}, "inputs": [...]}
+  codex    ~/.codex/config.toml: [mcp_servers.NAME] (TOML)
+
+'kosmo-lua mcp install' writes or merges the file for you. Both refuse a
+binary in the Go build cache (a 'go run' build): 'go install' kosmo-lua first.
 
 Without --emulate or --account, the API key is passed from the client's
-environment (WORKOS_API_KEY; VS Code prompts for it once). The key itself never
-appears in the output.`,
+environment (WORKOS_API_KEY; VS Code prompts for it once; Codex forwards it
+with env_vars). The key itself never appears in the output.`,
 		Example: `  kosmo-lua mcp config --client claude > .mcp.json
   kosmo-lua mcp config --client cursor --account prod --write allow
   kosmo-lua mcp config --client vscode --tools all --emulate`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch opts.Client {
-			case "claude", "cursor", "vscode":
-			case "":
-				return flagErrorf("--client is required: claude, cursor or vscode")
-			default:
-				return flagErrorf("--client must be claude, cursor or vscode, not %q", opts.Client)
-			}
-			if _, err := mcptools.ParseMode(opts.Tools); err != nil {
-				return flagErrorf("--tools must be code, functions or all, not %q", opts.Tools)
-			}
-			if err := opts.Flags.validate(); err != nil {
+			if err := opts.check(); err != nil { // mcp_client_config.go
 				return err
-			}
-			if opts.Flags.APIKey != "" {
-				return flagErrorf("mcp config does not write API keys into client configuration; use WORKOS_API_KEY, --account or 'kosmo-lua auth set'")
 			}
 			if configF != nil {
 				return configF(opts)
+			}
+			if opts.Client == "codex" {
+				exe, err := opts.executable()
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprint(opts.IO.Out, opts.codexTOML(exe))
+				return err
 			}
 			cfg, err := opts.config()
 			if err != nil {
@@ -241,9 +241,7 @@ appears in the output.`,
 			return writeJSON(opts.IO.Out, cfg, true)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Client, "client", "", "Client to configure: claude, cursor or vscode")
-	cmd.Flags().StringVar(&opts.Name, "name", "kosmo", "Server name in the client's configuration")
-	mcpFlags(cmd, &opts.Flags, &opts.Tools, &opts.MaxResultBytes, &opts.MaxResultChars)
+	opts.addFlags(cmd) // mcp_client_config.go
 	return cmd
 }
 
@@ -293,12 +291,9 @@ func (o *MCPConfigOptions) serverArgs() []string {
 
 // config builds the client configuration document.
 func (o *MCPConfigOptions) config() (map[string]any, error) {
-	exe, err := o.Executable()
+	exe, err := o.executable()
 	if err != nil {
-		return nil, fmt.Errorf("mcp config: cannot find the kosmo-lua binary: %w", err)
-	}
-	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = resolved
+		return nil, err
 	}
 	server := map[string]any{"type": "stdio", "command": exe, "args": o.serverArgs()}
 	needsKey := !o.Flags.Emulate && o.Flags.Account == ""

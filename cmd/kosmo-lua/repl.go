@@ -178,10 +178,12 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		InterruptPrompt:   "^C",
 		EOFPrompt:         "",
 		HistorySearchFold: true,
-		Stdin:             io.NopCloser(opts.IO.In),
-		Stdout:            opts.IO.Out,
-		Stderr:            opts.IO.ErrOut,
-		FuncIsTerminal:    func() bool { return true },
+		// Saved per complete input (historyEntries), not per line.
+		DisableAutoSaveHistory: true,
+		Stdin:                  io.NopCloser(opts.IO.In),
+		Stdout:                 opts.IO.Out,
+		Stderr:                 opts.IO.ErrOut,
+		FuncIsTerminal:         func() bool { return true },
 	}
 	if f, ok := opts.IO.In.(*os.File); ok {
 		fd := int(f.Fd())
@@ -226,11 +228,12 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	var input []string // the lines of the input being read
 	for {
 		line, err := rl.Readline()
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
-			r.pending = nil
+			r.pending, input = nil, nil
 			rl.SetPrompt(replPrompt)
 			continue
 		case errors.Is(err, io.EOF):
@@ -238,7 +241,16 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 		case err != nil:
 			return fmt.Errorf("repl: %w", err)
 		}
+		if input = append(input, line); len(r.pending) == 0 && strings.TrimSpace(line) == "" {
+			input = nil
+		}
 		cont, quit, terminated := r.feedInterruptible(base, sigs, line)
+		if !cont {
+			for _, e := range historyEntries(input) {
+				_ = rl.SaveHistory(e)
+			}
+			input = nil
+		}
 		if quit || terminated {
 			return nil
 		}

@@ -39,6 +39,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 	root.SetVersionTemplate("kosmo-lua {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{err: suggestFlag(c, err)} })
 	root.CompletionOptions.HiddenDefaultCmd = false
+	addVerboseFlag(root, f)
 
 	root.AddGroup(
 		&cobra.Group{ID: "run", Title: "Running scripts and calls:"},
@@ -58,6 +59,8 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		root.AddCommand(c)
 	}
 	root.AddCommand(newCmdVersion(f))
+	root.AddCommand(newHelpTopics()...)
+	registerValueCompletions(root, f) // completion_values.go
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
@@ -73,23 +76,6 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		}
 	}
 	return root
-}
-
-// newCmdVersion prints the version.
-func newCmdVersion(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version",
-		Args:    noArgs,
-		Example: "  kosmo-lua version",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.IOStreams.IsStdoutTTY() {
-				fmt.Fprintf(f.IOStreams.Out, "kosmo-lua %s\n", f.Version)
-				return nil
-			}
-			return writeJSON(f.IOStreams.Out, map[string]string{"version": f.Version}, false)
-		},
-	}
 }
 
 // noArgs is cobra.NoArgs returning a usage error.

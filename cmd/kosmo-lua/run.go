@@ -34,10 +34,14 @@ type RunOptions struct {
 	ArgsJSON string
 	// JSON prints the whole result envelope.
 	JSON bool
+	// Progress starts a long run's status line (progress.go); nil: none.
+	Progress func() *progress
+	// Output is --output: json (default), table or raw (output_format.go).
+	Output string
 }
 
 func newCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
-	opts := &RunOptions{IO: f.IOStreams, Runtime: f.Runtime, ReadFile: os.ReadFile}
+	opts := &RunOptions{IO: f.IOStreams, Runtime: f.Runtime, ReadFile: os.ReadFile, Progress: f.progress}
 	cmd := &cobra.Command{
 		Use:   "run [FILE | -] [-e CODE]",
 		Short: "Run a Lua script against the WorkOS API",
@@ -79,6 +83,7 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 	cmd.Flags().StringVarP(&opts.Code, "eval", "e", "", "Lua `CODE` to run instead of a file")
 	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args (@FILE reads it from a file, - from stdin)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
+	cmd.Flags().StringVar(&opts.Output, "output", "", "Result `FORMAT`: json (default), table (lists as columns, also into a pipe) or raw (a string without quotes)")
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
@@ -169,6 +174,12 @@ func (o *RunOptions) parseArgs() (any, error) {
 }
 
 func runRun(ctx context.Context, opts *RunOptions) error {
+	if err := checkOutput(opts.Output); err != nil {
+		return opts.failBeforeRun(err)
+	}
+	if opts.JSON && opts.Output != "" && opts.Output != outputJSON {
+		return opts.failBeforeRun(flagErrorf("--json prints the whole envelope; it cannot be combined with --output %s", opts.Output))
+	}
 	name, src, err := opts.scriptSource()
 	if err != nil {
 		return opts.failBeforeRun(err)
@@ -182,11 +193,16 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return opts.failBeforeRun(err)
 	}
 	defer rt.Close()
-	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args})
+	var p *progress
+	if opts.Progress != nil {
+		p = opts.Progress()
+	}
+	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args, OnCall: p.callHook()})
+	p.stop()
 	if err != nil {
 		return err
 	}
-	return printRunResult(opts.IO, res, name, opts.JSON, resolved)
+	return printRunResultAs(opts.IO, res, name, opts.JSON, resolved, opts.Output)
 }
 
 // Error kinds of an envelope for a run that could not start (--json only).
@@ -215,12 +231,17 @@ func (opts *RunOptions) failBeforeRun(err error) error {
 	if werr := writeJSON(opts.IO.Out, res, opts.IO.IsStdoutTTY()); werr != nil {
 		return werr
 	}
-	return err
+	return shown(err)
 }
 
 // printRunResult prints a run's result by the output rules and returns an
 // *ExitError for any outcome but completed.
 func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope bool, resolved *Resolved) error {
+	return printRunResultAs(ios, res, name, envelope, resolved, "")
+}
+
+// printRunResultAs is printRunResult with the result in an --output format.
+func printRunResultAs(ios *IOStreams, res *runtime.Result, name string, envelope bool, resolved *Resolved, format string) error {
 	pretty := ios.IsStdoutTTY()
 	if envelope {
 		if err := writeJSON(ios.Out, res, pretty); err != nil {
@@ -231,7 +252,7 @@ func printRunResult(ios *IOStreams, res *runtime.Result, name string, envelope b
 			fmt.Fprintln(ios.ErrOut, strings.TrimRight(l, "\n"))
 		}
 		if res.OK {
-			if err := writeRawJSON(ios.Out, res.Result, pretty); err != nil {
+			if err := writeResult(ios.Out, res.Result, format, pretty); err != nil {
 				return err
 			}
 		}
@@ -338,6 +359,11 @@ func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 			return fmt.Sprintf("the key of account %q was rejected: save a valid one with `kosmo-lua auth set --account %s` (read from stdin)", st.Account, st.Account)
 		}
 		return "the API key was rejected: set WORKOS_API_KEY, save one with `kosmo-lua auth set`, or choose another with --account"
+	case "BaseURL":
+		if res.BaseURL != "" {
+			return fmt.Sprintf("the base URL %s is not the WorkOS API: fix --base-url, WORKOS_BASE_URL or the account's base_url (default %s)", res.BaseURL, runtime.DefaultBaseURL)
+		}
+		return "the base URL is not the WorkOS API: fix --base-url, WORKOS_BASE_URL or the account's base_url"
 	case "Account":
 		return fmt.Sprintf("no account %q is configured: add it with `kosmo-lua auth set --account %s` (the key is read from stdin), or use one listed by `kosmo-lua auth list`", st.Value, st.Value)
 	}

@@ -149,6 +149,7 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 				"tools", n, "limit", ClientToolLimit)
 		}
 	}
+	srv.AddReceivingMiddleware(continueTrace) // tracecontext.go
 	return srv
 }
 

@@ -72,10 +72,11 @@ func Generate(specJSON []byte) ([]byte, error) {
 	}
 	sum := sha256.Sum256(specJSON)
 	f := catalog.File{
-		Generated:  Header,
-		Source:     "WorkOS OpenAPI " + str(root["openapi"]) + " (github.com/workos/openapi-spec, spec/open-api-spec.yaml)",
-		SpecSHA256: hex.EncodeToString(sum[:]),
-		Operations: ops,
+		Generated:   Header,
+		Source:      "WorkOS OpenAPI " + str(root["openapi"]) + " (github.com/workos/openapi-spec, spec/open-api-spec.yaml)",
+		SpecSHA256:  hex.EncodeToString(sum[:]),
+		SpecVersion: specVersion(root),
+		Operations:  ops,
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -587,4 +588,10 @@ func descend(dec *json.Decoder, path []string) error {
 		}
 	}
 	return nil
+}
+
+// specVersion is the specification's info.version ("1.0"), or "".
+func specVersion(root map[string]any) string {
+	info, _ := root["info"].(map[string]any)
+	return str(info["version"])
 }

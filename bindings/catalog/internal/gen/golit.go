@@ -25,6 +25,7 @@ func GoFile(catalogJSON []byte) ([]byte, error) {
 	w := literalWriter{}
 	w.printf("// %s\n\npackage catalog\n\nimport \"encoding/json\"\n\n", Header)
 	w.printf("// SpecSHA256 is the SHA-256 of the specification the catalog was generated from.\nconst SpecSHA256 = %q\n\n", f.SpecSHA256)
+	w.printf("// SpecVersion is the info.version of the specification the catalog was generated from.\nconst SpecVersion = %q\n\n", f.SpecVersion)
 	w.printf("// OperationCount is the number of operations in the generated catalog.\nconst OperationCount = %d\n\n", len(f.Operations))
 	w.printf("// generatedOperations is catalog_gen.json's operations as Go values.\nvar generatedOperations = []*Operation{\n")
 	for _, op := range f.Operations {
