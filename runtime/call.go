@@ -66,12 +66,17 @@ func (r *Runtime) CallAccount(ctx context.Context, account, name string, args ma
 	if perr := r.accountPolicyError(acct, op); perr != nil {
 		return done(workosError(perr))
 	}
+	by, info := r.approveCall(ctx, acct, op, args)
+	if info != nil {
+		return done(info)
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	if args == nil {
 		args = map[string]any{}
 	}
 	out, err := acct.client.Do(ctx, op, args)
+	r.journalCall(ctx, acct, op, out, err, by)
 	if err != nil {
 		var apiErr *api.APIError
 		if errors.As(err, &apiErr) {
