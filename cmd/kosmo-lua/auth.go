@@ -29,6 +29,8 @@ type AuthOptions struct {
 	// BaseURL and Write are the account settings `auth set` stores.
 	BaseURL string
 	Write   string
+	// Destructive is the account's policy for destructive functions.
+	Destructive string
 	// MakeDefault makes the account the default (`auth set --default`).
 	MakeDefault bool
 	// JSON forces JSON output.
@@ -74,10 +76,12 @@ func newCmdAuthSet(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
   printf %s "$WORKOS_KEY" | kosmo-lua auth set --account ci --write deny`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch opts.Write {
-			case "", "allow", "deny":
-			default:
-				return flagErrorf("--write must be allow or deny, not %q", opts.Write)
+			for _, p := range []struct{ flag, v string }{{"--write", opts.Write}, {"--destructive", opts.Destructive}} {
+				switch p.v {
+				case "", "allow", "ask", "deny":
+				default:
+					return flagErrorf("%s must be allow, ask or deny, not %q", p.flag, p.v)
+				}
 			}
 			if opts.Account != "" && !config.ValidName(opts.Account) {
 				return flagErrorf("--account must be 1-64 letters, digits, '-', '_' or '.', not %q", opts.Account)
@@ -97,7 +101,8 @@ func newCmdAuthSet(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Account, "account", "", "Account name (default: the default account)")
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "Base URL for this account (e.g. an emulator)")
-	cmd.Flags().StringVar(&opts.Write, "write", "", "Write policy for this account: allow or deny")
+	cmd.Flags().StringVar(&opts.Write, "write", "", "Write policy for this account: allow, ask or deny")
+	cmd.Flags().StringVar(&opts.Destructive, "destructive", "", "Policy for this account's destructive functions: allow, ask or deny (default: as --write)")
 	cmd.Flags().BoolVar(&opts.MakeDefault, "default", false, "Make this the default account")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON (the default when stdout is not a terminal)")
 	return cmd
@@ -151,7 +156,7 @@ func authSetRun(opts *AuthOptions) error {
 	if name == "" {
 		name = cf.DefaultName()
 	}
-	cf.Accounts[name] = &config.Account{APIKey: key, BaseURL: opts.BaseURL, Write: opts.Write}
+	cf.Accounts[name] = &config.Account{APIKey: key, BaseURL: opts.BaseURL, Write: opts.Write, Destructive: opts.Destructive}
 	if opts.MakeDefault || len(cf.Accounts) == 1 {
 		cf.DefaultAccount = name
 	}

@@ -299,7 +299,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 		return err
 	}
 	defer rt.Close()
-	cr, err := rt.Call(ctx, op.Name, args)
+	cr, err := rt.Call(withTerminalApprover(ctx, opts.IO), op.Name, args)
 	if err != nil {
 		return err
 	}

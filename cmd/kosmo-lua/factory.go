@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
@@ -176,11 +177,21 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		opts.HTTPClient = f.HTTPClient
 	}
 	opts.WritePolicy = writePolicy(rf, acct)
+	opts.DestructivePolicy = destructivePolicy(rf, acct)
 	switch {
-	case rf.Write == "deny":
+	case rf.Write == string(opts.WritePolicy) && rf.Write != "allow" && rf.Write != "":
 		res.WriteFrom = "flag"
-	case acct != nil && acct.Write == "deny":
+	case acct != nil && acct.Write == string(opts.WritePolicy) && acct.Write != "allow" && acct.Write != "":
 		res.WriteFrom = "account"
+	}
+	opts.PlanTTL = time.Duration(rf.PlanTTL)
+	opts.Journal = f.journal()
+	if rf.needsPlanKey() {
+		key, err := f.planKey()
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.PlanKey = key
 	}
 	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
 	if err := f.namedAccounts(rf, opts, res); err != nil {
@@ -189,13 +200,37 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 	return opts, res, nil
 }
 
-// writePolicy is deny when --write deny or the account is saved with write
-// deny (a flag cannot widen an account's policy); otherwise allow.
+// writePolicy is the stricter of --write and the account's saved write
+// policy (deny > ask > allow: a flag cannot widen an account's policy);
+// allow when neither is set.
 func writePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
-	if rf.Write == "deny" || acct != nil && acct.Write == "deny" {
-		return runtime.WriteDeny
+	p := stricter(rf.Write, "")
+	if acct != nil {
+		p = stricter(p, acct.Write)
 	}
-	return runtime.WriteAllow
+	if p == "" {
+		return runtime.WriteAllow
+	}
+	return runtime.WritePolicy(p)
+}
+
+// destructivePolicy is the stricter of --destructive and the account's
+// saved destructive policy; "" lets the runtime follow the write policy.
+func destructivePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
+	p := rf.Destructive
+	if acct != nil {
+		p = stricter(p, acct.Destructive)
+	}
+	return runtime.WritePolicy(p)
+}
+
+// stricter is the stricter of two policy names ("" is unset).
+func stricter(a, b string) string {
+	rank := map[string]int{"": 0, "allow": 1, "ask": 2, "deny": 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }
 
 // namedAccounts adds every account of the accounts file besides the run's
@@ -226,7 +261,7 @@ func (f *Factory) namedAccounts(rf *RuntimeFlags, opts *runtime.Options, res *Re
 			continue
 		}
 		na := NamedAccount{Name: name, Write: string(writePolicy(rf, a))}
-		ra := runtime.Account{WritePolicy: runtime.WritePolicy(na.Write)}
+		ra := runtime.Account{WritePolicy: runtime.WritePolicy(na.Write), DestructivePolicy: destructivePolicy(rf, a)}
 		if rf.Emulate {
 			ra.APIKey, ra.BaseURL, ra.HTTPClient = opts.APIKey, EmulatorBaseURL, &http.Client{Transport: &lazyEmulator{newEmulator: f.Emulator}}
 		} else {
