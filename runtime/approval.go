@@ -159,3 +159,23 @@ func askError(a *account, dflt *account, op *catalog.Operation, rejected bool, b
 	}
 	return e
 }
+
+// Asks reports whether some write of some account needs approval (the ask
+// policy), so a host knows to offer a way to approve: a prompt,
+// elicitation, or plans.
+func (r *Runtime) Asks() bool {
+	for _, a := range append([]*account{r.dflt}, mapValues(r.accounts)...) {
+		if a.write == WriteAsk || a.destructive == WriteAsk {
+			return true
+		}
+	}
+	return false
+}
+
+func mapValues[V any](m map[string]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}

@@ -47,7 +47,7 @@ func mcpFlags(cmd *cobra.Command, rf *RuntimeFlags, tools *string, maxResult *By
 	rf.AddPolicyFlags(cmd.Flags())
 	rf.AddLimitFlags(cmd.Flags())
 	// The policy flag's help says what the MCP default is.
-	cmd.Flags().Lookup("write").Usage = "Write policy: deny (default: write and destructive functions hidden and refused) or allow"
+	cmd.Flags().Lookup("write").Usage = "Write policy: deny (default: write and destructive functions hidden and refused), ask (the client's user approves each write by elicitation; without elicitation a plan comes back for apply_plan) or allow"
 }
 
 func newCmdMCP(f *Factory) *cobra.Command {
@@ -246,6 +246,9 @@ func (o *MCPConfigOptions) serverArgs() []string {
 		write = string(runtime.WriteDeny)
 	}
 	args := []string{"mcp", "--write=" + write}
+	if rf.Destructive != "" {
+		args = append(args, "--destructive="+rf.Destructive)
+	}
 	if o.Tools != "" && o.Tools != string(mcptools.ModeCode) {
 		args = append(args, "--tools="+o.Tools)
 	}

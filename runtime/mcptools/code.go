@@ -125,6 +125,9 @@ func (s *server) addCodeTools(srv *mcp.Server) {
 			OpenWorldHint:   boolPtr(true),
 		},
 	}, s.executeLua)
+	if s.rt.Asks() {
+		s.addApplyPlanTool(srv)
+	}
 }
 
 // executeLuaDescription teaches the calling convention in a few hundred tokens.
@@ -155,6 +158,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	limits := in.limits(s.opts.MaxResultBytes)
 	var (
 		res    *runtime.Result
+		input  *mcp.CallToolResult
 		runErr error
 	)
 	script := runtime.Script{Name: ToolExecuteLua, Source: in.Code, Args: in.Args, Limits: limits}
@@ -168,7 +172,14 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	defer cancel()
 	err := s.call(ctx, runCtx, req, ToolExecuteLua, calls, func(context.Context) (string, int) {
 		ctx := runCtx
-		res, runErr = s.rt.Run(ctx, script)
+		if s.rt.Asks() {
+			res, input, runErr = s.runAsking(ctx, req, script)
+		} else {
+			res, runErr = s.rt.Run(ctx, script)
+		}
+		if input != nil {
+			return "input_required", 0
+		}
 		if runErr != nil || res == nil {
 			return "not_run", 0
 		}
@@ -176,6 +187,9 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if input != nil {
+		return input, nil, nil
 	}
 	if runErr != nil {
 		return nil, nil, fmt.Errorf("execute_lua: the script could not be run: %w", runErr)
