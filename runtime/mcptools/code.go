@@ -142,6 +142,9 @@ A failed call raises a table {kind, status, code, message}: local ok, err = pcal
 	if s.docs.readOnly && s.docs.hidden > 0 {
 		b.WriteString(" This server is read-only: write functions fail with outcome denied.")
 	}
+	if s.rt.Asks() {
+		b.WriteString(" Writes need your user's approval here: they are asked as the script makes them; a rejected write fails with kind denied. If the outcome is needs_approval, nothing was written: show the plan's write summaries to your user and, if they agree, call apply_plan with the plan.")
+	}
 	b.WriteString(`
 Example:
 local n = 0
