@@ -268,3 +268,37 @@ func TestJournalSince(t *testing.T) {
 		t.Error("parseSince(yesterday) succeeded")
 	}
 }
+
+// TestAskUnansweredEndsWithTheRun leaves the prompt unanswered: the run's
+// time limit ends the run, and the write is not sent.
+func TestAskUnansweredEndsWithTheRun(t *testing.T) {
+	te, wc, base := keyedEmulatorEnv(t)
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	term := &ptyOutput{}
+	go func() { _, _ = io.Copy(term, ptm) }()
+	te.f.IOStreams = &IOStreams{In: tty, Out: te.out, ErrOut: tty, stdinTTY: true, stderrTTY: true}
+	done := make(chan exitCode, 1)
+	go func() {
+		done <- mainRun(context.Background(), te.f, append([]string{"run", "-e", `workos.organizations_create{name = "Late"}`, "--write", "ask", "--timeout", "2s"}, base...))
+	}()
+	term.expect(t, 0, "Send it?")
+	select {
+	case code := <-done:
+		if code != exitLimit {
+			t.Errorf("exit %d, want %d (timeout)\n%s", code, exitLimit, term.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("an unanswered prompt outlived the run's time limit")
+	}
+	if !strings.Contains(term.String(), "no answer before the run ended") {
+		t.Errorf("terminal does not say why:\n%s", term.String())
+	}
+	if wc.count() != 0 {
+		t.Errorf("sent %d writes", wc.count())
+	}
+}

@@ -24,6 +24,35 @@ type promptApprover struct {
 	out io.Writer
 	// readLine shows prompt and reads one answer line.
 	readLine func(prompt string) (string, error)
+	// abort, if set, ends a readLine in progress (the run's deadline passed
+	// or it was canceled), so nothing else reads the terminal meanwhile.
+	abort func()
+}
+
+type answer struct {
+	line string
+	err  error
+}
+
+// ask reads one answer, or gives up when ctx ends: the run's time limit
+// keeps running while a person reads the question.
+func (p *promptApprover) ask(ctx context.Context, prompt string) (string, error) {
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := p.readLine(prompt)
+		ch <- answer{line, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.line, a.err
+	case <-ctx.Done():
+		fmt.Fprintln(p.out, "\n  no answer before the run ended (its time limit counts while it waits); the write was not sent")
+		if p.abort != nil {
+			p.abort()
+			<-ch
+		}
+		return "", ctx.Err()
+	}
 }
 
 // terminalApprover is the approver of run and call: it reads answers from
@@ -57,7 +86,7 @@ func (p *promptApprover) Approve(ctx context.Context, w runtime.PendingWrite) (r
 		if ctx.Err() != nil {
 			return runtime.Approval{Decision: runtime.Reject, By: "terminal"}, ctx.Err()
 		}
-		line, err := p.readLine("Send it? [y]es / [a]ll writes of this run / [N]o: ")
+		line, err := p.ask(ctx, "Send it? [y]es / [a]ll writes of this run / [N]o: ")
 		if err != nil && line == "" {
 			return runtime.Approval{Decision: runtime.Reject, By: "terminal"}, err
 		}
@@ -114,5 +143,5 @@ func readlineApprover(rl *readline.Instance, out io.Writer) runtime.Approver {
 		defer rl.SetPrompt(replPrompt)
 		line, err := rl.Readline()
 		return line + "\n", err
-	}}
+	}, abort: func() { _, _ = rl.WriteStdin([]byte("\n")) }}
 }
