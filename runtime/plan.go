@@ -31,6 +31,8 @@ type Plan struct {
 	// ArgsDigest is "sha256:" and the hex digest of Args in canonical form.
 	ArgsDigest string      `json:"args_digest"`
 	Account    PlanAccount `json:"account"`
+	// Accounts identify the named accounts the writes go to, by name.
+	Accounts []PlanAccount `json:"accounts,omitempty"`
 	// Writes are the planned writes in the order the script made them.
 	Writes []PlannedWrite `json:"writes"`
 	// Digest is "sha256:" and the hex digest of the plan's canonical JSON

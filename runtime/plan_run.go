@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/api"
@@ -69,7 +70,7 @@ func (r *Runtime) makePlan(s Script, po *PlanOptions, g *gate, now time.Time) (*
 	p := &Plan{Version: PlanVersion, CreatedAt: now, ExpiresAt: now.Add(ttl),
 		Script: PlanScript{Name: scriptName(s), Path: po.ScriptPath, Digest: digestOf([]byte(s.Source)), Source: s.Source},
 		Args:   args, ArgsDigest: digestOf(args),
-		Account: r.planAccount(), Writes: writes}
+		Account: r.planAccount(r.dflt), Accounts: r.namedPlanAccounts(writes), Writes: writes}
 	id, err := p.bodyDigest()
 	if err != nil {
 		return nil, err
@@ -91,11 +92,27 @@ func (r *Runtime) makePlan(s Script, po *PlanOptions, g *gate, now time.Time) (*
 	return p, nil
 }
 
-// planAccount identifies the default account, its key by a keyed
-// fingerprint.
-func (r *Runtime) planAccount() PlanAccount {
-	o := r.dflt.client.Options()
-	return PlanAccount{Name: r.dflt.name, BaseURL: o.BaseURL, Key: keyFingerprint(r.opts.PlanKey, o.APIKey)}
+// planAccount identifies an account, its key by a keyed fingerprint.
+func (r *Runtime) planAccount(a *account) PlanAccount {
+	key := r.opts.APIKey // the client's Options redact it
+	if a != r.dflt {
+		key = r.opts.Accounts[a.name].APIKey
+	}
+	return PlanAccount{Name: a.name, BaseURL: a.client.Options().BaseURL, Key: keyFingerprint(r.opts.PlanKey, key)}
+}
+
+// namedPlanAccounts identifies the named accounts writes go to, sorted.
+func (r *Runtime) namedPlanAccounts(writes []PlannedWrite) []PlanAccount {
+	var out []PlanAccount
+	for _, name := range r.AccountNames()[1:] {
+		for _, w := range writes {
+			if w.Account == name {
+				out = append(out, r.planAccount(r.accounts[name]))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Apply runs a plan's script for real, sending exactly the plan's writes:
@@ -164,8 +181,10 @@ func (r *Runtime) checkPlan(p *Plan, s Script) error {
 	if err != nil || digestOf(args) != p.ArgsDigest {
 		return &PlanError{Reason: "the script's args differ from the planned ones; nothing was sent"}
 	}
-	if a := r.planAccount(); a != p.Account {
-		return &PlanError{Reason: fmt.Sprintf("it was planned for account %q at %s with another key; apply it with the account it was planned with", p.Account.Name, p.Account.BaseURL)}
+	want := append([]PlanAccount{p.Account}, p.Accounts...)
+	got := append([]PlanAccount{r.planAccount(r.dflt)}, r.namedPlanAccounts(p.Writes)...)
+	if !slices.Equal(want, got) {
+		return &PlanError{Reason: fmt.Sprintf("it was planned for account %q at %s (and its named accounts) with other keys or base URLs; apply it with the accounts it was planned with", p.Account.Name, p.Account.BaseURL)}
 	}
 	return nil
 }

@@ -180,6 +180,23 @@ func TestApplyRefusesAnEditedScript(t *testing.T) {
 	if mc.writes() != 0 {
 		t.Errorf("an edited script's apply sent %d writes", mc.writes())
 	}
+	// Another key (same plan key, same base URL) is another account.
+	other, err := runtime.New(&runtime.Options{APIKey: "sk_test_another_key", BaseURL: "http://emulator.local",
+		HTTPClient: &http.Client{Transport: mc}, PlanKey: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	app, _ = other.Apply(ctx, res.Plan, s)
+	if app.OK || !strings.Contains(app.Error.Message, "planned for account") {
+		t.Errorf("apply with another key: %+v", app.Error)
+	}
+	if strings.Contains(mustJSON(t, res.Plan), testKey) {
+		t.Error("the plan holds the API key")
+	}
+	if mc.writes() != 0 {
+		t.Errorf("refused applies sent %d writes", mc.writes())
+	}
 }
 
 func TestApplyStopsAtADivergence(t *testing.T) {
