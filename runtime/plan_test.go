@@ -264,3 +264,33 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestPlanAndApplyBatchedWrites(t *testing.T) {
+	rt, mc := planRuntime(t, runtime.Options{})
+	ctx := context.Background()
+	s := runtime.Script{Source: `local org = workos.organizations_create{name = "Batch Org"}
+local rs = workos.batch({
+  {"authorization_organization_roles_create", {organization_id = org.id, slug = "a", name = "A"}},
+  {"authorization_organization_roles_create", {organization_id = org.id, slug = "b", name = "B"}},
+  {"authorization_organization_roles_create", {organization_id = org.id, slug = "c", name = "C"}},
+})
+local n = 0
+for _, r in ipairs(rs) do if r.ok then n = n + 1 end end
+return n`}
+	res, err := rt.Plan(ctx, s, nil)
+	if err != nil || res.Plan == nil || string(res.Result) != "3" {
+		t.Fatalf("plan: %v %s %+v", err, res.Result, res.Error)
+	}
+	for _, w := range res.Plan.Writes[1:] {
+		if !w.Batch || len(w.Uses) != 1 || w.Uses[0] != "org_plan_1" {
+			t.Errorf("batched write %+v: want batch, using org_plan_1", w)
+		}
+	}
+	app, err := rt.Apply(ctx, res.Plan, s)
+	if err != nil || !app.OK || string(app.Result) != "3" || app.Apply.Applied != 4 {
+		t.Fatalf("apply: %v %s %+v %s", err, app.Result, app.Error, mustJSON(t, app.Apply))
+	}
+	if mc.writes() != 4 {
+		t.Errorf("apply sent %d writes, want 4", mc.writes())
+	}
+}

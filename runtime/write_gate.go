@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/api"
 	"github.com/kosmo-lua/kosmo-lua/bindings/catalog"
+	"github.com/kosmo-lua/kosmo-lua/lua/sandbox"
 )
 
 // gateMode is what a run does with its writes.
@@ -172,6 +174,9 @@ func (c *gatedCaller) approve(ctx context.Context, g *gate, op *catalog.Operatio
 	ans, err := approver.Approve(ctx, w)
 	by := cmp.Or(ans.By, "host")
 	switch {
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return by, &sandbox.LimitError{Kind: sandbox.KindTimeout,
+			Message: fmt.Sprintf("the run's time limit passed while %s waited for approval; the write was not sent — answer sooner, raise the timeout, or plan the run and apply the plan after review", op.Name)}
 	case err != nil && ctx.Err() != nil:
 		return by, ctx.Err()
 	case err != nil, ans.Decision != ApproveOnce && ans.Decision != ApproveAll:

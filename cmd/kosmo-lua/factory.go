@@ -176,12 +176,26 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		res.BaseURL = opts.BaseURL
 		opts.HTTPClient = f.HTTPClient
 	}
+	if err := f.reviewSettings(rf, acct, opts, res); err != nil {
+		return nil, nil, err
+	}
+	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
+	if err := f.namedAccounts(rf, opts, res); err != nil {
+		return nil, nil, err
+	}
+	return opts, res, nil
+}
+
+// reviewSettings sets the write and destructive policies (and says where
+// a strict one came from), the plan key when plans are made or applied,
+// and the journal.
+func (f *Factory) reviewSettings(rf *RuntimeFlags, acct *config.Account, opts *runtime.Options, res *Resolved) error {
 	opts.WritePolicy = writePolicy(rf, acct)
 	opts.DestructivePolicy = destructivePolicy(rf, acct)
-	switch {
-	case rf.Write == string(opts.WritePolicy) && rf.Write != "allow" && rf.Write != "":
+	switch strict := opts.WritePolicy != runtime.WriteAllow; {
+	case strict && rf.Write == string(opts.WritePolicy):
 		res.WriteFrom = "flag"
-	case acct != nil && acct.Write == string(opts.WritePolicy) && acct.Write != "allow" && acct.Write != "":
+	case strict && acct != nil && acct.Write == string(opts.WritePolicy):
 		res.WriteFrom = "account"
 	}
 	opts.PlanTTL = time.Duration(rf.PlanTTL)
@@ -189,15 +203,11 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 	if rf.needsPlanKey() {
 		key, err := f.planKey()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		opts.PlanKey = key
 	}
-	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
-	if err := f.namedAccounts(rf, opts, res); err != nil {
-		return nil, nil, err
-	}
-	return opts, res, nil
+	return nil
 }
 
 // writePolicy is the stricter of --write and the account's saved write
