@@ -181,7 +181,9 @@ type AccountSummary struct {
 	Key     string `json:"key"`
 	BaseURL string `json:"base_url,omitempty"`
 	Write   string `json:"write,omitempty"`
-	Default bool   `json:"default"`
+	// Destructive is the saved destructive policy ("" follows Write).
+	Destructive string `json:"destructive,omitempty"`
+	Default     bool   `json:"default"`
 }
 
 func newCmdAuthList(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
@@ -210,7 +212,7 @@ func authListRun(opts *AuthOptions) error {
 	rows := []AccountSummary{}
 	for _, n := range cf.Names() {
 		a := cf.Accounts[n]
-		rows = append(rows, AccountSummary{Name: n, Key: config.Mask(a.APIKey), BaseURL: a.BaseURL, Write: a.Write, Default: n == cf.DefaultName()})
+		rows = append(rows, AccountSummary{Name: n, Key: config.Mask(a.APIKey), BaseURL: a.BaseURL, Write: a.Write, Destructive: a.Destructive, Default: n == cf.DefaultName()})
 	}
 	if opts.JSON || !opts.IO.IsStdoutTTY() {
 		return writeJSON(opts.IO.Out, rows, false)
@@ -226,7 +228,11 @@ func authListRun(opts *AuthOptions) error {
 		if r.Default {
 			d = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Key, r.BaseURL, r.Write, d)
+		write := r.Write
+		if r.Destructive != "" {
+			write += " (destructive " + r.Destructive + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Key, r.BaseURL, write, d)
 	}
 	return tw.Flush()
 }

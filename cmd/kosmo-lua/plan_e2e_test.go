@@ -300,3 +300,43 @@ func TestAskUnansweredEndsWithTheRun(t *testing.T) {
 		t.Errorf("sent %d writes", wc.count())
 	}
 }
+
+// TestAccountAskAndCallJournal saves an account with destructive ask: a
+// flag cannot widen it, `call` of a write is journaled as allowed by the
+// policy, and a destructive call off a terminal is denied.
+func TestAccountAskAndCallJournal(t *testing.T) {
+	te, wc, base := keyedEmulatorEnv(t)
+	delete(te.env, "WORKOS_API_KEY")
+	te.in.WriteString(fakeKey)
+	if code := te.run("auth", "set", "--account", "ops", "--destructive", "ask"); code != exitOK {
+		t.Fatalf("auth set: exit %d\n%s", code, te.errb)
+	}
+	te.reset()
+	if code := te.run("auth", "list", "--json"); code != exitOK || !strings.Contains(te.out.String(), `"destructive":"ask"`) {
+		t.Fatalf("auth list: exit %d %s", code, te.out)
+	}
+	te.reset()
+	if code := te.run(append([]string{"call", "organizations_create", `{"name":"Called Corp"}`, "--account", "ops"}, base...)...); code != exitOK {
+		t.Fatalf("call create: exit %d\n%s", code, te.errb)
+	}
+	te.reset()
+	code := te.run(append([]string{"call", "organizations_delete_organization", `{"id":"org_01EHZNVPK3SFK441A1RGBFSHRT"}`, "--account", "ops", "--destructive", "allow"}, base...)...)
+	if code != exitDenied {
+		t.Fatalf("call delete under the account's destructive ask: exit %d, want %d\n%s", code, exitDenied, te.errb)
+	}
+	if wc.count() != 1 {
+		t.Errorf("sent %d writes, want 1", wc.count())
+	}
+	te.reset()
+	if code := te.run("journal", "--json"); code != exitOK {
+		t.Fatalf("journal: exit %d", code)
+	}
+	var entries []runtime.JournalEntry
+	if err := json.Unmarshal(te.out.Bytes(), &entries); err != nil || len(entries) != 1 {
+		t.Fatalf("journal: %v %s", err, te.out)
+	}
+	if e := entries[0]; e.Kind != "call" || e.Account != "ops" || e.Writes[0].ApprovedBy != runtime.ApprovedByPolicy || e.Writes[0].Status != 201 {
+		t.Errorf("journal entry %+v", e)
+	}
+	assertJournalHasNoKey(t, te)
+}
