@@ -78,7 +78,7 @@ func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.Destructive, "destructive", "", "`POLICY` for destructive functions (deletes): allow, ask or deny (default: as --write; never laxer)")
 	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
 	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow functions matching `GLOB` (repeatable; wins over --allow)")
-	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
+	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them (to review and then apply the writes, use run --plan)")
 	fs.BoolVar(&rf.Force, "force", false, "KosmoKrator's --force: the same as --write allow (an account saved with write deny, --deny and limits still apply)")
 }
 
