@@ -264,3 +264,25 @@ func (s *server) applyPlan(ctx context.Context, req *mcp.CallToolRequest, in app
 	env := s.capLogs(res)
 	return textResult(renderEnvelope(env), !env.OK), env, nil
 }
+
+// writePlanText lists a plan's writes (needs_approval) or an apply's
+// divergence in the text form of an envelope.
+func writePlanText(b *strings.Builder, r *runtime.Result) {
+	if p := r.Plan; p != nil && len(p.Writes) > 0 {
+		fmt.Fprintf(b, "plan (%d writes, valid until %s; pass the plan object from structuredContent to apply_plan):\n", len(p.Writes), p.ExpiresAt.UTC().Format("15:04:05Z"))
+		for _, w := range p.Writes {
+			mark := ""
+			if w.Destructive {
+				mark = " [destructive]"
+			}
+			fmt.Fprintf(b, "%d. %s%s\n", w.Step, w.Summary, mark)
+		}
+	}
+	if a := r.Apply; a != nil && a.Divergence != nil {
+		d := a.Divergence
+		if d.Expected != nil {
+			fmt.Fprintf(b, "plan step %d expected: %s %s\n", d.Step, d.Expected.Function, d.Expected.Arguments)
+		}
+		fmt.Fprintf(b, "the script wrote: %s %s\n", d.Got.Function, d.Got.Arguments)
+	}
+}

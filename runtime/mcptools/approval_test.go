@@ -125,6 +125,10 @@ func TestAskWithoutElicitationNeedsApproval(t *testing.T) {
 	if got := resultJSON(t, execLua(t, cs, countOrgs, args)); got != "0" {
 		t.Fatalf("needs_approval wrote %s organizations", got)
 	}
+	text, _ := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: ToolExecuteLua, Arguments: map[string]any{"code": threeCreates, "args": args}})
+	if s := text.Content[0].(*mcp.TextContent).Text; !strings.Contains(s, "outcome: needs_approval") || !strings.Contains(s, `3. Create an Organization: name "Planned 3"`) {
+		t.Errorf("the text form does not list the plan:\n%s", s)
+	}
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: ToolApplyPlan, Arguments: map[string]any{"plan": plan}})
 	if err != nil {
 		t.Fatal(err)

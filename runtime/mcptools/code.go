@@ -272,6 +272,7 @@ func renderEnvelope(r *runtime.Result) string {
 			b.WriteString("hint: " + e.Hint + "\n")
 		}
 	}
+	writePlanText(&b, r)
 	if len(r.Result) > 0 && !bytes.Equal(r.Result, []byte("null")) {
 		var compact bytes.Buffer
 		if json.Compact(&compact, r.Result) != nil {
