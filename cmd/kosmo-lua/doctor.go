@@ -131,6 +131,7 @@ accounts file, or a key the API rejected (401 or 403).`,
 	}
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.Flags.Write, "write", "", "Write `POLICY` to report as in force: allow, ask or deny")
+	cmd.Flags().StringVar(&opts.Flags.Destructive, "destructive", "", "Destructive `POLICY` to report as in force: allow, ask or deny")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON object (the default when stdout is not a terminal)")
 	return cmd
 }
