@@ -126,6 +126,9 @@ func TestAskWithoutElicitationNeedsApproval(t *testing.T) {
 		t.Fatalf("needs_approval wrote %s organizations", got)
 	}
 	text, _ := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: ToolExecuteLua, Arguments: map[string]any{"code": threeCreates, "args": args}})
+	if text.IsError {
+		t.Error("needs_approval is marked isError")
+	}
 	if s := text.Content[0].(*mcp.TextContent).Text; !strings.Contains(s, "outcome: needs_approval") || !strings.Contains(s, `3. Create an Organization: name "Planned 3"`) {
 		t.Errorf("the text form does not list the plan:\n%s", s)
 	}

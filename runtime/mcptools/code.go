@@ -201,7 +201,8 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 		return nil, nil, errors.New("execute_lua: the runtime returned no result")
 	}
 	env := s.capLogs(res)
-	return textResult(renderEnvelope(env), !env.OK), env, nil
+	// needs_approval is a question for the user, not a failure.
+	return textResult(renderEnvelope(env), !env.OK && env.Outcome != OutcomeNeedsApproval), env, nil
 }
 
 // capLogs returns res, or a copy whose logs fit in half the result cap, with a
