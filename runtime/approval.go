@@ -70,7 +70,25 @@ const (
 	ApprovedByPlan = "plan"
 )
 
-type approverKey struct{}
+type (
+	approverKey     struct{}
+	planApprovedKey struct{}
+)
+
+// WithPlanApprovedBy returns a context whose [Runtime.Apply] records its
+// writes as approved by who (for example "elicitation", when the plan was
+// approved by an MCP client's user) instead of ApprovedByPlan.
+func WithPlanApprovedBy(ctx context.Context, who string) context.Context {
+	return context.WithValue(ctx, planApprovedKey{}, who)
+}
+
+// planApprover names who approved the plan an apply runs.
+func planApprover(ctx context.Context) string {
+	if who, ok := ctx.Value(planApprovedKey{}).(string); ok && who != "" {
+		return who
+	}
+	return ApprovedByPlan
+}
 
 // WithApprover returns a context whose runs and calls ask a for approval
 // under the ask policy, instead of [Options.Approver]; an MCP server gives

@@ -243,13 +243,14 @@ func (c *gatedCaller) applyWrite(ctx context.Context, g *gate, op *catalog.Opera
 		send = maps.Clone(args)
 		send[api.ArgIdempotencyKey] = w.IdempotencyKey
 	}
-	res, err := c.exec.Call(withApproval(ctx, ApprovedByPlan), op, send, batch)
+	by := planApprover(ctx)
+	res, err := c.exec.Call(withApproval(ctx, by), op, send, batch)
 	if err == nil {
 		g.mu.Lock()
 		g.apply.bind(w, res)
 		g.mu.Unlock()
 	}
-	g.noteWrite(c.a, op, res, err, ApprovedByPlan)
+	g.noteWrite(c.a, op, res, err, by)
 	return res, err
 }
 

@@ -69,9 +69,9 @@ type Resolved struct {
 	Account string
 	// BaseURL is the effective API base URL.
 	BaseURL string
-	// Write is the effective write policy, and WriteFrom what set it to
-	// deny: "flag" (--write deny), "account" (the account is saved with
-	// write deny) or "" (not denied).
+	// Write is the effective write policy, and WriteFrom what made it
+	// stricter than allow: "flag" (--write deny or ask), "account" (the
+	// account is saved with write deny or ask) or "" (allow).
 	Write     runtime.WritePolicy
 	WriteFrom string
 	// DryRun is --dry-run.

@@ -189,7 +189,7 @@ func (s *server) roundTrip(ctx context.Context, req *mcp.CallToolRequest, script
 	if decisionOf(answer) != decisionApprove {
 		return rejectedPlan(plan), nil, nil
 	}
-	res, err := s.rt.Apply(ctx, plan, script)
+	res, err := s.rt.Apply(runtime.WithPlanApprovedBy(ctx, "elicitation"), plan, script)
 	return res, nil, err
 }
 
