@@ -340,3 +340,39 @@ func TestAccountAskAndCallJournal(t *testing.T) {
 	}
 	assertJournalHasNoKey(t, te)
 }
+
+// TestAskWithAPipedScript reads the script from stdin and the answer from
+// the controlling terminal.
+func TestAskWithAPipedScript(t *testing.T) {
+	te, wc, base := keyedEmulatorEnv(t)
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	term := &ptyOutput{}
+	go func() { _, _ = io.Copy(term, ptm) }()
+	script := strings.NewReader(`return workos.organizations_create{name = "Piped Corp"}.name`)
+	te.f.IOStreams = &IOStreams{In: script, Out: te.out, ErrOut: tty, stdinPiped: true, stderrTTY: true,
+		openTTY: func() (io.Reader, error) { return tty, nil }}
+	done := make(chan exitCode, 1)
+	go func() {
+		done <- mainRun(context.Background(), te.f, append([]string{"run", "-", "--write", "ask"}, base...))
+	}()
+	term.expect(t, 0, "Send it?")
+	if _, err := ptm.Write([]byte("y\r")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != exitOK || strings.TrimSpace(te.out.String()) != `"Piped Corp"` {
+			t.Fatalf("exit %d, stdout %s\n%s", code, te.out, term.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not finish")
+	}
+	if wc.count() != 1 {
+		t.Errorf("sent %d writes, want 1", wc.count())
+	}
+}

@@ -56,15 +56,24 @@ func (p *promptApprover) ask(ctx context.Context, prompt string) (string, error)
 }
 
 // terminalApprover is the approver of run and call: it reads answers from
-// stdin. It is nil when no one can be asked (stdin or stderr is not a
-// terminal): ask then denies, with the hint to plan and apply.
+// stdin, or from the controlling terminal when stdin carries the script
+// and stderr is a terminal. It is nil when no one can be asked: ask then
+// denies, with the hint to plan and apply.
 func terminalApprover(ios *IOStreams) runtime.Approver {
+	in := ios.In
 	if !ios.CanPrompt() {
-		return nil
+		if !ios.IsStderrTTY() || ios.IsStdinTTY() || ios.openTTY == nil {
+			return nil
+		}
+		tty, err := ios.openTTY()
+		if err != nil {
+			return nil
+		}
+		in = tty
 	}
 	var (
 		mu sync.Mutex
-		br = bufio.NewReader(ios.In)
+		br = bufio.NewReader(in)
 	)
 	return &promptApprover{out: ios.ErrOut, readLine: func(prompt string) (string, error) {
 		mu.Lock()
