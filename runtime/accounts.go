@@ -35,6 +35,9 @@ type Account struct {
 	// an account never allows what the runtime's policy denies unless the host
 	// says so explicitly.
 	WritePolicy WritePolicy
+	// DestructivePolicy is the account's policy for destructive functions.
+	// If empty, Options.DestructivePolicy; never laxer than WritePolicy.
+	DestructivePolicy WritePolicy
 }
 
 // String formats the account with its key redacted.
@@ -53,7 +56,9 @@ func (a Account) GoString() string { return "runtime.Account" + a.String() }
 type account struct {
 	name   string
 	client *api.Client
-	write  WritePolicy
+	// write and destructive are the policies of the write and destructive
+	// access classes.
+	write, destructive WritePolicy
 }
 
 // AccountError reports a script, a tool call or a host call that named an
@@ -86,12 +91,15 @@ func newAccounts(o *Options, cat func() *catalog.Catalog, newClient func(*api.Op
 		if err := checkAccountName(name, o.Account, cat); err != nil {
 			return nil, err
 		}
-		switch a.WritePolicy {
-		case "":
+		if a.WritePolicy == "" {
 			a.WritePolicy = o.WritePolicy
-		case WriteAllow, WriteDeny:
-		default:
-			return nil, fmt.Errorf(`runtime: Accounts[%q].WritePolicy must be "allow" or "deny"`, name)
+		}
+		if a.DestructivePolicy == "" {
+			a.DestructivePolicy = o.DestructivePolicy
+		}
+		dp, err := checkPolicies(fmt.Sprintf("Accounts[%q].", name), a.WritePolicy, a.DestructivePolicy)
+		if err != nil {
+			return nil, err
 		}
 		hc := a.HTTPClient
 		if hc == nil {
@@ -105,7 +113,7 @@ func newAccounts(o *Options, cat func() *catalog.Catalog, newClient func(*api.Op
 		if err != nil {
 			return nil, fmt.Errorf("runtime: account %q: %w", name, err)
 		}
-		out[name] = &account{name: name, client: client, write: a.WritePolicy}
+		out[name] = &account{name: name, client: client, write: a.WritePolicy, destructive: dp}
 	}
 	return out, nil
 }

@@ -66,6 +66,10 @@ func (r *Runtime) CallAccount(ctx context.Context, account, name string, args ma
 	if perr := r.accountPolicyError(acct, op); perr != nil {
 		return done(workosError(perr))
 	}
+	by, info := r.approveCall(ctx, acct, op, args)
+	if info != nil {
+		return done(info)
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	if args == nil {
@@ -74,6 +78,7 @@ func (r *Runtime) CallAccount(ctx context.Context, account, name string, args ma
 	ctx, endSpan := r.traceCall(ctx, acct.name, op)
 	out, err := acct.client.Do(ctx, op, args)
 	endSpan(out, err)
+	r.journalCall(ctx, acct, op, out, err, by)
 	if err != nil {
 		var apiErr *api.APIError
 		if errors.As(err, &apiErr) {

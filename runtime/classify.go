@@ -100,11 +100,18 @@ func workosError(goErr error) *ErrorInfo {
 		info.Kind = KindDenied
 		info.Function = pe.Function
 		info.Setting = &Setting{Name: pe.Setting, Value: pe.Entry}
-		if pe.Setting == "WritePolicy" {
+		if pe.Setting == "WritePolicy" || pe.Setting == "DestructivePolicy" {
 			info.Setting.Value = string(WriteDeny)
 			info.Setting.Account = pe.Account
 		}
 		info.Hint = "this runtime only allows the functions its host permits; use read functions or ask the host to allow writes"
+		if pe.Ask {
+			info.Setting.Value = string(WriteAsk)
+			info.Hint = "writes need a person's approval here: run the script in plan mode, have the plan reviewed, and apply it"
+			if pe.Rejected {
+				info.Hint = "a person rejected this write; do not retry it unchanged"
+			}
+		}
 	case errors.As(goErr, &apiErr):
 		info.Kind = KindAPI
 		info.Status = apiErr.Status

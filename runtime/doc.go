@@ -33,6 +33,19 @@
 // [WriteDeny], write and destructive functions raise a "denied" error before any
 // request is made; reads still work. Allow and Deny lists (names or globs such as
 // "organizations_*") narrow further. Nothing a script does can widen the policy.
+// [Options.DestructivePolicy] sets the destructive class apart, never laxer.
+//
+// # Reviewed writes
+//
+// With [WriteAsk], a write is sent only after a person approved it: the run's
+// [Approver] ([WithApprover], else [Options.Approver]) is asked by the host
+// while the script waits for the call's answer, and without one the write is
+// denied. [Runtime.Plan] runs a script with its writes answered from their
+// response schemas (placeholder ids such as "org_plan_1") and returns a
+// [Plan] signed with [Options.PlanKey]; [Runtime.Apply] runs it for real,
+// sending only the planned writes in order, placeholders bound to real ids.
+// [Options.Journal] records every run that wrote (see package
+// runtime/journal).
 //
 // # Accounts
 //

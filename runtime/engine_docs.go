@@ -14,16 +14,18 @@ import (
 // given them (small, so every job can carry it). The engine re-derives the
 // allowed set with the host's own rule (policyError).
 type docsPolicy struct {
-	WriteDeny bool     `json:"write_deny,omitempty"`
-	Allow     []string `json:"allow,omitempty"`
-	Deny      []string `json:"deny,omitempty"`
+	WriteDeny bool `json:"write_deny,omitempty"`
+	// DestructiveDeny hides destructive functions (destructive=deny).
+	DestructiveDeny bool     `json:"destructive_deny,omitempty"`
+	Allow           []string `json:"allow,omitempty"`
+	Deny            []string `json:"deny,omitempty"`
 }
 
 // docsPolicy returns the policy for a job's docs module; nil when the policy
 // allows everything.
 func (r *Runtime) docsPolicy() *docsPolicy {
-	p := &docsPolicy{WriteDeny: r.opts.WritePolicy == WriteDeny, Allow: r.opts.Allow, Deny: r.opts.Deny}
-	if !p.WriteDeny && len(p.Allow) == 0 && len(p.Deny) == 0 {
+	p := &docsPolicy{WriteDeny: r.opts.WritePolicy == WriteDeny, DestructiveDeny: r.opts.DestructivePolicy == WriteDeny, Allow: r.opts.Allow, Deny: r.opts.Deny}
+	if !p.WriteDeny && !p.DestructiveDeny && len(p.Allow) == 0 && len(p.Deny) == 0 {
 		return nil
 	}
 	return p
@@ -38,6 +40,9 @@ func (p *docsPolicy) allowedOps(catFn func() *catalog.Catalog) []*catalog.Operat
 		if p.WriteDeny {
 			judge.opts.WritePolicy = WriteDeny
 			judge.dflt.write = WriteDeny
+		}
+		if p.DestructiveDeny || p.WriteDeny {
+			judge.dflt.destructive = WriteDeny
 		}
 		// The host checked the lists already; an entry that no longer
 		// resolves here hides nothing.

@@ -28,8 +28,10 @@ type ledger struct {
 	onCall func(CallInfo)
 	// exec runs the default account's calls; named holds one executor per
 	// named account (workos.<account>.fn), built with the ledger.
-	exec  *api.Executor
-	named map[string]*api.Executor
+	exec  *gatedCaller
+	named map[string]*gatedCaller
+	// gate is the current run's write gate: plan, apply or ask.
+	gate *gate
 
 	mu        sync.Mutex
 	calls     []CallInfo
@@ -44,7 +46,7 @@ func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
 	l := &ledger{rt: rt}
 	l.exec = l.executor(rt.dflt)
 	if len(rt.accounts) > 0 {
-		l.named = make(map[string]*api.Executor, len(rt.accounts))
+		l.named = make(map[string]*gatedCaller, len(rt.accounts))
 		for name, a := range rt.accounts {
 			l.named[name] = l.executor(a)
 		}
@@ -54,12 +56,12 @@ func newLedger(rt *Runtime, limits Limits, onCall func(CallInfo)) *ledger {
 }
 
 // executor runs calls on account a: its client, its write policy, and its
-// name on every call it records.
-func (l *ledger) executor(a *account) *api.Executor {
-	return &api.Executor{Client: a.client,
+// name on every call it records; writes pass the run's write gate.
+func (l *ledger) executor(a *account) *gatedCaller {
+	return &gatedCaller{l: l, a: a, exec: &api.Executor{Client: a.client,
 		Authorize: func(ctx context.Context, op *catalog.Operation) error { return l.authorize(ctx, a, op) },
 		Observe:   func(c api.CallRecord) { l.observe(a.name, c) },
-		Scope:     l.rt.callScope(a.name)}
+		Scope:     l.rt.callScope(a.name)}}
 }
 
 // Account returns the Caller of a named account (workos.<name>.fn); an
@@ -93,6 +95,7 @@ func (l *ledger) reset(limits Limits, onCall func(CallInfo)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.limits, l.onCall = limits, onCall
+	l.gate = &gate{mode: gateRun}
 	l.calls, l.total, l.started = nil, 0, 0
 	l.effects, l.denied, l.overSpent = false, false, false
 }
@@ -109,13 +112,29 @@ func (l *ledger) Reject(op *catalog.Operation, err error, batch bool) {
 
 // authorize enforces the write policy, the allow/deny lists and the call budget
 // before every request.
-func (l *ledger) authorize(_ context.Context, a *account, op *catalog.Operation) error {
+func (l *ledger) authorize(ctx context.Context, a *account, op *catalog.Operation) error {
 	if err := l.rt.accountPolicyError(a, op); err != nil {
-		l.mu.Lock()
-		l.denied = true
-		l.mu.Unlock()
+		l.markDenied()
 		return err
 	}
+	if a.policyFor(op.Access) == WriteAsk {
+		if _, ok := approvedBy(ctx); !ok {
+			l.markDenied()
+			return askError(a, l.rt.dflt, op, false, "")
+		}
+	}
+	return l.admit()
+}
+
+// markDenied notes that the host refused a call.
+func (l *ledger) markDenied() {
+	l.mu.Lock()
+	l.denied = true
+	l.mu.Unlock()
+}
+
+// admit spends one call of the budget, or refuses the call.
+func (l *ledger) admit() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.started >= l.limits.MaxCalls {
@@ -149,12 +168,17 @@ func (l *ledger) observe(account string, c api.CallRecord) {
 		st := c.Status
 		info.Status = &st
 	}
+	l.record(info, c.Err == nil && !c.DryRun && c.Access != catalog.Read && c.Status >= 200 && c.Status < 400)
+}
+
+// record lists one call; effect says it changed something.
+func (l *ledger) record(info CallInfo, effect bool) {
 	l.mu.Lock()
 	l.total++
 	if len(l.calls) < MaxLedgerCalls {
 		l.calls = append(l.calls, info)
 	}
-	if c.Err == nil && !c.DryRun && c.Access != catalog.Read && c.Status >= 200 && c.Status < 400 {
+	if effect {
 		l.effects = true
 	}
 	onCall := l.onCall

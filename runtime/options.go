@@ -54,6 +54,11 @@ const (
 	WriteAllow WritePolicy = "allow"
 	// WriteDeny refuses write and destructive functions with a "denied" error.
 	WriteDeny WritePolicy = "deny"
+	// WriteAsk sends a write only after a person approved it: the run's
+	// [Approver] (a terminal prompt, an MCP elicitation) is asked at the
+	// moment of the write; without one the write is denied, and the way
+	// forward is [Runtime.Plan] and [Runtime.Apply].
+	WriteAsk WritePolicy = "ask"
 )
 
 // Options configure a [Runtime]. The zero value of every field is usable; a nil
@@ -83,6 +88,22 @@ type Options struct {
 	MaxLogBytes int
 	// WritePolicy is the write policy. If empty, WriteAllow.
 	WritePolicy WritePolicy
+	// DestructivePolicy is the policy of destructive functions (deletes,
+	// revocations). If empty, WritePolicy; it is never laxer than
+	// WritePolicy (deny > ask > allow): a stricter WritePolicy wins.
+	DestructivePolicy WritePolicy
+	// Approver approves writes under the ask policy when the run's context
+	// carries none (see [WithApprover]). If nil, such writes are denied.
+	Approver Approver
+	// PlanKey signs and verifies plans (HMAC-SHA256), so a plan made by one
+	// process or replica can be applied by another that shares the key; see
+	// [LoadPlanKey]. If empty, Plan and Apply fail with a *PlanError.
+	PlanKey []byte
+	// PlanTTL is how long a plan stays valid. If zero, DefaultPlanTTL.
+	PlanTTL time.Duration
+	// Journal records every run and call that wrote (see [Journal]). If nil,
+	// nothing is recorded.
+	Journal Journal
 	// Allow, when non-empty, lists the only functions scripts may call (canonical
 	// names or globs like "organizations_*"). Deny lists functions they may never
 	// call. Deny wins over Allow.

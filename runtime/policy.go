@@ -19,6 +19,9 @@ type PolicyError struct {
 	// Account is the named account whose write policy refused the call
 	// ("" for the default account).
 	Account string `json:",omitempty"`
+	// Ask is true when the policy is ask and no one approved the write;
+	// Rejected when a person rejected it.
+	Ask, Rejected bool `json:",omitempty"`
 }
 
 // Error names the refused function, its access class and why it was refused.
@@ -49,6 +52,14 @@ func (r *Runtime) accountPolicyError(a *account, op *catalog.Operation) error {
 			reason = fmt.Sprintf("is refused by account %q's read-only write policy (write=deny); only read functions may run on it — use another account or ask the host to allow writes on this one", a.name)
 		}
 		return &PolicyError{Function: op.Name, Access: op.Access, Setting: "WritePolicy", Account: name, Reason: reason}
+	}
+	if a.policyFor(op.Access) == WriteDeny {
+		e := &PolicyError{Function: op.Name, Access: op.Access, Setting: "DestructivePolicy",
+			Reason: "is refused by the destructive policy (destructive=deny); writes may run, deletes and other irreversible calls may not — ask the host to allow or ask for destructive calls"}
+		if a != r.dflt {
+			e.Account = a.name
+		}
+		return e
 	}
 	return nil
 }

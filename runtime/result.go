@@ -58,6 +58,10 @@ type Result struct {
 	Effects bool            `json:"effects"`
 	Calls   []CallInfo      `json:"calls"`
 	Stats   Stats           `json:"stats"`
+	// Plan is the signed plan of a run in plan mode ([Runtime.Plan]).
+	Plan *Plan `json:"plan,omitempty"`
+	// Apply reports how a run of [Runtime.Apply] followed its plan.
+	Apply *ApplyReport `json:"apply,omitempty"`
 }
 
 // ErrorInfo describes why a run did not complete. In JSON, kind, message, line,
@@ -139,6 +143,9 @@ type CallInfo struct {
 	Access         string  `json:"access"`
 	Retries        int     `json:"retries"`
 	DryRun         bool    `json:"dry_run,omitempty"`
+	// Planned is true for a call answered by the plan instead of sent: a
+	// write in plan mode, or a read of an object only the plan creates.
+	Planned bool `json:"planned,omitempty"`
 	// Account names the account the call went to ([Options.Account] or
 	// "default" for the default account, else a key of [Options.Accounts]).
 	Account string `json:"account"`

@@ -41,36 +41,62 @@ func (r *Runtime) effectiveLimits(l *Limits) Limits {
 // only when the run could not be attempted at all (a nil context, a closed
 // runtime).
 func (r *Runtime) Run(ctx context.Context, s Script) (*Result, error) {
-	if ctx == nil {
-		return nil, errors.New("runtime: Run needs a non-nil context")
+	res, g, err := r.runGated(ctx, s, nil)
+	if err != nil {
+		return nil, err
 	}
-	if r.closed.Load() {
-		return nil, errPoolClosed
-	}
-	start := time.Now()
-	ctx, endSpan := r.startRunSpan(ctx, s.Name)
-	res := r.run(ctx, start, s)
-	endSpan(res)
+	r.journal(ctx, JournalEntry{Kind: "run", Script: scriptName(s), ScriptDigest: digestOf([]byte(s.Source)), Outcome: res.Outcome, Writes: g.journalWrites()})
 	return res, nil
 }
 
-// run is Run once its span is open.
-func (r *Runtime) run(ctx context.Context, start time.Time, s Script) *Result {
+// runGated runs a script with its writes passing g (nil: an ordinary run)
+// and returns the envelope and the gate.
+func (r *Runtime) runGated(ctx context.Context, s Script, g *gate) (*Result, *gate, error) {
+	if ctx == nil {
+		return nil, nil, errors.New("runtime: Run needs a non-nil context")
+	}
+	if r.closed.Load() {
+		return nil, nil, errPoolClosed
+	}
+	start := time.Now()
+	ctx, endSpan := r.startRunSpan(ctx, s.Name)
+	res, g := r.run(ctx, start, s, g)
+	endSpan(res)
+	return res, g, nil
+}
+
+// run is runGated once its span is open.
+func (r *Runtime) run(ctx context.Context, start time.Time, s Script, g *gate) (*Result, *gate) {
 	limits := r.effectiveLimits(s.Limits)
 	led := newLedger(r, limits, s.OnCall)
+	if g != nil {
+		led.gate = g
+	}
+	g = led.gate
 	j, info := r.newJob(s, limits)
 	if info != nil {
-		return r.finish(start, led, failed(info))
+		return r.finish(start, led, failed(info)), g
 	}
 	runCtx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
+	runCtx, stop := context.WithCancelCause(runCtx)
+	defer stop(nil)
+	g.stop = stop
 	var rep *report
 	if r.pool != nil {
 		rep = r.pool.run(runCtx, j, led)
 	} else {
 		rep = r.engine.run(runCtx, j, led)
 	}
-	return r.finish(start, led, rep)
+	return r.finish(start, led, rep), g
+}
+
+// scriptName is a script's label in errors and the journal.
+func scriptName(s Script) string {
+	if s.Name == "" {
+		return "script"
+	}
+	return capText(s.Name)
 }
 
 // newJob checks what the host can check cheaply (the script's size, the

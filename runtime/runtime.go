@@ -53,13 +53,12 @@ func New(opts *Options) (*Runtime, error) {
 	default:
 		return nil, fmt.Errorf("runtime: Isolation must be %q or %q", IsolationProcess, IsolationInProcess)
 	}
-	switch o.WritePolicy {
-	case "":
-		o.WritePolicy = WriteAllow
-	case WriteAllow, WriteDeny:
-	default:
-		return nil, errors.New(`runtime: WritePolicy must be "allow" or "deny"`)
+	o.WritePolicy = cmp.Or(o.WritePolicy, WriteAllow)
+	dp, err := checkPolicies("", o.WritePolicy, cmp.Or(o.DestructivePolicy, o.WritePolicy))
+	if err != nil {
+		return nil, err
 	}
+	o.DestructivePolicy = dp
 	if o.Timeout < 0 || o.MemoryLimit < 0 || o.MaxCalls < 0 || o.MaxOutputBytes < 0 || o.MaxLogBytes < 0 ||
 		o.MaxScriptBytes < 0 || o.MaxConcurrentRuns < 0 || o.WarmWorkers < 0 {
 		return nil, errors.New("runtime: limits must not be negative")
@@ -102,7 +101,7 @@ func New(opts *Options) (*Runtime, error) {
 		dfltName = DefaultAccountName
 	}
 	r := &Runtime{opts: o, catalog: cat, log: log, client: client, gov: sandbox.NewGovernor(nil), allow: allow, deny: deny,
-		dflt: &account{name: dfltName, client: client, write: o.WritePolicy}, accounts: accounts}
+		dflt: &account{name: dfltName, client: client, write: o.WritePolicy, destructive: o.DestructivePolicy}, accounts: accounts}
 	if o.Isolation == IsolationInProcess {
 		r.engine = &engine{catalog: cat, gov: r.gov}
 		return r, nil

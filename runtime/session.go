@@ -47,6 +47,15 @@ func (r *Runtime) NewSession() (*Session, error) {
 // Run runs one input in the session's state and returns its envelope. Limits in
 // in.Limits tighten the runtime's for this input only.
 func (s *Session) Run(ctx context.Context, in Script) (*Result, error) {
+	res, err := s.runInput(ctx, in)
+	if err == nil {
+		s.rt.journal(ctx, JournalEntry{Kind: "run", Script: scriptName(in), ScriptDigest: digestOf([]byte(in.Source)), Outcome: res.Outcome, Writes: s.led.currentGate().journalWrites()})
+	}
+	return res, err
+}
+
+// runInput runs one input; see Run.
+func (s *Session) runInput(ctx context.Context, in Script) (*Result, error) {
 	if ctx == nil {
 		return nil, errors.New("runtime: Session.Run needs a non-nil context")
 	}

@@ -14,7 +14,12 @@ func (c *call) synthesize() any {
 	if sc == nil {
 		return nil
 	}
-	v := synth(sc, c.now, 0)
+	return c.echo(synth(sc, c.now, 0))
+}
+
+// echo copies the call's body fields (of the same JSON type) and path
+// parameters into a synthesised value that has them.
+func (c *call) echo(v any) any {
 	if m, ok := v.(map[string]any); ok {
 		for k, val := range c.body {
 			if _, has := m[k]; has && jsonType(val) == jsonType(m[k]) {

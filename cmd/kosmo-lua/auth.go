@@ -29,6 +29,8 @@ type AuthOptions struct {
 	// BaseURL and Write are the account settings `auth set` stores.
 	BaseURL string
 	Write   string
+	// Destructive is the account's policy for destructive functions.
+	Destructive string
 	// MakeDefault makes the account the default (`auth set --default`).
 	MakeDefault bool
 	// JSON forces JSON output.
@@ -74,10 +76,12 @@ func newCmdAuthSet(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
   printf %s "$WORKOS_KEY" | kosmo-lua auth set --account ci --write deny`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch opts.Write {
-			case "", "allow", "deny":
-			default:
-				return flagErrorf("--write must be allow or deny, not %q", opts.Write)
+			for _, p := range []struct{ flag, v string }{{"--write", opts.Write}, {"--destructive", opts.Destructive}} {
+				switch p.v {
+				case "", "allow", "ask", "deny":
+				default:
+					return flagErrorf("%s must be allow, ask or deny, not %q", p.flag, p.v)
+				}
 			}
 			if opts.Account != "" && !config.ValidName(opts.Account) {
 				return flagErrorf("--account must be 1-64 letters, digits, '-', '_' or '.', not %q", opts.Account)
@@ -97,7 +101,8 @@ func newCmdAuthSet(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Account, "account", "", "Account name (default: the default account)")
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "Base URL for this account (e.g. an emulator)")
-	cmd.Flags().StringVar(&opts.Write, "write", "", "Write policy for this account: allow or deny")
+	cmd.Flags().StringVar(&opts.Write, "write", "", "Write policy for this account: allow, ask or deny")
+	cmd.Flags().StringVar(&opts.Destructive, "destructive", "", "Policy for this account's destructive functions: allow, ask or deny (default: as --write)")
 	cmd.Flags().BoolVar(&opts.MakeDefault, "default", false, "Make this the default account")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON (the default when stdout is not a terminal)")
 	return cmd
@@ -151,7 +156,7 @@ func authSetRun(opts *AuthOptions) error {
 	if name == "" {
 		name = cf.DefaultName()
 	}
-	cf.Accounts[name] = &config.Account{APIKey: key, BaseURL: opts.BaseURL, Write: opts.Write}
+	cf.Accounts[name] = &config.Account{APIKey: key, BaseURL: opts.BaseURL, Write: opts.Write, Destructive: opts.Destructive}
 	if opts.MakeDefault || len(cf.Accounts) == 1 {
 		cf.DefaultAccount = name
 	}
@@ -176,7 +181,9 @@ type AccountSummary struct {
 	Key     string `json:"key"`
 	BaseURL string `json:"base_url,omitempty"`
 	Write   string `json:"write,omitempty"`
-	Default bool   `json:"default"`
+	// Destructive is the saved destructive policy ("" follows Write).
+	Destructive string `json:"destructive,omitempty"`
+	Default     bool   `json:"default"`
 }
 
 func newCmdAuthList(f *Factory, runF func(*AuthOptions) error) *cobra.Command {
@@ -205,7 +212,7 @@ func authListRun(opts *AuthOptions) error {
 	rows := []AccountSummary{}
 	for _, n := range cf.Names() {
 		a := cf.Accounts[n]
-		rows = append(rows, AccountSummary{Name: n, Key: config.Mask(a.APIKey), BaseURL: a.BaseURL, Write: a.Write, Default: n == cf.DefaultName()})
+		rows = append(rows, AccountSummary{Name: n, Key: config.Mask(a.APIKey), BaseURL: a.BaseURL, Write: a.Write, Destructive: a.Destructive, Default: n == cf.DefaultName()})
 	}
 	if opts.JSON || !opts.IO.IsStdoutTTY() {
 		return writeJSON(opts.IO.Out, rows, false)
@@ -221,7 +228,11 @@ func authListRun(opts *AuthOptions) error {
 		if r.Default {
 			d = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Key, r.BaseURL, r.Write, d)
+		write := r.Write
+		if r.Destructive != "" {
+			write += " (destructive " + r.Destructive + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Key, r.BaseURL, write, d)
 	}
 	return tw.Flush()
 }

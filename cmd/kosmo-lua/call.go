@@ -311,7 +311,7 @@ func callRun(cmd *cobra.Command, opts *CallOptions) error {
 		return opts.failBeforeCall(cmd, err)
 	}
 	defer rt.Close()
-	cr, err := rt.Call(ctx, op.Name, args)
+	cr, err := rt.Call(withTerminalApprover(ctx, opts.IO), op.Name, args)
 	if err != nil {
 		return err
 	}

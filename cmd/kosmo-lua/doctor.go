@@ -130,7 +130,8 @@ accounts file, or a key the API rejected (401 or 403).`,
 		},
 	}
 	opts.Flags.AddCredentialFlags(cmd.Flags())
-	cmd.Flags().StringVar(&opts.Flags.Write, "write", "", "Write `POLICY` to report as in force: allow or deny")
+	cmd.Flags().StringVar(&opts.Flags.Write, "write", "", "Write `POLICY` to report as in force: allow, ask or deny")
+	cmd.Flags().StringVar(&opts.Flags.Destructive, "destructive", "", "Destructive `POLICY` to report as in force: allow, ask or deny")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON object (the default when stdout is not a terminal)")
 	return cmd
 }
@@ -218,10 +219,16 @@ func (r *DoctorReport) check(ctx context.Context, o *runtime.Options, res *Resol
 		r.addTestFinding(a)
 	}
 	r.TestCall = r.Accounts[0].TestCall
-	if res.Write == runtime.WriteDeny {
+	switch res.Write {
+	case runtime.WriteDeny:
 		r.add("write_policy", levelOK, exitOK, "deny (from %s): write and destructive functions are refused", map[string]string{"flag": "--write deny", "account": "the account's saved policy"}[res.WriteFrom])
-	} else {
+	case runtime.WriteAsk:
+		r.add("write_policy", levelOK, exitOK, "ask (from %s): each write is shown and sent only once a person approves it (in a terminal, by MCP elicitation, or as a reviewed plan)", map[string]string{"flag": "--write ask", "account": "the account's saved policy"}[res.WriteFrom])
+	default:
 		r.add("write_policy", levelOK, exitOK, "allow: scripts may call write functions (mcp denies them unless --write allow)")
+	}
+	if d := o.DestructivePolicy; d != "" && d != res.Write {
+		r.add("write_policy", levelOK, exitOK, "destructive functions: %s", d)
 	}
 	names := make([]string, 0, len(r.Accounts))
 	for _, a := range r.Accounts {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kosmo-lua/kosmo-lua/cmd/kosmo-lua/internal/config"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
@@ -72,9 +73,9 @@ type Resolved struct {
 	Account string
 	// BaseURL is the effective API base URL.
 	BaseURL string
-	// Write is the effective write policy, and WriteFrom what set it to
-	// deny: "flag" (--write deny), "account" (the account is saved with
-	// write deny) or "" (not denied).
+	// Write is the effective write policy, and WriteFrom what made it
+	// stricter than allow: "flag" (--write deny or ask), "account" (the
+	// account is saved with write deny or ask) or "" (allow).
 	Write     runtime.WritePolicy
 	WriteFrom string
 	// DryRun is --dry-run.
@@ -187,12 +188,8 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 		res.BaseURL = opts.BaseURL
 		opts.HTTPClient = f.HTTPClient
 	}
-	opts.WritePolicy = writePolicy(rf, acct)
-	switch {
-	case rf.Write == "deny":
-		res.WriteFrom = "flag"
-	case acct != nil && acct.Write == "deny":
-		res.WriteFrom = "account"
+	if err := f.reviewSettings(rf, acct, opts, res); err != nil {
+		return nil, nil, err
 	}
 	res.Write, res.DryRun = opts.WritePolicy, rf.DryRun
 	if err := f.namedAccounts(rf, opts, res); err != nil {
@@ -201,13 +198,61 @@ func (f *Factory) RuntimeOptions(rf *RuntimeFlags) (*runtime.Options, *Resolved,
 	return opts, res, nil
 }
 
-// writePolicy is deny when --write deny or the account is saved with write
-// deny (a flag cannot widen an account's policy); otherwise allow.
-func writePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
-	if rf.Write == "deny" || acct != nil && acct.Write == "deny" {
-		return runtime.WriteDeny
+// reviewSettings sets the write and destructive policies (and says where
+// a strict one came from), the plan key when plans are made or applied,
+// and the journal.
+func (f *Factory) reviewSettings(rf *RuntimeFlags, acct *config.Account, opts *runtime.Options, res *Resolved) error {
+	opts.WritePolicy = writePolicy(rf, acct)
+	opts.DestructivePolicy = destructivePolicy(rf, acct)
+	switch strict := opts.WritePolicy != runtime.WriteAllow; {
+	case strict && rf.Write == string(opts.WritePolicy):
+		res.WriteFrom = "flag"
+	case strict && acct != nil && acct.Write == string(opts.WritePolicy):
+		res.WriteFrom = "account"
 	}
-	return runtime.WriteAllow
+	opts.PlanTTL = time.Duration(rf.PlanTTL)
+	opts.Journal = f.journal()
+	if rf.needsPlanKey() {
+		key, err := f.planKey()
+		if err != nil {
+			return err
+		}
+		opts.PlanKey = key
+	}
+	return nil
+}
+
+// writePolicy is the stricter of --write and the account's saved write
+// policy (deny > ask > allow: a flag cannot widen an account's policy);
+// allow when neither is set.
+func writePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
+	p := stricter(rf.Write, "")
+	if acct != nil {
+		p = stricter(p, acct.Write)
+	}
+	if p == "" {
+		return runtime.WriteAllow
+	}
+	return runtime.WritePolicy(p)
+}
+
+// destructivePolicy is the stricter of --destructive and the account's
+// saved destructive policy; "" lets the runtime follow the write policy.
+func destructivePolicy(rf *RuntimeFlags, acct *config.Account) runtime.WritePolicy {
+	p := rf.Destructive
+	if acct != nil {
+		p = stricter(p, acct.Destructive)
+	}
+	return runtime.WritePolicy(p)
+}
+
+// stricter is the stricter of two policy names ("" is unset).
+func stricter(a, b string) string {
+	rank := map[string]int{"": 0, "allow": 1, "ask": 2, "deny": 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }
 
 // namedAccounts adds every account of the accounts file besides the run's
@@ -238,7 +283,7 @@ func (f *Factory) namedAccounts(rf *RuntimeFlags, opts *runtime.Options, res *Re
 			continue
 		}
 		na := NamedAccount{Name: name, Write: string(writePolicy(rf, a))}
-		ra := runtime.Account{WritePolicy: runtime.WritePolicy(na.Write)}
+		ra := runtime.Account{WritePolicy: runtime.WritePolicy(na.Write), DestructivePolicy: destructivePolicy(rf, a)}
 		if rf.Emulate {
 			ra.APIKey, ra.BaseURL, ra.HTTPClient = opts.APIKey, EmulatorBaseURL, &http.Client{Transport: &lazyEmulator{newEmulator: f.Emulator}}
 		} else {

@@ -26,8 +26,11 @@ type RuntimeFlags struct {
 	// Account is --account, a named account from the config file.
 	Account string
 
-	// Write is --write: "", "allow" or "deny".
-	Write string
+	// Write is --write: "", "allow", "ask" or "deny"; Destructive is
+	// --destructive, the same for destructive functions ("" follows
+	// --write; never laxer than it).
+	Write       string
+	Destructive string
 	// Allow and Deny are --allow/--deny function names or globs (repeatable).
 	Allow []string
 	Deny  []string
@@ -61,6 +64,11 @@ type RuntimeFlags struct {
 	// (mcp) raises the runtime's output cap. Zero keeps the default.
 	MaxOutputBytes int
 
+	// Plan is run's --plan; Apply is set by apply. Both need the plan key.
+	Plan, Apply bool
+	// PlanTTL is --plan-ttl: how long a plan stays valid.
+	PlanTTL Duration
+
 	// WarmWorkers is not a flag: the command sets how many worker processes
 	// the runtime starts ahead of its first run (see runtime.Options).
 	WarmWorkers int
@@ -76,10 +84,11 @@ func (rf *RuntimeFlags) AddCredentialFlags(fs *pflag.FlagSet) {
 
 // AddPolicyFlags registers --write, --allow, --deny, --dry-run and --force.
 func (rf *RuntimeFlags) AddPolicyFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&rf.Write, "write", "", "Write `POLICY`: allow or deny (deny refuses write and destructive functions)")
+	fs.StringVar(&rf.Write, "write", "", "Write `POLICY`: allow, ask or deny (ask shows each write and asks in a terminal; deny refuses write and destructive functions)")
+	fs.StringVar(&rf.Destructive, "destructive", "", "`POLICY` for destructive functions (deletes): allow, ask or deny (default: as --write; never laxer)")
 	fs.StringArrayVar(&rf.Allow, "allow", nil, "Only allow functions matching `GLOB` (name or glob like 'organizations_*'; repeatable)")
 	fs.StringArrayVar(&rf.Deny, "deny", nil, "Never allow functions matching `GLOB` (repeatable; wins over --allow)")
-	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them")
+	fs.BoolVar(&rf.DryRun, "dry-run", false, "Run reads, record writes without sending them (to review and then apply the writes, use run --plan)")
 	fs.BoolVar(&rf.Force, "force", false, "KosmoKrator's --force: the same as --write allow (an account saved with write deny, --deny and limits still apply)")
 }
 
@@ -112,10 +121,12 @@ func lowerNonZero(a, b int64) int64 {
 
 // validate checks values pflag cannot check by type.
 func (rf *RuntimeFlags) validate() error {
-	switch rf.Write {
-	case "", "allow", "deny":
-	default:
-		return flagErrorf("--write must be allow or deny, not %q", rf.Write)
+	for _, p := range []struct{ flag, v string }{{"--write", rf.Write}, {"--destructive", rf.Destructive}} {
+		switch p.v {
+		case "", "allow", "ask", "deny":
+		default:
+			return flagErrorf("%s must be allow, ask or deny, not %q", p.flag, p.v)
+		}
 	}
 	if rf.MaxCalls < 0 {
 		return flagErrorf("--max-calls must not be negative")

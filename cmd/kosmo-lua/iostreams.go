@@ -36,12 +36,16 @@ type IOStreams struct {
 
 	// readSecret reads one line without echo; nil uses the terminal.
 	readSecret func(prompt string) (string, error)
+	// openTTY opens the controlling terminal (/dev/tty), for questions
+	// when stdin carries data (a piped script); nil: none.
+	openTTY func() (io.Reader, error)
 }
 
 // SystemIOStreams returns IOStreams over the process's standard streams with
 // terminal detection.
 func SystemIOStreams() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		openTTY: func() (io.Reader, error) { return os.Open("/dev/tty") }}
 	s.stdinTTY = readline.IsTerminal(int(os.Stdin.Fd()))
 	s.stdoutTTY = readline.IsTerminal(int(os.Stdout.Fd()))
 	s.stderrTTY = readline.IsTerminal(int(os.Stderr.Fd()))

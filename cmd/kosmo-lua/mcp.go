@@ -46,8 +46,9 @@ func mcpFlags(cmd *cobra.Command, rf *RuntimeFlags, tools *string, maxResult *By
 	rf.AddCredentialFlags(cmd.Flags())
 	rf.AddPolicyFlags(cmd.Flags())
 	rf.AddLimitFlags(cmd.Flags())
+	cmd.Flags().Var(&rf.PlanTTL, "plan-ttl", "With --write ask: how long a needs_approval plan stays valid for apply_plan, e.g. 15m (default 15m)")
 	// The policy flag's help says what the MCP default is.
-	cmd.Flags().Lookup("write").Usage = "Write policy: deny (default: write and destructive functions hidden and refused) or allow"
+	cmd.Flags().Lookup("write").Usage = "Write policy: deny (default: write and destructive functions hidden and refused), ask (the client's user approves each write by elicitation; without elicitation a plan comes back for apply_plan) or allow"
 }
 
 func newCmdMCP(f *Factory) *cobra.Command {
@@ -253,6 +254,12 @@ func (o *MCPConfigOptions) serverArgs() []string {
 		write = string(runtime.WriteDeny)
 	}
 	args := []string{"mcp", "--write=" + write}
+	if rf.Destructive != "" {
+		args = append(args, "--destructive="+rf.Destructive)
+	}
+	if rf.PlanTTL != 0 {
+		args = append(args, "--plan-ttl="+rf.PlanTTL.String())
+	}
 	if o.Tools != "" && o.Tools != string(mcptools.ModeCode) {
 		args = append(args, "--tools="+o.Tools)
 	}

@@ -111,7 +111,7 @@ func TestMCPConfigUsageErrors(t *testing.T) {
 		{[]string{"mcp", "config"}, "--client is required"},
 		{[]string{"mcp", "config", "--client", "zed"}, "--client must be claude, cursor, vscode or codex"},
 		{[]string{"mcp", "config", "--client", "claude", "--api-key", fakeKey}, "does not write API keys"},
-		{[]string{"mcp", "config", "--client", "claude", "--write", "maybe"}, "--write must be allow or deny"},
+		{[]string{"mcp", "config", "--client", "claude", "--write", "maybe"}, "--write must be allow, ask or deny"},
 	}
 	for _, tt := range tests {
 		te := newTestEnv(t)

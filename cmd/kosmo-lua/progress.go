@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -34,6 +35,7 @@ type progress struct {
 	last   string
 	shown  bool
 	closed bool
+	held   int // approvals asking now: the prompt owns the line
 }
 
 // startProgress starts the status line of a run, or returns nil when it
@@ -73,7 +75,7 @@ func (p *progress) loop(delay time.Duration) {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed || p.held > 0 {
 		return
 	}
 	line := fmt.Sprintf("running %.1fs, %d %s", time.Since(p.start).Seconds(), p.calls, plural(p.calls, "call", "calls"))
@@ -116,6 +118,29 @@ func (p *progress) stop() {
 	if p.shown {
 		fmt.Fprint(p.w, eraseLine)
 	}
+}
+
+// pausedWhile wraps a terminal approver so the status line is erased while
+// it asks and comes back after the answer; nil-safe (a without a line).
+func (p *progress) pausedWhile(a runtime.Approver) runtime.Approver {
+	if p == nil {
+		return a
+	}
+	return runtime.ApproverFunc(func(ctx context.Context, w runtime.PendingWrite) (runtime.Approval, error) {
+		p.mu.Lock()
+		p.held++
+		if p.shown {
+			fmt.Fprint(p.w, eraseLine)
+			p.shown = false
+		}
+		p.mu.Unlock()
+		defer func() {
+			p.mu.Lock()
+			p.held--
+			p.mu.Unlock()
+		}()
+		return a.Approve(ctx, w)
+	})
 }
 
 // plural picks the word for n.

@@ -224,7 +224,7 @@ func (r *repl) loopReadline(ctx context.Context, opts *REPLOptions) error {
 	// Ctrl-C while an input runs cancels that input only, as in other REPLs (at
 	// the prompt readline reads it as a key). So inputs run under a context the
 	// process-wide interrupt does not cancel, and SIGTERM still ends the session.
-	base := context.WithoutCancel(ctx)
+	base := runtime.WithApprover(context.WithoutCancel(ctx), readlineApprover(rl, opts.IO.ErrOut))
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)

@@ -46,7 +46,7 @@ saved with 'kosmo-lua auth set'. --emulate needs none.`,
 		&cobra.Group{ID: "docs", Title: "Discovering functions:"},
 		&cobra.Group{ID: "setup", Title: "Setup and servers:"},
 	)
-	for _, c := range []*cobra.Command{newCmdRun(f, nil), newCmdREPL(f, nil), newCmdCall(f, nil)} {
+	for _, c := range []*cobra.Command{newCmdRun(f, nil), newCmdREPL(f, nil), newCmdCall(f, nil), newCmdApply(f, nil), newCmdJournal(f, nil)} {
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}

@@ -67,7 +67,13 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
   kosmo-lua run report.lua --args '{"org":"org_123"}' --write deny --json
 
   # From stdin, dry run (writes recorded, not sent)
-  cat onboard.lua | kosmo-lua run - --dry-run`,
+  cat onboard.lua | kosmo-lua run - --dry-run
+
+  # Plan, review, apply: the same writes, not similar ones
+  kosmo-lua run onboard.lua --plan > plan.json && kosmo-lua apply plan.json
+
+  # Ask before every write (in a terminal; elsewhere ask denies)
+  kosmo-lua run onboard.lua --write ask`,
 		Args: argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -84,6 +90,8 @@ Exit codes: 0 completed, 1 script or API error, 2 usage, 3 limit exceeded,
 	cmd.Flags().StringVar(&opts.ArgsJSON, "args", "", "`JSON` value given to the script as the global args (@FILE reads it from a file, - from stdin)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print the whole result envelope as JSON on stdout")
 	cmd.Flags().StringVar(&opts.Output, "output", "", "Result `FORMAT`: json (default), table (lists as columns, also into a pipe) or raw (a string without quotes)")
+	cmd.Flags().BoolVar(&opts.Flags.Plan, "plan", false, "Plan: run reads, answer writes with planned objects, print the signed plan for 'kosmo-lua apply'")
+	cmd.Flags().Var(&opts.Flags.PlanTTL, "plan-ttl", "How long the plan stays valid, e.g. 15m (default 15m)")
 	opts.Flags.AddCredentialFlags(cmd.Flags())
 	opts.Flags.AddPolicyFlags(cmd.Flags())
 	opts.Flags.AddLimitFlags(cmd.Flags())
@@ -193,9 +201,15 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return opts.failBeforeRun(err)
 	}
 	defer rt.Close()
+	if opts.Flags.Plan {
+		return runPlan(withTerminalApprover(ctx, opts.IO), opts, rt, runtime.Script{Name: name, Source: src, Args: args}, resolved)
+	}
 	var p *progress
 	if opts.Progress != nil {
 		p = opts.Progress()
+	}
+	if a := terminalApprover(opts.IO); a != nil {
+		ctx = runtime.WithApprover(ctx, p.pausedWhile(a))
 	}
 	res, err := rt.Run(ctx, runtime.Script{Name: name, Source: src, Args: args, OnCall: p.callHook()})
 	p.stop()
@@ -331,8 +345,14 @@ func cliHint(info *runtime.ErrorInfo, res *Resolved) string {
 func settingHint(info *runtime.ErrorInfo, res *Resolved) string {
 	st := info.Setting
 	switch st.Name {
-	case "WritePolicy":
+	case "WritePolicy", "DestructivePolicy":
+		if h := askHint(info); h != "" {
+			return h
+		}
 		fix := "run with --write allow, or use a read function"
+		if st.Name == "DestructivePolicy" {
+			return "--destructive deny refuses destructive functions: drop it or pass --destructive ask, or use another function"
+		}
 		if st.Account != "" && res.WriteFrom != "flag" {
 			fix = fmt.Sprintf("the account %q is saved read-only (write deny): change it with `kosmo-lua auth set --account %s --write allow`, or write through another account", st.Account, st.Account)
 		} else if res.WriteFrom == "account" {

@@ -125,6 +125,9 @@ func (s *server) addCodeTools(srv *mcp.Server) {
 			OpenWorldHint:   boolPtr(true),
 		},
 	}, s.executeLua)
+	if s.rt.Asks() {
+		s.addApplyPlanTool(srv)
+	}
 }
 
 // executeLuaDescription teaches the calling convention in a few hundred tokens.
@@ -138,6 +141,9 @@ A failed call raises a table {kind, status, code, message}: local ok, err = pcal
 	fmt.Fprintf(&b, "The return value becomes result; a result over %d bytes of JSON comes back summarised%s. No files, shell or network (WorkOS only through workos); os has only time, date, clock and difftime; lua_read_doc overview lists every global.", s.opts.MaxResultBytes, s.fullResultNote())
 	if s.docs.readOnly && s.docs.hidden > 0 {
 		b.WriteString(" This server is read-only: write functions fail with outcome denied.")
+	}
+	if s.rt.Asks() {
+		b.WriteString(" Writes need your user's approval here: they are asked as the script makes them; a rejected write fails with kind denied. If the outcome is needs_approval, nothing was written: show the plan's write summaries to your user and, if they agree, call apply_plan with the plan.")
 	}
 	b.WriteString(`
 Example:
@@ -155,6 +161,7 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	limits := in.limits(s.runOutputCap(ctx))
 	var (
 		res    *runtime.Result
+		input  *mcp.CallToolResult
 		runErr error
 	)
 	script := runtime.Script{Name: ToolExecuteLua, Source: in.Code, Args: in.Args, Limits: limits}
@@ -168,7 +175,14 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	defer cancel()
 	err := s.call(ctx, runCtx, req, ToolExecuteLua, calls, func(context.Context) (string, int) {
 		ctx := runCtx
-		res, runErr = s.rt.Run(ctx, script)
+		if s.rt.Asks() {
+			res, input, runErr = s.runAsking(ctx, req, script)
+		} else {
+			res, runErr = s.rt.Run(ctx, script)
+		}
+		if input != nil {
+			return "input_required", 0
+		}
 		if runErr != nil || res == nil {
 			return "not_run", 0
 		}
@@ -176,6 +190,9 @@ func (s *server) executeLua(ctx context.Context, req *mcp.CallToolRequest, in ex
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if input != nil {
+		return input, nil, nil
 	}
 	if runErr != nil {
 		return nil, nil, fmt.Errorf("execute_lua: the script could not be run: %w", runErr)
@@ -256,6 +273,7 @@ func renderEnvelope(r *runtime.Result) string {
 			b.WriteString("hint: " + e.Hint + "\n")
 		}
 	}
+	writePlanText(&b, r)
 	if len(r.Result) > 0 && !bytes.Equal(r.Result, []byte("null")) {
 		var compact bytes.Buffer
 		if json.Compact(&compact, r.Result) != nil {

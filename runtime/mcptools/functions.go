@@ -99,6 +99,9 @@ func (s *server) functionHandler(op *catalog.Operation, name string) mcp.ToolHan
 			callErr error
 		)
 		err = s.call(ctx, ctx, req, name, nil, func(ctx context.Context) (string, int) {
+			if approvalModeOf(req) != approvalNone {
+				ctx = runtime.WithApprover(ctx, elicitApprover{req.Session})
+			}
 			res, callErr = s.rt.CallAccount(ctx, account, op.Name, args)
 			switch {
 			case callErr != nil || res == nil:

@@ -43,13 +43,15 @@ func envelopeResult(f ResultFormat, env *runtime.Result, link *mcp.ResourceLink)
 		out        *mcp.CallToolResult
 		structured any = env
 	)
+	// needs_approval is a question for the user, not a failure.
+	failed := !env.OK && env.Outcome != OutcomeNeedsApproval
 	switch f {
 	case FormatText:
-		out, structured = textResult(renderEnvelope(env), !env.OK), nil
+		out, structured = textResult(renderEnvelope(env), failed), nil
 	case FormatStructured:
-		out = textResult(fmt.Sprintf("outcome: %s · %s · %s (the envelope is in structuredContent)", env.Outcome, fmtMS(env.Stats.DurationMS), plural(env.Stats.Calls, "call")), !env.OK)
+		out = textResult(fmt.Sprintf("outcome: %s · %s · %s (the envelope is in structuredContent)", env.Outcome, fmtMS(env.Stats.DurationMS), plural(env.Stats.Calls, "call")), failed)
 	default:
-		out = textResult(renderEnvelope(env), !env.OK)
+		out = textResult(renderEnvelope(env), failed)
 	}
 	if link != nil {
 		out.Content = append(out.Content, link)

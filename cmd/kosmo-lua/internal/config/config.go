@@ -34,9 +34,12 @@ type Account struct {
 	APIKey string `json:"api_key"`
 	// BaseURL overrides the API base URL for this account. Optional.
 	BaseURL string `json:"base_url,omitempty"`
-	// Write is this account's write policy: "", "allow" or "deny". A "deny" here
-	// cannot be widened by a command-line --write allow.
+	// Write is this account's write policy: "", "allow", "ask" or "deny". A
+	// "deny" (or "ask") here cannot be widened by a command-line --write allow.
 	Write string `json:"write,omitempty"`
+	// Destructive is this account's policy for destructive functions: "",
+	// "allow", "ask" or "deny" ("" follows Write). Flags cannot widen it.
+	Destructive string `json:"destructive,omitempty"`
 }
 
 // PermissionError reports a config file that group or other may read.
