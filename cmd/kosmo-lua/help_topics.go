@@ -25,7 +25,7 @@ func exitCodeTable() []exitCodeRow {
 		{exitUsage, "usage error (bad flag, unknown command or function name in `describe`/`call` arguments; a `call` argument the function refuses, such as `--limit 1000`, nothing sent)"},
 		{exitLimit, "limit exceeded (timeout, memory, calls, output)"},
 		{exitAuth, "no credentials, or authentication failed (401)"},
-		{exitDenied, "denied by the write policy"},
+		{exitDenied, "denied by the write policy (or not approved under `ask`), or a plan refused or departed from in `apply`"},
 		{exitCanceled, "interrupted (Ctrl-C or SIGTERM); in the REPL, Ctrl-C cancels only the running input"},
 	}
 }
@@ -61,6 +61,10 @@ func environmentTopics() []envGroup {
 		{"Files", []envVar{
 			{"accounts file", "$XDG_CONFIG_HOME/kosmo-lua/config.json, else ~/.config/kosmo-lua/config.json (the OS config directory on macOS and Windows); mode 0600, refused when group or others can read it"},
 			{"REPL history", "$XDG_STATE_HOME/kosmo-lua/repl_history, else ~/.local/state/kosmo-lua/repl_history, else next to the accounts file; mode 0600"},
+			{"KOSMO_LUA_PLAN_KEY_FILE", "the key that signs and verifies plans (run --plan, apply, MCP apply_plan); share one file between replicas"},
+			{"plan key", "otherwise $XDG_STATE_HOME/kosmo-lua/plan.key (the same state directory as the REPL history), created on first use; mode 0600"},
+			{"journal", "journal.db in that state directory: the record of runs that wrote (kosmo-lua journal); opened on the first write"},
+			{"GOGC", "kosmo-lua mcp collects at 400 unless GOGC is set; script workers always at 400"},
 		}},
 		{"Logs", []envVar{
 			{"KOSMO_LUA_LOG", "debug, info, warn or error: logs on stderr at that level (debug: every HTTP request, as -v/--verbose)"},
