@@ -11,8 +11,8 @@ import (
 
 // localSession is one sandbox kept across the inputs of a session, in the
 // engine's process. Each input gets its own deadline; memory is measured from
-// the session's start. A limit or a cancellation ends the state, and the next
-// input starts afresh.
+// the session's start. A limit ends the state, and the next input starts
+// afresh; a cancellation stops the input and keeps the state.
 type localSession struct {
 	e      *engine
 	caller workos.Caller
@@ -64,18 +64,22 @@ func (s *localSession) run(ctx context.Context, j *job) (rep *report, restarted 
 	if info != nil {
 		return failed(info), restarted
 	}
-	// The state outlives this input, so its deadline and cancellation are
-	// enforced by aborting the sandbox, which ends the state.
+	// The state outlives this input, so its deadline is enforced by aborting
+	// the sandbox, which ends the state.
 	sb := s.sb
 	timedOut := make(chan struct{})
 	timer := time.AfterFunc(j.Limits.Timeout, func() {
 		defer close(timedOut)
 		sb.Abort(&sandbox.LimitError{Kind: sandbox.KindTimeout, Message: fmt.Sprintf("the input ran past its time limit of %v; do less per input", j.Limits.Timeout)})
 	})
+	// A cancellation (the REPL's Ctrl-C) stops only this input: the state
+	// stays for the next one.
+	sb.BeginInput()
+	defer sb.EndInput()
 	canceled := make(chan struct{})
 	stopWatch := context.AfterFunc(ctx, func() {
 		defer close(canceled)
-		sb.Abort(&sandbox.LimitError{Kind: KindCanceled, Message: "the input was canceled by its caller"})
+		sb.Interrupt(&sandbox.LimitError{Kind: KindCanceled, Message: "the input was canceled by its caller; the session's state is kept"})
 	})
 	rep = s.e.execute(ctx, sb, j, proto, len(sb.Logs()))
 	// A deadline or cancellation that fired as the input finished has aborted

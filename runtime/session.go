@@ -11,9 +11,10 @@ import (
 // globals defined by one input are visible to the next. With process
 // isolation the state lives in a worker process the session owns. Each input
 // gets the runtime's limits on its own (time, calls, output); memory is
-// measured from the session's start. A limit, or canceling an input's context,
-// ends the state (and, when the worker had to be killed, the worker): the
-// session then starts afresh on its next input and Restarted reports it.
+// measured from the session's start. Canceling an input's context stops that
+// input and keeps the state. A limit ends the state (as does a cancellation
+// the worker does not answer in time, which kills it): the session then
+// starts afresh on its next input and Restarted reports it.
 // A Session is not safe for concurrent use; Close it when done.
 type Session struct {
 	rt *Runtime
@@ -99,7 +100,8 @@ func (s *Session) runInput(ctx context.Context, in Script) (*Result, error) {
 }
 
 // Restarted reports whether the last Run started a fresh state because a limit
-// or a cancellation had ended the previous one (its globals are gone).
+// (or a worker that had to be killed) had ended the previous one (its globals
+// are gone).
 func (s *Session) Restarted() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

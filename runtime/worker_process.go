@@ -331,6 +331,10 @@ func (p *workerProc) runJob(runCtx context.Context, j *job, led *ledger, session
 		<-p.dead
 		return p.deathReport(limit, j), false
 	}
+	if session {
+		// The worker read the pipe during the job (workerServer.watchSession).
+		_ = p.send(&frame{Type: frameRelease})
+	}
 	rep = f.Report
 	if rep == nil {
 		rep = &report{}

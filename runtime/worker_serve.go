@@ -155,9 +155,9 @@ func (w *workerServer) serve() error {
 				}
 				return w.readErr
 			}
-		case frameReply, frameAbort:
-			// The answer to a call abandoned at its deadline, or an abort
-			// that came as its job ended.
+		case frameReply, frameAbort, frameRelease:
+			// The answer to a call abandoned at its deadline, an abort
+			// that came as its job ended, or a release without a reader.
 		default:
 			return fmt.Errorf("unexpected %q frame from the host", f.Type)
 		}
@@ -207,7 +207,9 @@ func (w *workerServer) handle(f *frame) {
 		if w.session == nil {
 			w.session = newLocalSession(w.eng, w)
 		}
+		watched := w.watchSession()
 		rep, restarted = w.session.run(ctx, j)
+		defer func() { <-watched }()
 	} else {
 		rep = w.eng.run(ctx, j, w)
 	}
@@ -316,6 +318,45 @@ func (w *workerServer) await(ctx context.Context, id uint64) (*frame, error) {
 		w.deliver(f, err)
 		w.rcond.Broadcast()
 	}
+}
+
+// watchSession reads the pipe for the length of a session job, so that an
+// abort reaches a script that makes no calls (a REPL's Ctrl-C interrupts
+// the input and keeps the state; without a reader the host would have to
+// kill the worker). Calls made meanwhile get their answers from it. It
+// stops at the host's release frame, which follows the job's done frame;
+// the returned channel closes then, before the serve loop reads again.
+// Plain runs have no watcher: their abort is the host killing the worker,
+// and their calls' answers need no hand-off.
+func (w *workerServer) watchSession() <-chan struct{} {
+	stopped := make(chan struct{})
+	w.rmu.Lock()
+	w.reading = true
+	w.rmu.Unlock()
+	go func() {
+		defer close(stopped)
+		for {
+			f, err := readFrame(w.r)
+			w.rmu.Lock()
+			if err == nil && f.Type == frameRelease {
+				w.reading = false
+				w.rcond.Broadcast()
+				w.rmu.Unlock()
+				return
+			}
+			w.deliver(f, err)
+			w.rcond.Broadcast()
+			done := err != nil
+			if done {
+				w.reading = false
+			}
+			w.rmu.Unlock()
+			if done {
+				return
+			}
+		}
+	}()
+	return stopped
 }
 
 // deliver files a frame read during a job. Callers hold rmu.

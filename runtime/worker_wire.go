@@ -40,6 +40,9 @@ const (
 	frameReject  = "reject"  // worker → host: a call refused before it was prepared
 	frameReply   = "reply"   // host → worker: a call's answer (payload: the body)
 	frameDone    = "done"    // worker → host: a job's report (payload: the result)
+	// host → worker, after a session job's done: the job's pipe reader
+	// may stop (see workerServer.watchSession).
+	frameRelease = "release"
 )
 
 // Frame size caps. Headers are small except a report's logs; payloads are

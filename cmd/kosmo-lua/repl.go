@@ -64,8 +64,9 @@ workos.<name>{...}, the function's argument keys. An incomplete chunk (an open
 "do", "function", "{" ...) continues on the next line ("..>").
 
 --timeout and --max-calls apply to each input, --memory to the whole session.
-An input that hits a limit or is canceled ends the session's state: the next
-input starts afresh, with a note on stderr.
+Ctrl-C stops the running input and keeps the session's state. An input that
+hits a limit ends the state: the next input starts afresh, with a note on
+stderr.
 
 Commands: :help, :doc NAME (a function or a guide), :search QUERY, :reset, :quit (also Ctrl-D).
 History is kept in $XDG_STATE_HOME/kosmo-lua/repl_history.`,
@@ -367,7 +368,7 @@ func resetNote(kind string) string {
 	case runtime.KindMemoryLimit:
 		why = "after the previous input hit its memory limit (--memory)"
 	case runtime.KindCanceled:
-		why = "after the previous input was canceled"
+		why = "after the previous input was canceled and its worker did not stop in time"
 	case runtime.KindStackOverflow:
 		why = "after the previous input overflowed the stack"
 	case runtime.KindWorkerCrashed:
@@ -406,8 +407,9 @@ func (r *repl) eval(ctx context.Context, chunk string, always bool) {
 
 const replHelp = `Type Lua statements or expressions; an expression's value is printed as JSON.
 Globals and functions persist between inputs (locals last one input, as in lua).
-Each input has its own time and call limits; one that hits a limit or is
-canceled resets the state (a note says so on the next input).
+Each input has its own time and call limits; one that hits a limit resets
+the state (a note says so on the next input). Ctrl-C stops the running input
+and keeps the state.
   workos.<name>{...}   call a WorkOS function (Tab completes names and argument keys)
   :doc NAME            show a function's reference or a guide (:doc pagination)
   :search QUERY        find functions

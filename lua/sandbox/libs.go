@@ -141,7 +141,7 @@ func (s *Sandbox) openLibs(seed int64) (err error) {
 	// regex: PCRE-style patterns on RE2; subjects and results count against
 	// the string size limit, searches stop at the deadline.
 	rx := regex.New(&regex.Options{
-		Context:         s.ctx,
+		Context:         liveContext{s},
 		MaxSubjectBytes: s.maxString,
 		CheckSize:       func(L *lua.LState, what string, size int) { s.checkGrow(L, what, 0, size) },
 		Interrupted:     s.checkCtx,
@@ -250,7 +250,7 @@ func (s *Sandbox) basePrint(L *lua.LState) int {
 		v := L.Get(i)
 		if t, ok := v.(*lua.LTable); ok && L.GetMetaField(t, "__tostring") == lua.LNil {
 			room := max(s.maxLog-s.LogBytes()-b.Len(), 1)
-			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.ctx})
+			js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.current()})
 			if err == nil {
 				b.Write(js)
 				continue
@@ -295,7 +295,7 @@ func (s *Sandbox) addLog(L *lua.LState, line string) {
 // afterProtectedCall turns a caught error into a re-raise when the run is
 // over or the error is a stack overflow, so pcall cannot swallow limits.
 func (s *Sandbox) afterProtectedCall(L *lua.LState, err error) {
-	if s.ctx.Err() != nil {
+	if s.current().Err() != nil {
 		s.raiseAborted(L)
 	}
 	if isStackOverflow(err.Error()) {
@@ -369,7 +369,7 @@ func (s *Sandbox) wrapCoroutine(L *lua.LState, co *lua.LTable, st *stockLibs) {
 	co.RawSetString("resume", L.NewFunction(func(L *lua.LState) int {
 		n := callThrough(L, resume)
 		if n >= 1 && L.Get(-n) == lua.LFalse {
-			if s.ctx.Err() != nil {
+			if s.current().Err() != nil {
 				s.raiseAborted(L)
 			}
 			if n >= 2 && isStackOverflow(L.Get(-n+1).String()) {
@@ -415,7 +415,7 @@ func mathRandom(L *lua.LState, rng *rand.Rand) int {
 // document cannot outlive the timeout or the memory limit).
 func (s *Sandbox) jsonDecode(L *lua.LState) int {
 	str := L.CheckString(1)
-	v, err := luajson.DecodeString(L, str, &luajson.DecodeOptions{Context: s.ctx})
+	v, err := luajson.DecodeString(L, str, &luajson.DecodeOptions{Context: s.current()})
 	if err != nil {
 		s.checkCtx(L)
 		L.RaiseError("%s", err.Error())
@@ -428,7 +428,7 @@ func (s *Sandbox) jsonDecode(L *lua.LState) int {
 // than MaxStringBytes ends the run with memory_limit.
 func (s *Sandbox) jsonEncode(L *lua.LState) int {
 	v := L.CheckAny(1)
-	opts := luajson.EncodeOptions{MaxBytes: s.maxString, Context: s.ctx}
+	opts := luajson.EncodeOptions{MaxBytes: s.maxString, Context: s.current()}
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
 		switch o := L.Get(2).(type) {
 		case *lua.LTable:

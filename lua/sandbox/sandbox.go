@@ -136,6 +136,8 @@ type Sandbox struct {
 	// frameKinds caches the Go functions coroutine.yield has seen on the
 	// stack (see yield.go).
 	frameKinds map[uintptr]uint8
+	// inputs are the chunks of a sandbox that outlives them (input.go).
+	inputs inputState
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
@@ -206,11 +208,12 @@ func (s *Sandbox) L() *lua.LState { return s.l }
 
 // Context returns the run context: it is done when the run is over for any
 // reason (timeout, limit, Abort, Close), and context.Cause gives the
-// reason. Host functions called from Lua should bound their work with it
-// or with L().Context(), which wraps it (the wrapper's Done also drives
-// the sandbox's VM hook). Always Close a sandbox: until then it counts
-// against its Governor's budget.
-func (s *Sandbox) Context() context.Context { return s.ctx }
+// reason; while an input runs (BeginInput), it is the inputs' context,
+// which Interrupt also ends. Host functions called from Lua should bound
+// their work with it or with L().Context(), which wraps it (the wrapper's
+// Done also drives the sandbox's VM hook). Always Close a sandbox: until
+// then it counts against its Governor's budget.
+func (s *Sandbox) Context() context.Context { return s.current() }
 
 // Logs returns a copy of the captured print lines.
 func (s *Sandbox) Logs() []string {
@@ -255,6 +258,9 @@ func (s *Sandbox) Abort(err *LimitError) {
 func (s *Sandbox) Err() error {
 	if le := s.limit.Load(); le != nil {
 		return le
+	}
+	if err := s.interrupted(); err != nil {
+		return err
 	}
 	if s.ctx.Err() == nil {
 		return nil
@@ -402,7 +408,7 @@ const ctxCheckMask = 1<<12 - 1
 
 // checkCtx raises if the run is over; builtins call it in long loops.
 func (s *Sandbox) checkCtx(L *lua.LState) {
-	if s.ctx.Err() != nil {
+	if s.current().Err() != nil {
 		s.raiseAborted(L)
 	}
 }

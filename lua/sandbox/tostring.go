@@ -231,7 +231,7 @@ func (s *Sandbox) dumpText(L *lua.LState, v lua.LValue) string {
 		return L.ToStringMeta(t).String()
 	}
 	room := max(s.maxLog-s.LogBytes(), 1)
-	js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.ctx, Indent: "  "})
+	js, err := luajson.Encode(t, &luajson.EncodeOptions{MaxBytes: room, Context: s.current(), Indent: "  "})
 	if err == nil {
 		return string(js)
 	}
