@@ -33,6 +33,11 @@ func buildHandlers() map[string]handler {
 		radarHandlers(),
 		widgetHandlers(),
 		vaultHandlers(),
+		vaultKeyHandlers(),
+		jwksHandlers(),
+		radarChallengeHandlers(),
+		dataIntegrationHandlers(),
+		connectedAccountHandlers(),
 	} {
 		for k, v := range group {
 			out[k] = v
