@@ -38,6 +38,7 @@ func newTest(t testing.TB, o *Options) *Emulator {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = e.Close() })
 	return e
 }
 
@@ -186,32 +187,50 @@ func TestPagination(t *testing.T) {
 	}
 }
 
+// TestIdempotency: a key replays its first response; a different body gets the
+// same replay (the spec) or, with StrictIdempotency, 400 idempotency_key_reused.
 func TestIdempotency(t *testing.T) {
-	e := newTest(t, nil)
-	post := func(key, body string) (int, string) {
-		req := httptest.NewRequest("POST", "/organizations", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
-		req.Header.Set("Idempotency-Key", key)
-		w := httptest.NewRecorder()
-		e.ServeHTTP(w, req)
-		return w.Code, w.Body.String()
-	}
-	c1, b1 := post("k1", `{"name":"Idem"}`)
-	c2, b2 := post("k1", `{"name":"Idem"}`)
-	if c1 != 201 || c2 != 201 || b1 != b2 {
-		t.Fatalf("replay: %d %s / %d %s", c1, b1, c2, b2)
-	}
-	if n := len(objs(e, "organizations", where("name", "Idem"))); n != 1 {
-		t.Errorf("%d organizations, want 1", n)
-	}
-	if c, _ := post("k1", `{"name":"Other"}`); c != 400 {
-		t.Errorf("same key, other body: %d, want 400", c)
-	}
-	if c, _ := post("k2", `{"name":"Idem"}`); c != 201 {
-		t.Errorf("new key: %d", c)
-	}
-	if n := len(objs(e, "organizations", where("name", "Idem"))); n != 2 {
-		t.Errorf("%d organizations after a new key, want 2", n)
+	for _, strict := range []bool{false, true} {
+		t.Run(fmt.Sprintf("strict=%v", strict), func(t *testing.T) {
+			e := newTest(t, &Options{StrictIdempotency: strict})
+			post := func(key, body string) (int, string) {
+				req := httptest.NewRequest("POST", "/organizations", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
+				req.Header.Set("Idempotency-Key", key)
+				w := httptest.NewRecorder()
+				e.ServeHTTP(w, req)
+				return w.Code, w.Body.String()
+			}
+			c1, b1 := post("k1", `{"name":"Idem"}`)
+			c2, b2 := post("k1", `{"name":"Idem"}`)
+			if c1 != 201 || c2 != 201 || b1 != b2 {
+				t.Fatalf("replay: %d %s / %d %s", c1, b1, c2, b2)
+			}
+			if n := len(objs(e, "organizations", where("name", "Idem"))); n != 1 {
+				t.Errorf("%d organizations, want 1", n)
+			}
+			c3, b3 := post("k1", `{"name":"Other"}`)
+			switch {
+			case strict && (c3 != 400 || !strings.Contains(b3, "idempotency_key_reused")):
+				t.Errorf("strict, same key, other body: %d %s, want 400 idempotency_key_reused", c3, b3)
+			case !strict && (c3 != 201 || b3 != b1):
+				t.Errorf("same key, other body: %d %s, want the first response replayed", c3, b3)
+			}
+			// A later request that would fail validation gets the replay too.
+			c4, b4 := post("k1", `{}`)
+			if (strict && c4 != 400) || (!strict && (c4 != 201 || b4 != b1)) {
+				t.Errorf("same key, invalid body: %d %s", c4, b4)
+			}
+			if n := len(objs(e, "organizations", where("name", "Other"))); n != 0 {
+				t.Errorf("a reused key created %d organizations", n)
+			}
+			if c, _ := post("k2", `{"name":"Idem"}`); c != 201 {
+				t.Errorf("new key: %d", c)
+			}
+			if n := len(objs(e, "organizations", where("name", "Idem"))); n != 2 {
+				t.Errorf("%d organizations after a new key, want 2", n)
+			}
+		})
 	}
 }
 

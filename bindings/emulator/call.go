@@ -28,6 +28,8 @@ type call struct {
 	// seeding is true while the seed is applied: bodies may then fix ids.
 	seeding    bool
 	seedIDUsed bool
+	// events are the events the call emitted, for webhook delivery.
+	events []Object
 }
 
 // handler serves one operation. It returns the success body, a JSON-shaped value

@@ -15,6 +15,8 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		e.serveReset(w)
 	case p == "/_emulate/device" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
 		e.serveDevice(w, r)
+	case p == "/_emulate/webhooks" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
+		e.serveWebhookLog(w, r)
 	case p == "/_emulate/hooks":
 		e.serveHooks(w, r, p)
 	case strings.HasPrefix(p, "/_emulate/hooks/") && r.Method == http.MethodDelete:
@@ -29,7 +31,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 }
 
 func unknownControl(w http.ResponseWriter, r *http.Request, p string) {
-	writeJSON(w, http.StatusNotFound, map[string]any{"message": "emulator: unknown control endpoint " + r.Method + " " + p + "; use POST /_emulate/reset, /_emulate/hooks or /_emulate/device", "code": "not_found"})
+	writeJSON(w, http.StatusNotFound, map[string]any{"message": "emulator: unknown control endpoint " + r.Method + " " + p + "; use POST /_emulate/reset, /_emulate/hooks, /_emulate/device or GET /_emulate/webhooks", "code": "not_found"})
 }
 
 // serveReset answers POST /_emulate/reset.
@@ -39,6 +41,17 @@ func (e *Emulator) serveReset(w http.ResponseWriter) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
+}
+
+// serveWebhookLog answers /_emulate/webhooks: GET lists the deliveries (oldest
+// first), DELETE empties the log.
+func (e *Emulator) serveWebhookLog(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodDelete {
+		e.webhooks.resetLog()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, e.webhooks.deliveries())
 }
 
 // serveHooks answers /_emulate/hooks: POST adds a hook, GET lists them, DELETE removes all.

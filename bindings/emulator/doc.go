@@ -33,10 +33,15 @@
 //     authenticate and sso_token, {code, message} for authenticate's next steps),
 //     and X-Request-ID on every response.
 //   - Idempotency-Key on POST: the same key on the same route replays the first
-//     response and creates nothing; the same key with a different body is a 400.
+//     response and creates nothing, whatever the body (the spec's rule);
+//     [Options.StrictIdempotency] makes another body a 400 idempotency_key_reused.
 //   - Events: every stateful mutation records an event. Types WorkOS documents are
 //     listed by GET /events; emulator-only types (webhook_endpoint.created, ...) only
 //     when asked for with events=<type>.
+//   - Webhooks ([WebhookOptions]): each event is POSTed in the background to the
+//     enabled endpoints subscribed to it, signed with WorkOS-Signature
+//     ([SignWebhook]), retried with backoff, to loopback addresses only unless
+//     allowed; GET /_emulate/webhooks lists the deliveries, DELETE empties the log.
 //   - Faults ([Faults]): latency, a failure rate, connection resets, truncated or
 //     malformed bodies, and a per-key rate limit answering 429 with Retry-After.
 //   - Control endpoints (no key needed), compatible with workos/emulate:
@@ -56,7 +61,8 @@
 //     within the 5 s interval, expired_token after 300 s, access_denied when denied)
 //     until approved by [Emulator.ApproveDevice], POST /_emulate/device or
 //     [Options.DeviceAutoApprove]. README.md has the details.
-//   - Seed ([Seed], [DefaultSeed], [LoadSeed]) from JSON or YAML, and an optional
+//   - Seed ([Seed], [DefaultSeed], [LoadSeed]) from JSON or YAML, validated against
+//     [SeedSchema] (errors name each problem's path, [SeedError]), and an optional
 //     state file ([Options.StateFile]) so a stopped emulator resumes.
 //
 // What the API cannot create — resource types, feature flags, directories with

@@ -34,8 +34,9 @@ type Options struct {
 	// Faults injects latency, failures, resets, bad bodies and rate limits.
 	// The zero value injects nothing.
 	Faults Faults
-	// Logger receives one debug line per request (method, path, status, request id;
-	// never a credential). Nil: logging is discarded.
+	// Logger receives one debug line per request (method, path, status, latency,
+	// request id) and per webhook delivery attempt; never a credential or a
+	// webhook secret. Nil: logging is discarded.
 	Logger *slog.Logger
 	// Catalog is the operation catalog to serve. Nil: catalog.Default().
 	Catalog *catalog.Catalog
@@ -43,6 +44,13 @@ type Options struct {
 	// after it was issued (by Clock), signing in the first user in the store. Zero: a
 	// device code stays pending until [Emulator.ApproveDevice] or POST /_emulate/device.
 	DeviceAutoApprove time.Duration
+	// Webhooks configures the delivery of events to webhook endpoints (see
+	// [WebhookOptions]; the zero value delivers to loopback addresses only).
+	Webhooks WebhookOptions
+	// StrictIdempotency answers 400 idempotency_key_reused when an
+	// Idempotency-Key comes back with a different request body. False follows
+	// the spec: every later request with the key gets the first response.
+	StrictIdempotency bool
 }
 
 // Emulator is a local, stateful WorkOS API. It implements http.Handler and is safe
@@ -61,6 +69,7 @@ type Emulator struct {
 	reqCounter atomic.Uint64
 	events     map[string]bool
 	faults     *faultState
+	webhooks   *webhookDispatcher
 
 	mu    sync.RWMutex // guards store
 	store *store
@@ -109,6 +118,7 @@ func New(opts *Options) (*Emulator, error) {
 		e.seed = DefaultSeed()
 	}
 	e.faults = newFaultState(o.Faults)
+	e.webhooks = newWebhookDispatcher(o.Webhooks, e.log)
 	e.installSeedHooks()
 	if o.StateFile != "" {
 		st, err := loadStateFile(o.StateFile)
@@ -137,8 +147,9 @@ func (e *Emulator) seededStore() (*store, error) {
 	return st, nil
 }
 
-// Reset restores the seed, dropping every change, hook and idempotency record, and
-// rewrites the state file if one is configured. POST /_emulate/reset calls it.
+// Reset restores the seed, dropping every change, hook and idempotency record and
+// the webhook delivery log, and rewrites the state file if one is configured.
+// POST /_emulate/reset calls it.
 func (e *Emulator) Reset() error {
 	st, err := e.seededStore()
 	if err != nil {
@@ -149,6 +160,7 @@ func (e *Emulator) Reset() error {
 	e.mu.Unlock()
 	e.faults.resetHooks()
 	e.installSeedHooks()
+	e.webhooks.resetLog()
 	return e.save()
 }
 
@@ -158,5 +170,17 @@ func (e *Emulator) installSeedHooks() {
 	}
 }
 
-// Close writes the state file, if one is configured.
-func (e *Emulator) Close() error { return e.save() }
+// Close stops webhook delivery (cancelling deliveries in flight and waiting for
+// them) and writes the state file, if one is configured. Requests served after
+// Close are answered, but their events are no longer delivered.
+func (e *Emulator) Close() error {
+	e.webhooks.close()
+	return e.save()
+}
+
+// WebhookDeliveries returns the webhook delivery log, oldest first (at most the
+// last 1000 deliveries). GET /_emulate/webhooks answers the same.
+func (e *Emulator) WebhookDeliveries() []WebhookDelivery { return e.webhooks.deliveries() }
+
+// ResetWebhookDeliveries empties the webhook delivery log (DELETE /_emulate/webhooks).
+func (e *Emulator) ResetWebhookDeliveries() { e.webhooks.resetLog() }

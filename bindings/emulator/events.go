@@ -29,6 +29,9 @@ func (c *call) emit(event string, data any, orgID string) {
 		ev["_organization_id"] = orgID
 	}
 	c.store.put("events", ev)
+	if !c.seeding {
+		c.events = append(c.events, ev)
+	}
 }
 
 func stripPrivate(v any) any {

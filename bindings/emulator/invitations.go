@@ -43,6 +43,9 @@ func (c *call) inviteList() (any, error) {
 }
 
 func (c *call) inviteCreate() (any, error) {
+	if aerr := checkEmail("email", c.bodyString("email")); aerr != nil {
+		return nil, aerr
+	}
 	email := strings.ToLower(c.bodyString("email"))
 	org := c.bodyString("organization_id")
 	if org != "" {

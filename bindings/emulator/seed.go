@@ -1,11 +1,13 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -68,31 +70,65 @@ func DefaultSeed() *Seed {
 	return defaultSeedValues()
 }
 
-// ParseSeed parses a JSON or YAML seed.
+// ParseSeed parses a JSON or YAML seed and validates it against [SeedSchema]: an
+// unknown key, a missing required key or a value of the wrong type is a
+// *[SeedError] naming each one's path. An empty document is an empty seed.
 func ParseSeed(data []byte) (*Seed, error) {
-	var s Seed
-	if err := yaml.UnmarshalStrict(data, &s); err != nil {
-		return nil, fmt.Errorf("emulator: parse seed: %w (see the Seed type for the accepted keys)", err)
+	s, err := parseSeed(data)
+	var se *SeedError
+	if err != nil && !errors.As(err, &se) {
+		return nil, fmt.Errorf("emulator: seed: %w", err)
 	}
-	return &s, nil
+	return s, err
 }
 
-// LoadSeed reads a JSON or YAML seed file.
+// LoadSeed reads a JSON or YAML seed file (see [ParseSeed]).
 func LoadSeed(path string) (*Seed, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: read seed file: %w", err)
 	}
-	return ParseSeed(data)
+	s, err := parseSeed(data)
+	var se *SeedError
+	switch {
+	case errors.As(err, &se):
+		se.File = path
+		return nil, se
+	case err != nil:
+		return nil, fmt.Errorf("emulator: seed file %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func parseSeed(data []byte) (*Seed, error) {
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("neither JSON nor YAML: %w", err)
+	}
+	doc, err := decodeSeedJSON(js)
+	if err != nil {
+		return nil, fmt.Errorf("does not decode: %w", err)
+	}
+	var s Seed
+	if doc == nil {
+		return &s, nil
+	}
+	if err := validateSeedDoc(doc); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(js, &s); err != nil {
+		return nil, fmt.Errorf("matches the seed schema but does not load (%v); please report this", err)
+	}
+	return &s, nil
 }
 
 // seedOp runs an operation's handler on st as part of seeding.
-func (e *Emulator) seedOp(st *store, opName string, pp map[string]string, body Object) (Object, error) {
+func (e *Emulator) seedOp(st *store, now time.Time, opName string, pp map[string]string, body Object) (Object, error) {
 	op, err := e.cat.Lookup(opName)
 	if err != nil {
 		return nil, err
 	}
-	c := &call{emu: e, store: st, op: op, pathParams: pp, query: url.Values{}, body: clone(body).(map[string]any), now: e.clock().UTC(), seeding: true}
+	c := &call{emu: e, store: st, op: op, pathParams: pp, query: url.Values{}, body: clone(body).(map[string]any), now: now.UTC(), seeding: true}
 	h := e.handlerFor(opName)
 	if h == nil {
 		return nil, fmt.Errorf("emulator: no handler for %s", opName)
@@ -105,8 +141,28 @@ func (e *Emulator) seedOp(st *store, opName string, pp map[string]string, body O
 	return m, nil
 }
 
+// seedSteps bounds the number of timestamps applySeed hands out: two per object.
+func seedSteps(s *Seed) int {
+	n := 1
+	for _, l := range [][]Object{s.Organizations, s.Users, s.Permissions, s.ResourceTypes, s.Roles, s.OrganizationRoles,
+		s.OrganizationMemberships, s.Resources, s.RoleAssignments, s.Groups, s.FeatureFlags, s.Directories,
+		s.DirectoryUsers, s.DirectoryGroups, s.Connections} {
+		n += len(l)
+	}
+	for _, g := range s.Groups {
+		n += len(strs(g["members"]))
+	}
+	return 2 * n
+}
+
+// applySeed creates the seed's objects in order. Each gets its own time, a
+// millisecond after the one before and ending before the clock's now, so
+// created_at, updated_at and generated ids are distinct and sort in seed order.
 func (e *Emulator) applySeed(st *store, s *Seed) error {
-	now := ts(e.clock())
+	step := 0
+	base := e.clock().Add(-time.Duration(seedSteps(s)+1) * time.Millisecond)
+	next := func() time.Time { step++; return base.Add(time.Duration(step) * time.Millisecond) }
+	now := ts(next())
 	fail := func(list string, i int, err error) error {
 		return fmt.Errorf("emulator: seed %s[%d]: %w", list, i, err)
 	}
@@ -116,7 +172,7 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 		if str(o["slug"]) == "" {
 			return fail("resource_types", i, fmt.Errorf("slug is required"))
 		}
-		o["object"], o["id"], o["created_at"] = "resource_type", o["slug"], now
+		o["object"], o["id"], o["created_at"] = "resource_type", o["slug"], ts(next())
 		if o["parent"] == nil {
 			o["parent"] = "organization"
 		}
@@ -150,7 +206,7 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 			if step.pp != nil {
 				pp = step.pp(o)
 			}
-			created, err := e.seedOp(st, step.op, pp, o)
+			created, err := e.seedOp(st, next(), step.op, pp, o)
 			if err != nil {
 				return fail(step.list, i, err)
 			}
@@ -162,7 +218,7 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 						pp["organizationId"] = str(o["organization_id"])
 						name = "authorization_organization_role_permissions_set_permissions"
 					}
-					if _, err := e.seedOp(st, name, pp, Object{"permissions": perms}); err != nil {
+					if _, err := e.seedOp(st, next(), name, pp, Object{"permissions": perms}); err != nil {
 						return fail(step.list, i, err)
 					}
 				}
@@ -174,7 +230,7 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 			}
 			if step.list == "groups" {
 				for _, om := range strs(o["members"]) {
-					if _, err := e.seedOp(st, "group_memberships_add_member", map[string]string{"organizationId": str(o["organization_id"]), "groupId": str(created["id"])}, Object{"organization_membership_id": om}); err != nil {
+					if _, err := e.seedOp(st, next(), "group_memberships_add_member", map[string]string{"organizationId": str(o["organization_id"]), "groupId": str(created["id"])}, Object{"organization_membership_id": om}); err != nil {
 						return fail(step.list, i, err)
 					}
 				}
@@ -184,14 +240,15 @@ func (e *Emulator) applySeed(st *store, s *Seed) error {
 	seedIDs := func(kind, prefix string, objs []Object, fill func(Object)) {
 		for _, o := range objs {
 			x := clone(o).(map[string]any)
+			at := next()
 			if str(x["id"]) == "" {
-				x["id"] = st.newID(prefix, e.clock())
+				x["id"] = st.newID(prefix, at)
 			}
 			if x["created_at"] == nil {
-				x["created_at"] = now
+				x["created_at"] = ts(at)
 			}
 			if x["updated_at"] == nil {
-				x["updated_at"] = now
+				x["updated_at"] = x["created_at"]
 			}
 			fill(x)
 			st.put(kind, x)

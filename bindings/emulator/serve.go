@@ -23,14 +23,17 @@ func (e *Emulator) requestID() string {
 
 // ServeHTTP serves the WorkOS API and the /_emulate control endpoints.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	rid := e.requestID()
 	w.Header().Set("X-Request-ID", rid)
 	if strings.HasPrefix(r.URL.Path, "/_emulate") {
-		e.serveControl(w, r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		e.serveControl(sw, r)
+		e.logRequest(r, sw.status, rid, start, "")
 		return
 	}
 	status, out := e.serveAPI(w, r)
-	e.log.Debug("emulator request", "method", r.Method, "path", r.URL.Path, "status", status, "request_id", rid, "fault", out)
+	e.logRequest(r, status, rid, start, out)
 }
 
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) (int, string) {
@@ -140,13 +143,20 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	if err != nil {
 		return errorOut4(badRequest("invalid_request", "could not read the request body"))
 	}
+	idemKey := r.Header.Get("Idempotency-Key")
+	// A key already used replays its response before the body is even parsed:
+	// every later request with the key gets the first answer (the spec).
+	if r.Method == http.MethodPost && idemKey != "" {
+		if prev, reused := e.idempotencyRecord(idemKey, r.URL.Path, raw); prev != nil {
+			return e.replay(prev, reused, idemKey)
+		}
+	}
 	if aerr := c.parseBody(raw); aerr != nil {
 		return errorOut4(aerr)
 	}
 	if aerr := c.validate(); aerr != nil {
 		return errorOut4(aerr)
 	}
-	idemKey := r.Header.Get("Idempotency-Key")
 	write := r.Method != http.MethodGet || mutatesOnGet(op.Name)
 	if write {
 		e.mu.Lock()
@@ -160,15 +170,13 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		idemID = idemKey + "|" + r.Method + " " + r.URL.Path
 		sum := sha256.Sum256(raw)
 		bodyHash = hex.EncodeToString(sum[:])
-		if prev := e.store.Idempotency[idemID]; prev != nil {
+		if prev := e.store.Idempotency[idemID]; prev != nil { // a concurrent first use won
 			e.mu.Unlock()
-			if prev.BodyHash != bodyHash {
-				return errorOut4(badRequest("idempotency_key_reused", fmt.Sprintf("Idempotency-Key '%s' was already used with a different request body; use a new key for a new request.", idemKey)))
-			}
-			return prev.Status, prev.ContentType, prev.Body, nil
+			return e.replay(prev, prev.BodyHash != bodyHash, idemKey)
 		}
 	}
 	status, ctype, data = c.run()
+	jobs := e.webhooks.match(e.store, c.events)
 	if idemID != "" && status < 500 {
 		rec = &idemRecord{BodyHash: bodyHash, Status: status, ContentType: ctype, Body: data}
 		e.store.Idempotency[idemID] = rec
@@ -182,6 +190,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 	} else {
 		e.mu.RUnlock()
 	}
+	e.webhooks.enqueue(jobs)
 	if dirty {
 		if err := e.save(); err != nil {
 			e.log.Error("emulator: could not save the state file", "error", err)

@@ -72,8 +72,8 @@ func (c *call) newUser(email string) Object {
 
 func (c *call) userCreate() (any, error) {
 	email := c.bodyString("email")
-	if !strings.Contains(email, "@") {
-		return nil, invalid("email", "invalid", fmt.Sprintf("'%s' is not a valid email address.", email))
+	if aerr := checkEmail("email", email); aerr != nil {
+		return nil, aerr
 	}
 	if c.userByEmail(email) != nil {
 		return nil, conflict("email_not_available", fmt.Sprintf("A user with email '%s' already exists.", strings.ToLower(email)))
@@ -116,6 +116,9 @@ func (c *call) userUpdate() (any, error) {
 		return nil, err
 	}
 	if e := c.bodyString("email"); e != "" {
+		if aerr := checkEmail("email", e); aerr != nil {
+			return nil, aerr
+		}
 		if other := c.userByEmail(e); other != nil && str(other["id"]) != str(u["id"]) {
 			return nil, conflict("email_not_available", fmt.Sprintf("A user with email '%s' already exists.", strings.ToLower(e)))
 		}

@@ -70,16 +70,19 @@ func TestEmulateFlags(t *testing.T) {
 		}
 	}
 	root.AddCommand(newCmdEmulate(te.f, func(_ context.Context, o *EmulateOptions) error { got = o; return nil }))
-	root.SetArgs([]string{"emulate", "--addr", "127.0.0.1:9999", "--seed", "s.yaml", "--state", "st.json"})
+	root.SetArgs([]string{"emulate", "--addr", "127.0.0.1:9999", "--seed", "s.yaml", "--state", "st.json", "--log",
+		"--strict-idempotency", "--webhooks-allow-remote", "--webhook-attempts", "2", "--webhook-backoff", "50ms"})
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Addr != "127.0.0.1:9999" || got.Seed != "s.yaml" || got.State != "st.json" {
+	if got.Addr != "127.0.0.1:9999" || got.Seed != "s.yaml" || got.State != "st.json" || !got.Log || !got.StrictIdempotency ||
+		!got.WebhooksAllowRemote || got.WebhookAttempts != 2 || got.WebhookBackoff != 50*time.Millisecond {
 		t.Errorf("options = %+v", got)
 	}
 	cmd := newCmdEmulate(te.f, func(_ context.Context, o *EmulateOptions) error { got = o; return nil })
 	cmd.SetArgs(nil)
-	if err := cmd.Execute(); err != nil || got.Addr != "127.0.0.1:4100" {
-		t.Errorf("default addr = %q (%v)", got.Addr, err)
+	if err := cmd.Execute(); err != nil || got.Addr != "127.0.0.1:4100" || got.Log || got.StrictIdempotency || got.WebhooksAllowRemote ||
+		got.WebhookAttempts != 5 || got.WebhookBackoff != time.Second {
+		t.Errorf("defaults = %+v (%v)", got, err)
 	}
 }

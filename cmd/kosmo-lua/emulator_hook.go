@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/emulator"
@@ -51,7 +52,17 @@ func (b *backgroundEmulator) RoundTrip(req *http.Request) (*http.Response, error
 
 // startEmulator serves an emulator on a socket (`kosmo-lua emulate`).
 func startEmulator(ctx context.Context, o EmulatorServerOptions) (*EmulatorServer, error) {
-	e, err := emulator.New(&emulator.Options{SeedFile: o.SeedFile, StateFile: o.StateFile})
+	eo := &emulator.Options{SeedFile: o.SeedFile, StateFile: o.StateFile, StrictIdempotency: o.StrictIdempotency, Webhooks: o.Webhooks}
+	if o.Log != nil {
+		eo.Logger = slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelDebug,
+			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.LevelKey && len(groups) == 0 {
+					return slog.Attr{} // every line is debug; the level says nothing
+				}
+				return a
+			}}))
+	}
+	e, err := emulator.New(eo)
 	if err != nil {
 		return nil, err
 	}
