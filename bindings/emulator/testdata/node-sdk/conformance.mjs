@@ -283,12 +283,19 @@ const deliveryLog = await fetch(new URL('/_emulate/webhooks', base)).catch(() =>
 if (!deliveryLog || deliveryLog.status === 404) {
   skipped.push('webhooks: delivery verified with constructEvent (this emulator does not deliver webhooks)');
 } else {
-  await run('webhooks: a user.created delivery verified with constructEvent', async () => {
+  await run('webhooks: a user.created delivery, retried after a 500, verified with constructEvent', async () => {
+    // The receiver fails the first attempt with a 500, so the delivery that
+    // verifies is the emulator's retry.
     const got = [];
+    let calls = 0;
     const receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        if (calls++ === 0) {
+          res.writeHead(500).end('try again');
+          return;
+        }
         got.push({ sig: req.headers['workos-signature'], body });
         res.writeHead(200).end('ok');
       });
@@ -309,6 +316,17 @@ if (!deliveryLog || deliveryLog.status === 404) {
         Error,
         'a wrong secret does not verify',
       );
+      // The log records the 200 once the emulator has read it: poll for it.
+      let rec;
+      while (Date.now() < deadline) {
+        const log = await (await fetch(new URL('/_emulate/webhooks', base))).json();
+        rec = log.find((d) => d.webhook_endpoint_id === ep.id && d.event === 'user.created');
+        if (rec?.state === 'delivered') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert(rec, 'the delivery log has the delivery');
+      eq(rec.attempts.map((a) => a.status), [500, 200], 'the log shows the failed attempt and the retry');
+      eq(rec.state, 'delivered', 'the delivery is delivered');
       await workos.webhooks.deleteWebhookEndpoint({ id: ep.id });
     } finally {
       receiver.close();
