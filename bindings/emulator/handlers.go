@@ -35,6 +35,7 @@ func buildHandlers() map[string]handler {
 		vaultHandlers(),
 		vaultKeyHandlers(),
 		jwksHandlers(),
+		authorizedApplicationHandlers(),
 		radarChallengeHandlers(),
 		dataIntegrationHandlers(),
 		connectedAccountHandlers(),

@@ -209,3 +209,23 @@ func TestAccessTokenVerifiesWithJWKS(t *testing.T) {
 		t.Errorf("the access token does not verify with the published key: %v", err)
 	}
 }
+
+// TestAuthorizedApplicationsRoundTrip: signing in through a third-party Connect
+// application records a grant, listed for the user and the organization, and
+// deleting it revokes it.
+func TestAuthorizedApplicationsRoundTrip(t *testing.T) {
+	users := "/user_management/users/" + aliceID + "/authorized_applications"
+	runRoundTrip(t, []roundTripStep{
+		{method: "POST", path: "/connect/applications", body: `{"name":"Reports","application_type":"oauth","is_first_party":false,"scopes":["openid","profile"],"redirect_uris":[{"uri":"https://reports.example.com/cb"}]}`, status: 201,
+			save: map[string]string{"app": "id", "client": "client_id"}},
+		{method: "GET", path: users, status: 200, want: map[string]any{"#data": 0.0}},
+		{method: "POST", path: "/user_management/authenticate", body: `{"client_id":"{{client}}","client_secret":"` + DefaultAPIKey + `","grant_type":"password","email":"alice@acme.com","password":"Password123!"}`, status: 200},
+		{method: "GET", path: users, status: 200, want: map[string]any{"#data": 1.0, "data.0.object": "authorized_connect_application",
+			"data.0.application.id": "{{app}}", "data.0.granted_scopes": []any{"openid", "profile"}}},
+		{method: "GET", path: "/organizations/" + acmeID + "/authorized_applications", status: 200, want: map[string]any{"#data": 1.0, "data.0.user_id": aliceID}},
+		{method: "GET", path: "/organizations/" + globexID + "/authorized_applications", status: 200, want: map[string]any{"#data": 0.0}},
+		{method: "DELETE", path: users + "/{{app}}", status: 204},
+		{method: "GET", path: users, status: 200, want: map[string]any{"#data": 0.0}},
+		{method: "DELETE", path: users + "/{{app}}", status: 404},
+	})
+}

@@ -64,6 +64,7 @@ func fixtures(t *testing.T, e *Emulator) map[string]string {
 	fx["challenge"] = str(ch["id"])
 	app := post("app", "/connect/applications", `{"name":"CLI","application_type":"m2m","organization_id":"`+acmeID+`"}`)
 	fx["app"] = str(app["id"])
+	post("authorized app", "/user_management/authenticate", `{"client_id":"`+str(app["client_id"])+`","client_secret":"`+DefaultAPIKey+`","grant_type":"password","email":"alice@acme.com","password":"Password123!"}`)
 	sec := post("secret", "/connect/applications/"+fx["app"]+"/client_secrets", `{}`)
 	fx["secret"] = str(sec["id"])
 	key := post("api key", "/organizations/"+acmeID+"/api_keys", `{"name":"CI"}`)
@@ -122,6 +123,8 @@ func idFor(op *catalog.Operation, name string, fx map[string]string) string {
 		return aliceID
 	case "organization_membership_id":
 		return bobOM
+	case "application_id":
+		return fx["app"]
 	case "omId":
 		return bobOM
 	case "groupId", "group_id":
