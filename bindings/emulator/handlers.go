@@ -36,6 +36,8 @@ func buildHandlers() map[string]handler {
 		vaultKeyHandlers(),
 		jwksHandlers(),
 		authorizedApplicationHandlers(),
+		ssoLogoutHandlers(),
+		clientTokenHandlers(),
 		radarChallengeHandlers(),
 		dataIntegrationHandlers(),
 		connectedAccountHandlers(),

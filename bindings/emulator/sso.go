@@ -14,7 +14,6 @@ func ssoHandlers() map[string]handler {
 		"userland_sessions_logout": (*call).sessionLogout,
 		"userland_sso_authorize":   (*call).redirectWithCode,
 		"sso_authorize":            (*call).redirectWithCode,
-		"sso_logout":               func(c *call) (any, error) { return c.redirectTo(c.queryParam("return_to"), nil) },
 		"sso_token":                (*call).ssoToken,
 		"sso_get_profile":          (*call).ssoProfile,
 	}

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -228,4 +230,82 @@ func TestAuthorizedApplicationsRoundTrip(t *testing.T) {
 		{method: "GET", path: users, status: 200, want: map[string]any{"#data": 0.0}},
 		{method: "DELETE", path: users + "/{{app}}", status: 404},
 	})
+}
+
+// TestSSOLogoutRoundTrip: logout_authorize issues a token for a signed-in
+// profile; following its logout_url ends that profile's access tokens.
+func TestSSOLogoutRoundTrip(t *testing.T) {
+	e, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/sso/authorize?client_id=client_123&redirect_uri=https://acme.com/cb&response_type=code&organization="+acmeID, nil))
+	loc, _ := url.Parse(w.Header().Get("Location"))
+	code, out, _ := do(t, e, "POST", "/sso/token", `{"client_id":"client_123","client_secret":"`+DefaultAPIKey+`","grant_type":"authorization_code","code":"`+loc.Query().Get("code")+`"}`)
+	if code != 200 {
+		t.Fatalf("sso_token: %d %s", code, out)
+	}
+	tok := decode(t, out)
+	access, profile := str(tok["access_token"]), str(tok["profile"].(map[string]any)["id"])
+	profileStatus := func() int {
+		req := httptest.NewRequest("GET", "/sso/profile", nil)
+		req.Header.Set("Authorization", "Bearer "+access)
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, req)
+		return w.Code
+	}
+	if s := profileStatus(); s != 200 {
+		t.Fatalf("profile before logout: %d", s)
+	}
+	if code, out, _ := do(t, e, "POST", "/sso/logout/authorize", `{"profile_id":"prof_01HNOPE0000000000000000000"}`); code != 404 {
+		t.Errorf("logout_authorize for an unknown profile: %d %s", code, out)
+	}
+	code, out, _ = do(t, e, "POST", "/sso/logout/authorize", `{"profile_id":"`+profile+`"}`)
+	if code != 200 {
+		t.Fatalf("logout_authorize: %d %s", code, out)
+	}
+	lu, err := url.Parse(str(decode(t, out)["logout_url"]))
+	if err != nil || lu.Query().Get("token") != str(decode(t, out)["logout_token"]) {
+		t.Fatalf("logout_url %v does not carry the logout token (%v)", lu, err)
+	}
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", lu.RequestURI()+"&return_to=https://acme.com/bye", nil))
+	if w.Code != 302 || w.Header().Get("Location") != "https://acme.com/bye" {
+		t.Errorf("logout redirect: %d to %q", w.Code, w.Header().Get("Location"))
+	}
+	if s := profileStatus(); s != 401 {
+		t.Errorf("profile after logout: %d, want 401", s)
+	}
+}
+
+// TestClientAPIToken: a client API token names its user and organization and
+// verifies with the JWKS key; unknown ones are 404.
+func TestClientAPIToken(t *testing.T) {
+	e, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := do(t, e, "POST", "/client/token", `{"organization_id":"`+acmeID+`","user_id":"`+aliceID+`"}`)
+	if code != 201 {
+		t.Fatalf("client token: %d %s", code, out)
+	}
+	parts := strings.Split(str(decode(t, out)["token"]), ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %s is not a JWS", out)
+	}
+	p, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims struct {
+		Sub   string `json:"sub"`
+		OrgID string `json:"org_id"`
+	}
+	_ = json.Unmarshal(p, &claims)
+	if diff := cmp.Diff([]string{aliceID, acmeID}, []string{claims.Sub, claims.OrgID}); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	for _, body := range []string{`{"organization_id":"org_01HNOPE0000000000000000000","user_id":"` + aliceID + `"}`, `{"organization_id":"` + acmeID + `","user_id":"user_01HNOPE000000000000000000"}`} {
+		if code, out, _ := do(t, e, "POST", "/client/token", body); code != 404 {
+			t.Errorf("%s: %d %s, want 404", body, code, out)
+		}
+	}
 }

@@ -41,6 +41,7 @@ const (
 var changesNothing = map[string]bool{
 	"data_integrations_vend_credentials":        true,
 	"data_integrations_get_userland_user_token": true,
+	"client_api_token_issue_client_api_token":   true,
 }
 
 // fixtures creates one of each API-creatable object the walk needs an id for.
@@ -234,6 +235,8 @@ func bodyFor(op *catalog.Operation, fx map[string]string) map[string]any {
 		"audit_log_exports_exports":                                           {"organization_id": acmeID, "range_start": "2026-01-01T00:00:00Z", "range_end": "2026-12-31T00:00:00Z"},
 		"userland_users_confirm_email_change":                                 {"code": fx["email_change_code"]},
 		"data_integrations_management_create_data_integration":                {"provider": "slack"},
+		"sso_logout_authorize":                                                {"profile_id": fx["profile"]},
+		"client_api_token_issue_client_api_token":                             {"organization_id": acmeID, "user_id": aliceID},
 		"data_integrations_upsert_api_key":                                    {"user_id": aliceID, "secret": "ghp_walk5678"},
 		"data_integrations_get_data_integration_authorize_url":                {"user_id": aliceID},
 		"data_integrations_upsert_client_credentials":                         {"user_id": aliceID, "client_id": "Iv1.walk", "client_secret": "walk-secret"},
@@ -394,6 +397,10 @@ func TestValidationWalk(t *testing.T) {
 			target := path
 			if len(q) > 0 {
 				target += "?" + q.Encode()
+			}
+			if op.Name == "sso_logout_authorize" {
+				_, out, _ := do(t, e, "POST", "/sso/token", `{"client_id":"client_123","client_secret":"`+DefaultAPIKey+`","grant_type":"authorization_code","code":"`+fx["sso_code"]+`"}`)
+				fx["profile"] = str(decode(t, out)["profile"].(map[string]any)["id"])
 			}
 			var body string
 			if b := bodyFor(op, fx); b != nil {
