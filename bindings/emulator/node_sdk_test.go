@@ -93,8 +93,11 @@ func installNodeSDK(t *testing.T, npm string) string {
 	}
 	sum := sha256.Sum256(append(append([]byte{}, files["package.json"]...), files["package-lock.json"]...))
 	root, err := os.UserCacheDir()
+	if err == nil {
+		err = os.MkdirAll(filepath.Join(root, "kosmo-lua"), 0o755)
+	}
 	if err != nil {
-		root = os.TempDir()
+		root = os.TempDir() // no usable user cache directory (no HOME, read-only)
 	}
 	dir := filepath.Join(root, "kosmo-lua", "node-sdk-"+hex.EncodeToString(sum[:8]))
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", ".bin", "node")); err != nil {
