@@ -334,6 +334,35 @@ if (!deliveryLog || deliveryLog.status === 404) {
   });
 }
 
+await run('vault: encrypt and decrypt through data keys, rekey', async () => {
+  const ciphertext = await workos.vault.encrypt('the secret', { organization_id: acme });
+  assert(typeof ciphertext === 'string' && !ciphertext.includes('the secret'), 'encrypt hides the plaintext');
+  eq(await workos.vault.decrypt(ciphertext), 'the secret', 'decrypt gives the plaintext back');
+  const dk = await workos.vault.createDataKey({ context: { organization_id: acme } });
+  const back = await workos.vault.decryptDataKey({ keys: dk.encryptedKeys });
+  eq(back.key, dk.dataKey.key, 'decryptDataKey returns the created key');
+  const re = await workos.vault.createRekey({ context: { organization_id: 'org_01HGL0BEX000000000000000GX' }, encryptedKeys: dk.encryptedKeys });
+  eq(re.dataKey, dk.dataKey.key, 'rekey keeps the key');
+  eq((await workos.vault.decryptDataKey({ keys: re.encryptedKeys })).key, dk.dataKey.key, 'the rekeyed form decrypts to the same key');
+});
+
+await run('pipes: data integration round trip with a user connection and vended credential', async () => {
+  const slug = `notion-${uniq}`;
+  const d = await workos.pipes.createDataIntegration({ provider: slug, scopes: ['read'] });
+  eq(d.slug, slug, 'created by provider');
+  eq((await workos.pipes.getDataIntegration({ slug })).id, d.id, 'get by slug');
+  const list = await workos.pipes.listDataIntegrations();
+  assert(list.data.some((x) => x.slug === slug), 'listed');
+  const acct = await workos.pipes.updateDataIntegrationApiKey({ slug, userId: alice, secret: 'ntn_secret9876' });
+  eq(acct.state, 'connected', 'the API key connects the user');
+  const got = await workos.pipes.getUserConnectedAccount({ userId: alice, slug });
+  eq(got.id, acct.id, 'get the user connected account');
+  const cred = await workos.pipes.createDataIntegrationCredential({ slug, userId: alice });
+  eq([cred.active, cred.credential?.value], [true, 'ntn_secret9876'], 'vended credential');
+  await workos.pipes.deleteDataIntegration({ slug });
+  await rejects(workos.pipes.getDataIntegration({ slug }), NotFoundException, 'integration after delete');
+});
+
 await run('typed errors: 404 NotFoundException, 401 UnauthorizedException', async () => {
   const nf = await rejects(workos.organizations.getOrganization('org_01HNOSUCH0000000000000000X'), NotFoundException, 'unknown organization');
   eq(nf.status, 404, 'status 404');
