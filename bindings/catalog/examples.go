@@ -69,7 +69,16 @@ func ExampleSetups() map[string]ExampleSetup {
 		Args: map[string]string{"id": "app.id"}}
 	secret := ExampleSetup{Lua: `local secret = workos.vault_kv_create{ name = "api-token", value = "s3cret", key_context = { organization_id = ` + org + ` } }`,
 		Args: map[string]string{"id": "secret.id", "name": `"api-token"`}}
+	integration := ExampleSetup{Lua: `workos.data_integrations_management_create_data_integration{ provider = "github" }`}
 	return map[string]ExampleSetup{
+		"data_integrations_management_get_data_integration":    integration,
+		"data_integrations_get_data_integration_authorize_url": integration,
+		"data_integrations_user_management_get_user_data_installation": {Lua: integration.Lua + `
+workos.data_integrations_upsert_api_key{ slug = "github", user_id = "user_01HA11CE000000000000000AL", secret = "ghp_example1234" }`},
+		"public_radar_challenges_get": {Lua: `local challenge = workos.public_radar_challenges_send_radar_sms_challenge{ user_id = "user_01HA11CE000000000000000AL", pending_authentication_token = "token", phone_number = "+15555550123" }`,
+			Args: map[string]string{"id": "challenge.verification_id"}},
+		"vault_keys_decrypt": {Lua: `local key = workos.vault_keys_create_data_key{ context = { organization_id = ` + org + ` } }`,
+			Args: map[string]string{"keys": "key.encrypted_keys"}},
 		"organization_domains_get": {Lua: `local org = workos.organizations_find{ id = ` + org + ` }`,
 			Args: map[string]string{"id": "org.domains[1].id"}},
 		"userland_user_invites_get":          invite,

@@ -193,5 +193,6 @@ func (c *call) issueTokens(u, s Object, org, method string) any {
 		}
 	}
 	out["access_token"] = jwt(claims)
+	c.recordAuthorization(u, org)
 	return out
 }

@@ -33,6 +33,14 @@ func buildHandlers() map[string]handler {
 		radarHandlers(),
 		widgetHandlers(),
 		vaultHandlers(),
+		vaultKeyHandlers(),
+		jwksHandlers(),
+		authorizedApplicationHandlers(),
+		ssoLogoutHandlers(),
+		clientTokenHandlers(),
+		radarChallengeHandlers(),
+		dataIntegrationHandlers(),
+		connectedAccountHandlers(),
 	} {
 		for k, v := range group {
 			out[k] = v

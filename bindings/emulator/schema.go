@@ -228,6 +228,11 @@ func pickScored(variants []schema, v any) (schema, bool) {
 				if _, has := m[k]; has {
 					sc++
 				}
+				if sub, ok := m[k].(map[string]any); ok {
+					nested, bad := nestedConstScore(pm, sub)
+					sc += nested
+					conflict = conflict || bad
+				}
 			}
 			for _, k := range required(f) {
 				if _, has := m[k]; !has {
@@ -243,6 +248,32 @@ func pickScored(variants []schema, v any) (schema, bool) {
 		}
 	}
 	return best, anyFits
+}
+
+// nestedConstScore scores the const properties of s (at any depth of plain
+// object properties) against m: +100 for each match, -1000 and bad for each
+// mismatch. Variants that differ only below the top level (a credential's
+// auth_method) are told apart by it.
+func nestedConstScore(s schema, m map[string]any) (score int, bad bool) {
+	for k, p := range props(s) {
+		pm, _ := p.(map[string]any)
+		x, has := m[k]
+		if !has {
+			continue
+		}
+		if c, ok := pm["const"]; ok {
+			if fmt.Sprint(x) == fmt.Sprint(c) {
+				score += 100
+			} else {
+				score, bad = score-1000, true
+			}
+		}
+		if sub, ok := x.(map[string]any); ok {
+			n, b := nestedConstScore(pm, sub)
+			score, bad = score+n, bad || b
+		}
+	}
+	return score, bad
 }
 
 func containsAny(en []any, v any) bool {

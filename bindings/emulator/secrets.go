@@ -1,11 +1,8 @@
 package emulator
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 )
 
@@ -25,15 +22,4 @@ func code6(id string) string {
 func token(id string) string {
 	sum := sha256.Sum256([]byte("token:" + id))
 	return hex.EncodeToString(sum[:12])
-}
-
-// jwt builds an HS256 token signed with a fixed emulator key (not a secret).
-func jwt(claims map[string]any) string {
-	enc := base64.RawURLEncoding
-	h, _ := json.Marshal(map[string]any{"alg": "HS256", "typ": "JWT", "kid": "emulator"})
-	p, _ := json.Marshal(claims)
-	msg := enc.EncodeToString(h) + "." + enc.EncodeToString(p)
-	mac := hmac.New(sha256.New, []byte("kosmo-lua-emulator"))
-	mac.Write([]byte(msg))
-	return msg + "." + enc.EncodeToString(mac.Sum(nil))
 }

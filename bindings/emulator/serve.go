@@ -138,7 +138,7 @@ func (e *Emulator) handle(r *http.Request, key string) (status int, ctype string
 		}
 	case catalog.AuthAccessToken:
 		if key == "" {
-			return errorOut4(unauthorized())
+			return errorOut4(accessTokenUnauthorized())
 		}
 	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))

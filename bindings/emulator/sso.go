@@ -14,7 +14,6 @@ func ssoHandlers() map[string]handler {
 		"userland_sessions_logout": (*call).sessionLogout,
 		"userland_sso_authorize":   (*call).redirectWithCode,
 		"sso_authorize":            (*call).redirectWithCode,
-		"sso_logout":               func(c *call) (any, error) { return c.redirectTo(c.queryParam("return_to"), nil) },
 		"sso_token":                (*call).ssoToken,
 		"sso_get_profile":          (*call).ssoProfile,
 	}
@@ -112,7 +111,14 @@ func (c *call) ssoToken() (any, error) {
 func (c *call) ssoProfile() (any, error) {
 	p := c.store.Singletons["sso_token_"+c.token]
 	if p == nil {
-		return nil, unauthorized()
+		return nil, accessTokenUnauthorized()
 	}
 	return public(p), nil
+}
+
+// accessTokenUnauthorized is the 401 of an operation authenticated by an SSO access
+// token: the spec's {"error":"Unauthorized"} beside the usual code and message.
+func accessTokenUnauthorized() *apiError {
+	return errBody(http.StatusUnauthorized, "unauthorized", "Unauthorized: provide the access token from sso_token as 'Authorization: Bearer ...'.").
+		with("error", "Unauthorized")
 }

@@ -48,7 +48,7 @@ func (c *call) emailChangeConfirm() (any, error) {
 	}
 	ch, _ := u["_email_change"].(map[string]any)
 	if ch == nil || str(ch["code"]) != c.bodyString("code") {
-		return nil, badRequest("email_change_code_invalid", "The email change code is invalid or expired; send a new one with userland_users_send_email_change.")
+		return nil, badRequest("email_change_code_incorrect", "The email change code is incorrect; send a new one with userland_users_send_email_change.")
 	}
 	u["email"] = ch["new_email"]
 	u["email_verified"] = true
@@ -80,7 +80,7 @@ func (c *call) verificationConfirm() (any, error) {
 	}
 	v := c.store.find("email_verifications", where("user_id", str(u["id"]), "code", c.bodyString("code")))
 	if v == nil {
-		return nil, badRequest("email_verification_code_invalid", "The email verification code is invalid; send a new one with userland_users_send_verification_email_0.")
+		return nil, badRequest("email_verification_code_incorrect", "The email verification code is incorrect; send a new one with userland_users_send_verification_email_0.")
 	}
 	u["email_verified"] = true
 	c.touch(u)
@@ -117,7 +117,9 @@ func (c *call) passwordResetGet() (any, error) {
 func (c *call) passwordResetConfirm() (any, error) {
 	pr := c.store.find("password_resets", where("password_reset_token", c.bodyString("token")))
 	if pr == nil {
-		return nil, badRequest("password_reset_error", "The password reset token is invalid or expired; create a new one with userland_users_create_password_reset_token.")
+		// The spec's 400 body for this operation requires errors.
+		return nil, badRequest("password_reset_error", "The password reset token is invalid or expired; create a new one with userland_users_create_password_reset_token.").
+			with("errors", []any{})
 	}
 	u, err := c.user(str(pr["user_id"]))
 	if err != nil {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +13,7 @@ import (
 // versions and an optional version check, list (search, updatedAfter) and delete.
 // Values are stored as given: the emulator does not encrypt.
 func vaultHandlers() map[string]handler {
-	return map[string]handler{
+	hs := map[string]handler{
 		"vault_kv_create":        (*call).kvCreate,
 		"vault_kv_get":           func(c *call) (any, error) { return c.kvValue(c.kvByID()) },
 		"vault_kv_get_by_name":   func(c *call) (any, error) { return c.kvValue(c.kvByName()) },
@@ -21,6 +22,23 @@ func vaultHandlers() map[string]handler {
 		"vault_kv_delete":        (*call).kvDelete,
 		"vault_kv_list":          (*call).kvList,
 		"vault_kv_list_versions": (*call).kvVersions,
+	}
+	for name, h := range hs {
+		hs[name] = withVaultErrors(h)
+	}
+	return hs
+}
+
+// withVaultErrors gives h's error answers the vault API's shape: its spec's Error
+// schema requires {"error": message}, which is added beside code and message.
+func withVaultErrors(h handler) handler {
+	return func(c *call) (any, error) {
+		v, err := h(c)
+		var ae *apiError
+		if errors.As(err, &ae) && !ae.oauth {
+			ae.with("error", ae.message)
+		}
+		return v, err
 	}
 }
 
