@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,8 @@ type server struct {
 	log  *slog.Logger
 	docs *docs
 	sem  chan struct{} // nil: no bound
+	// stacks runs tool calls on goroutines whose stacks are already grown.
+	stacks *warmStacks
 	// tools maps per-function tool names to operations.
 	tools map[string]*catalog.Operation
 	// store keeps big results (nil: none); maxStored is the largest kept.
@@ -97,9 +100,10 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 		o.MaxResultBytes = ro.MaxOutputBytes
 	}
 	s := &server{
-		rt:   rt,
-		opts: o,
-		log:  log,
+		rt:     rt,
+		opts:   o,
+		log:    log,
+		stacks: newWarmStacks(goruntime.GOMAXPROCS(0) * 2),
 		docs: newDocs(rt.Catalog(), allowed, docpages.Facts{
 			Limits: map[string]string{
 				"timeout":          ro.Timeout.String(),
@@ -203,7 +207,12 @@ func (s *server) call(ctx, wait context.Context, req *mcp.CallToolRequest, tool 
 		}
 	}
 	stop := s.heartbeat(ctx, req, tool, start, calls)
-	outcome, n := fn(ctx)
+	type ran struct {
+		outcome string
+		calls   int
+	}
+	r := do(s.stacks, func() ran { o, n := fn(ctx); return ran{o, n} })
+	outcome, n := r.outcome, r.calls
 	stop()
 	elapsed := time.Since(start)
 	level := slog.LevelInfo
