@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -422,5 +423,45 @@ func TestMCPReplicasNoSessions(t *testing.T) {
 	}
 	if hits[0].Load() == 0 || hits[1].Load() == 0 {
 		t.Errorf("the proxy did not use both replicas: %d and %d requests", hits[0].Load(), hits[1].Load())
+	}
+}
+
+// TestMCPReplicasApproval: under --write ask, a client without elicitation
+// gets a signed plan from one replica (outcome needs_approval, nothing
+// written) and applies it through the proxy on the other: the plan carries
+// everything, and the replicas share only the plan key file.
+func TestMCPReplicasApproval(t *testing.T) {
+	bin := buildServerBinary(t)
+	keyFile := filepath.Join(t.TempDir(), "plan.key")
+	if err := os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "KOSMO_LUA_PLAN_KEY_FILE="+keyFile)
+	a := startServer(t, bin, env, "--emulate", "--write", "ask")
+	b := startServer(t, bin, env, "--emulate", "--write", "ask")
+	proxy, hits := alternatingProxy(t, []string{a.base, b.base})
+	c := &statelessClient{url: proxy.URL + "/mcp"}
+	ctx := context.Background()
+
+	res, err := c.call(ctx, "tools/call", map[string]any{"name": "execute_lua", "arguments": map[string]any{
+		"code": `return workos.organizations_create{name = "Replica Corp"}.name`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env1, _ := res["structuredContent"].(map[string]any)
+	plan, _ := env1["plan"].(map[string]any)
+	if env1["outcome"] != "needs_approval" || plan == nil || res["isError"] == true {
+		t.Fatalf("execute_lua under ask without elicitation: %s", toolText(res))
+	}
+	res, err = c.call(ctx, "tools/call", map[string]any{"name": "apply_plan", "arguments": map[string]any{"plan": plan}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env2, _ := res["structuredContent"].(map[string]any)
+	if env2["ok"] != true || env2["result"] != "Replica Corp" {
+		t.Fatalf("apply_plan on the other replica: %s", toolText(res))
+	}
+	if hits[0].Load() != 1 || hits[1].Load() != 1 {
+		t.Errorf("the two calls did not reach both replicas: %d and %d requests", hits[0].Load(), hits[1].Load())
 	}
 }
