@@ -12,10 +12,10 @@ import (
 // goroutine that served calls before, the stack is already grown. The zero
 // value (and nil) runs calls on the caller's goroutine.
 type warmStacks struct {
-	jobs chan func()
-	mu   sync.Mutex
+	jobs  chan func()
+	mu    sync.Mutex
 	count int // goroutines started and not yet ended
-	max  int
+	max   int
 }
 
 // warmIdle is how long an idle goroutine waits before it ends.
