@@ -25,6 +25,9 @@ type engine struct {
 	// worker that runs `return 1` never parses the catalog.
 	catalog func() *catalog.Catalog
 	gov     *sandbox.Governor
+	// spare is a worker's sandbox prepared for its next job (engine_spare.go);
+	// nil in-process, where runs are concurrent.
+	spare *spareSandbox
 }
 
 // job is one script for an engine, with the host's limits already merged.
@@ -116,11 +119,7 @@ func checkSize(src string, max int) *ErrorInfo {
 // docs module (engine_docs.go). A limit
 // error that a call returns (the host's call budget) ends the run at once.
 func (e *engine) newSandbox(ctx context.Context, j *job, caller workos.Caller) (*sandbox.Sandbox, error) {
-	sb, err := sandbox.New(ctx, &sandbox.Options{
-		MemoryLimit: j.Limits.MemoryLimit,
-		MaxLogBytes: j.MaxLogBytes,
-		Governor:    e.gov,
-	})
+	sb, err := e.startSandbox(ctx, j)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}

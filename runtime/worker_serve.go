@@ -218,6 +218,10 @@ func (w *workerServer) handle(f *frame) {
 	w.rmu.Unlock()
 	cancel(nil)
 	_ = w.send(&frame{Type: frameDone, Report: rep, Restarted: restarted, payload: rep.Result})
+	if !f.Session {
+		// While the host handles the result, build the next job's sandbox.
+		w.eng.prepareSpare(j)
+	}
 }
 
 func (w *workerServer) send(f *frame) error {

@@ -141,11 +141,24 @@ type Sandbox struct {
 }
 
 // New creates a sandbox whose run is bounded by ctx (its deadline becomes
-// the timeout) and by opts.
+// the timeout) and by opts. It is [Prepare] followed by [Sandbox.Start].
 func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 	if ctx == nil {
 		return nil, errors.New("sandbox: nil context; pass context.Background() or a context with a deadline")
 	}
+	s, err := Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Start(ctx)
+	return s, nil
+}
+
+// Prepare builds a sandbox (its Lua state and libraries) that has no run
+// yet: a host may prepare the next run's sandbox while it waits for work,
+// then Start it. Until Start, nothing may run in it and it does not count
+// against its Governor; Close releases it either way.
+func Prepare(opts *Options) (*Sandbox, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -179,7 +192,6 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 		maxCoroutines: o.MaxCoroutines,
 		gov:           o.Governor,
 	}
-	s.ctx, s.cancel = context.WithCancelCause(ctx)
 	L := lua.NewState(lua.Options{
 		CallStackSize:       o.CallStackSize,
 		RegistrySize:        registrySize,
@@ -191,15 +203,20 @@ func New(ctx context.Context, opts *Options) (*Sandbox, error) {
 	s.l = L
 	if err := s.openLibs(o.Seed); err != nil {
 		L.Close()
-		s.cancel(nil)
 		return nil, err
 	}
 	if s.gov == nil {
 		s.gov = NewGovernor(nil)
 	}
-	s.run = s.gov.register(s)
-	L.SetContext(newHookContext(s.ctx, s))
 	return s, nil
+}
+
+// Start begins the run of a sandbox from [Prepare], bounded by ctx (its
+// deadline becomes the timeout). Call it once, before any code runs.
+func (s *Sandbox) Start(ctx context.Context) {
+	s.ctx, s.cancel = context.WithCancelCause(ctx)
+	s.run = s.gov.register(s)
+	s.l.SetContext(newHookContext(s.ctx, s))
 }
 
 // L returns the Lua state. Use it from one goroutine only. Host modules may
@@ -342,10 +359,14 @@ func (s *Sandbox) Close() {
 		return
 	}
 	s.closed = true
-	s.cancel(errClosed)
+	if s.cancel != nil { // nil: prepared, never started
+		s.cancel(errClosed)
+	}
 	s.l.Close()
-	s.run.used() // a last sample, so short runs report their memory too
-	s.gov.deregister(s.run)
+	if s.run != nil {
+		s.run.used() // a last sample, so short runs report their memory too
+		s.gov.deregister(s.run)
+	}
 	s.l = nil
 	s.proxies = nil
 	s.refuseWrite = nil
