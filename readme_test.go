@@ -80,7 +80,7 @@ func TestReadmeQuickstart(t *testing.T) {
 	runCmd := func(line string) ([]byte, []byte, error) {
 		cmd := exec.Command("sh", "-c", line)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), innerEnv+"=1", "WORKOS_API_KEY=", "XDG_CONFIG_HOME="+t.TempDir())
+		cmd.Env = append(os.Environ(), innerEnv+"=1", "WORKOS_API_KEY=", "XDG_CONFIG_HOME="+t.TempDir(), "XDG_STATE_HOME="+t.TempDir())
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		stdout, err := cmd.Output()
