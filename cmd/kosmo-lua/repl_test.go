@@ -266,32 +266,77 @@ func (p *ptyOutput) expect(t *testing.T, from int, want string) int {
 	return 0
 }
 
-// TestREPLPseudoTerminal drives the readline REPL through a pseudo-terminal:
-// tab completion of names and argument keys, the continuation prompt of
-// multi-line input, and state across lines.
-func TestREPLPseudoTerminal(t *testing.T) {
+// ptyREPL is the readline REPL on a pseudo-terminal, as a test drives it.
+type ptyREPL struct {
+	ptm  *os.File
+	out  *ptyOutput
+	done chan error
+}
+
+// ptyStep is one input sent to a ptyREPL and what the terminal must show
+// after it.
+type ptyStep struct{ send, want string }
+
+// startPTYREPL runs sess's REPL on a new pseudo-terminal (hist: its history
+// file, "" for the default), or skips the test where there is none.
+func startPTYREPL(t *testing.T, sess replSession, hist string) *ptyREPL {
+	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	defer ptm.Close()
-	defer tty.Close()
+	t.Cleanup(func() { ptm.Close(); tty.Close() })
 	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
 		t.Fatal(err)
 	}
-	out := &ptyOutput{}
-	go func() { _, _ = io.Copy(out, ptm) }()
-
+	p := &ptyREPL{ptm: ptm, out: &ptyOutput{}, done: make(chan error, 1)}
+	go func() { _, _ = io.Copy(p.out, ptm) }()
 	ios := &IOStreams{In: tty, Out: tty, ErrOut: tty, stdinTTY: true, stdoutTTY: true, stderrTTY: true}
-	hist := t.TempDir() + "/state/repl_history"
-	opts := &REPLOptions{IO: ios, Catalog: catalog.Default(), HistoryPath: func() (string, error) { return hist, nil }}
-	r := &repl{sess: newLuaSession(t), cat: opts.Catalog, out: tty, errOut: tty, pretty: true}
-	done := make(chan error, 1)
-	go func() { done <- r.loopReadline(context.Background(), opts) }()
+	opts := &REPLOptions{IO: ios, Catalog: catalog.Default()}
+	if hist != "" {
+		opts.HistoryPath = func() (string, error) { return hist, nil }
+	}
+	r := &repl{sess: sess, cat: opts.Catalog, out: tty, errOut: tty, pretty: true}
+	go func() { p.done <- r.loopReadline(context.Background(), opts) }()
+	return p
+}
 
-	at := out.expect(t, 0, replPrompt)
-	type step struct{ send, want string }
-	steps := []step{
+// run waits for the first prompt, then sends each step and waits for its
+// output.
+func (p *ptyREPL) run(t *testing.T, steps []ptyStep) {
+	t.Helper()
+	at := p.out.expect(t, 0, replPrompt)
+	for _, s := range steps {
+		if _, err := p.ptm.Write([]byte(s.send)); err != nil {
+			t.Fatal(err)
+		}
+		at = p.out.expect(t, at, s.want)
+	}
+}
+
+// quit sends :quit and waits for the REPL to end without an error.
+func (p *ptyREPL) quit(t *testing.T) {
+	t.Helper()
+	if _, err := p.ptm.Write([]byte(":quit\r")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("REPL did not quit")
+	}
+}
+
+// TestREPLPseudoTerminal drives the readline REPL through a pseudo-terminal:
+// tab completion of names and argument keys, the continuation prompt of
+// multi-line input, and state across lines.
+func TestREPLPseudoTerminal(t *testing.T) {
+	hist := t.TempDir() + "/state/repl_history"
+	p := startPTYREPL(t, newLuaSession(t), hist)
+	p.run(t, []ptyStep{
 		{"y = 5\r", replPrompt},
 		{"y * 2\r", "10"},
 		{"for i = 1, 2 do\r", replContPrompt},
@@ -302,24 +347,8 @@ func TestREPLPseudoTerminal(t *testing.T) {
 		{"workos.organizations_li\t", "workos.organizations_list"},
 		{"{lim\t", "{limit = "},
 		{"3}\r", `"limit": 3`},
-	}
-	for _, s := range steps {
-		if _, err := ptm.Write([]byte(s.send)); err != nil {
-			t.Fatal(err)
-		}
-		at = out.expect(t, at, s.want)
-	}
-	if _, err := ptm.Write([]byte(":quit\r")); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("REPL did not quit")
-	}
+	})
+	p.quit(t)
 	b, err := os.ReadFile(hist)
 	if err != nil || !strings.Contains(string(b), "y * 2") {
 		t.Errorf("history file: %v %q", err, b)
