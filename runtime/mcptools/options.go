@@ -3,6 +3,8 @@ package mcptools
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,15 +23,26 @@ const (
 	ModeAll Mode = "all"
 )
 
-// ParseMode parses a --tools flag value.
+// ParseMode parses a --tools flag value; empty is ModeCode.
 func ParseMode(s string) (Mode, error) {
-	switch m := Mode(s); m {
-	case ModeCode, ModeFunctions, ModeAll:
-		return m, nil
-	case "":
-		return ModeCode, nil
+	return parseChoice("tools mode", s, ModeCode, ModeFunctions, ModeAll)
+}
+
+// parseChoice parses s as one of choices; empty is the first. what names
+// the setting in the error, which lists the choices.
+func parseChoice[T ~string](what, s string, choices ...T) (T, error) {
+	if s == "" {
+		return choices[0], nil
 	}
-	return "", fmt.Errorf(`mcptools: unknown tools mode %q; use "code", "functions" or "all"`, s)
+	quoted := make([]string, len(choices))
+	for i, c := range choices {
+		if string(c) == s {
+			return c, nil
+		}
+		quoted[i] = strconv.Quote(string(c))
+	}
+	list := strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	return "", fmt.Errorf("mcptools: unknown %s %q; use %s", what, s, list)
 }
 
 // Defaults for the zero values of [Options].
@@ -119,13 +132,7 @@ const (
 	LinksNever LinkMode = "never"
 )
 
-// ParseLinkMode parses a --result-links flag value.
+// ParseLinkMode parses a --result-links flag value; empty is LinksAuto.
 func ParseLinkMode(s string) (LinkMode, error) {
-	switch m := LinkMode(s); m {
-	case LinksAuto, LinksAlways, LinksNever:
-		return m, nil
-	case "":
-		return LinksAuto, nil
-	}
-	return "", fmt.Errorf(`mcptools: unknown result links mode %q; use "auto", "always" or "never"`, s)
+	return parseChoice("result links mode", s, LinksAuto, LinksAlways, LinksNever)
 }

@@ -27,13 +27,7 @@ const (
 
 // ParseResultFormat parses a --result-format flag value; empty is FormatBoth.
 func ParseResultFormat(s string) (ResultFormat, error) {
-	switch f := ResultFormat(s); f {
-	case FormatText, FormatStructured, FormatBoth:
-		return f, nil
-	case "":
-		return FormatBoth, nil
-	}
-	return "", fmt.Errorf(`mcptools: unknown result format %q; use "structured", "text" or "both"`, s)
+	return parseChoice("result format", s, FormatBoth, FormatStructured, FormatText)
 }
 
 // envelopeResult builds execute_lua's tool result from env in format f. The
