@@ -141,29 +141,30 @@ func (s *rpcSession) post(ctx context.Context, msg map[string]any) ([][]byte, er
 		body, _ := io.ReadAll(resp.Body)
 		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, body)
 	}
-	var payloads [][]byte
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				payloads = append(payloads, []byte(data))
-			}
-		}
-	} else {
-		b, _ := io.ReadAll(resp.Body)
-		payloads = append(payloads, b)
-	}
-	return payloads, nil
+	return readPayloads(resp)
 }
 
-// call sends one request and returns its result.
-func (s *rpcSession) call(ctx context.Context, method string, params any) (map[string]any, error) {
-	id := s.next.Add(1)
-	payloads, err := s.post(ctx, map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+// readPayloads returns the JSON-RPC messages of an answer: its body, or
+// the data lines of an event stream.
+func readPayloads(resp *http.Response) ([][]byte, error) {
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		b, err := io.ReadAll(resp.Body)
+		return [][]byte{b}, err
 	}
+	var payloads [][]byte
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			payloads = append(payloads, []byte(data))
+		}
+	}
+	return payloads, sc.Err()
+}
+
+// responseFor returns the result of the response to request id among
+// payloads; a JSON-RPC error is an error.
+func responseFor(method string, id int64, payloads [][]byte) (map[string]any, error) {
 	for _, p := range payloads {
 		var msg struct {
 			ID     *int64          `json:"id"`
@@ -179,6 +180,16 @@ func (s *rpcSession) call(ctx context.Context, method string, params any) (map[s
 		return msg.Result, nil
 	}
 	return nil, fmt.Errorf("%s: no response in %d messages", method, len(payloads))
+}
+
+// call sends one request and returns its result.
+func (s *rpcSession) call(ctx context.Context, method string, params any) (map[string]any, error) {
+	id := s.next.Add(1)
+	payloads, err := s.post(ctx, map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
+	return responseFor(method, id, payloads)
 }
 
 // executeLua calls execute_lua and decodes its envelope.

@@ -133,37 +133,15 @@ func (c *statelessClient) call(ctx context.Context, method string, params map[st
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		body, _ := io.ReadAll(resp.Body)
+		return nil, fmt.Errorf("%s: HTTP %d: %s", method, resp.StatusCode, body)
+	}
+	payloads, err := readPayloads(resp)
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s: HTTP %d: %s", method, resp.StatusCode, body)
-	}
-	payloads := [][]byte{body}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-		payloads = nil
-		for _, line := range strings.Split(string(body), "\n") {
-			if data, ok := strings.CutPrefix(line, "data: "); ok {
-				payloads = append(payloads, []byte(data))
-			}
-		}
-	}
-	for _, p := range payloads {
-		var msg struct {
-			ID     *int64          `json:"id"`
-			Result map[string]any  `json:"result"`
-			Error  json.RawMessage `json:"error"`
-		}
-		if json.Unmarshal(p, &msg) != nil || msg.ID == nil || *msg.ID != id {
-			continue
-		}
-		if msg.Error != nil {
-			return nil, fmt.Errorf("%s: error %s", method, msg.Error)
-		}
-		return msg.Result, nil
-	}
-	return nil, fmt.Errorf("%s: no response in %d messages", method, len(payloads))
+	return responseFor(method, id, payloads)
 }
 
 // alternatingProxy sends request n to backends[n % len(backends)], with no
