@@ -86,16 +86,21 @@ type frameWriter struct {
 }
 
 func (fw *frameWriter) write(f *frame) error {
-	// Every workos call costs two frames each way, so headers use a faster
-	// encoder than encoding/json (same format; map keys need no order here).
-	buf, err := segjson.Append(append(fw.buf[:0], 0, 0, 0, 0, 0, 0, 0, 0), f, 0)
-	if err != nil {
-		return fmt.Errorf("runtime: encode %s frame: %w", f.Type, err)
+	buf := append(fw.buf[:0], 0, 0, 0, 0, 0, 0, 0, 0)
+	if compactable(f) {
+		buf = appendCompact(buf, f)
+	} else {
+		// A faster encoder than encoding/json (same format; map keys
+		// need no order here).
+		var err error
+		if buf, err = segjson.Append(buf, f, 0); err != nil {
+			return fmt.Errorf("runtime: encode %s frame: %w", f.Type, err)
+		}
 	}
 	binary.BigEndian.PutUint32(buf[:4], uint32(len(buf)-8))
 	binary.BigEndian.PutUint32(buf[4:8], uint32(len(f.payload)))
 	buf = append(buf, f.payload...)
-	_, err = fw.w.Write(buf)
+	_, err := fw.w.Write(buf)
 	if cap(buf) <= 1<<20 {
 		fw.buf = buf // reuse, but do not keep a large result's buffer
 	}
@@ -116,10 +121,18 @@ func readFrame(r *bufio.Reader) (*frame, error) {
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, err
 	}
-	f := &frame{}
-	// UseNumber: API error bodies keep their numbers exact.
-	if _, err := segjson.Parse(buf[:hl], f, segjson.UseNumber|segjson.DontMatchCaseInsensitiveStructFields); err != nil {
-		return nil, fmt.Errorf("runtime: bad frame: %w", err)
+	var f *frame
+	if hl > 0 && buf[0] == compactMagic {
+		var err error
+		if f, err = parseCompact(buf[:hl]); err != nil {
+			return nil, fmt.Errorf("runtime: bad frame: %w", err)
+		}
+	} else {
+		f = &frame{}
+		// UseNumber: API error bodies keep their numbers exact.
+		if _, err := segjson.Parse(buf[:hl], f, segjson.UseNumber|segjson.DontMatchCaseInsensitiveStructFields); err != nil {
+			return nil, fmt.Errorf("runtime: bad frame: %w", err)
+		}
 	}
 	if pl > 0 {
 		f.payload = buf[hl:]
