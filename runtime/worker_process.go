@@ -40,11 +40,18 @@ type workerSpec struct {
 	cat         func() *catalog.Catalog
 }
 
+// workerPipe is the host's end of a pipe to or from a worker.
+type workerPipe interface {
+	io.ReadWriter
+	SetReadDeadline(t time.Time) error
+	Close() error
+}
+
 // workerProc is the host's handle on one worker process.
 type workerProc struct {
 	cmd  *exec.Cmd
 	pid  int
-	toW  *os.File
+	toW  workerPipe
 	wmu  sync.Mutex
 	fw   frameWriter
 	errs *tailBuffer
@@ -52,7 +59,7 @@ type workerProc struct {
 	// fromW is the pipe from the worker and br its reader. Frames come only
 	// during a job (and the ready frame at start), and the goroutine that
 	// started the job reads them itself.
-	fromW *os.File
+	fromW workerPipe
 	br    *bufio.Reader
 	dead  chan struct{} // closed once the process has exited and been reaped
 	proc  *procFiles
@@ -90,15 +97,9 @@ type activeRun struct {
 
 // startWorker starts a worker and waits until it is ready.
 func startWorker(ctx context.Context, spec *workerSpec) (*workerProc, error) {
-	hostR, workerW, err := os.Pipe()
+	hostR, hostW, workerR, workerW, err := newWorkerPipes()
 	if err != nil {
-		return nil, fmt.Errorf("runtime: worker pipe: %w", err)
-	}
-	workerR, hostW, err := os.Pipe()
-	if err != nil {
-		hostR.Close()
-		workerW.Close()
-		return nil, fmt.Errorf("runtime: worker pipe: %w", err)
+		return nil, err
 	}
 	cmd := exec.Command(spec.path)
 	cmd.Env = spec.env

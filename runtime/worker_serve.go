@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
-	"syscall"
 	"time"
 
 	segjson "github.com/segmentio/encoding/json"
@@ -41,10 +40,6 @@ func init() {
 	if os.Getenv(workerEnv) != workerProtocol {
 		return
 	}
-	// Non-blocking descriptors make the files pollable, so a goroutine
-	// waiting for the host parks instead of holding a thread in read(2).
-	_ = syscall.SetNonblock(workerInFD, true)
-	_ = syscall.SetNonblock(workerOutFD, true)
 	// Every job builds a fresh sandbox, so a worker's heap is mostly
 	// short-lived garbage over a few MiB of live data: at Go's default of
 	// 100 it collected every few jobs and spent about a third of its time
@@ -52,9 +47,9 @@ func init() {
 	// below, RLIMIT_DATA from the host) still bounds the heap, and the
 	// sandbox's governor reads this percentage when it judges garbage.
 	debug.SetGCPercent(workerGCPercent)
-	in, out := os.NewFile(workerInFD, "host-to-worker"), os.NewFile(workerOutFD, "worker-to-host")
-	if in == nil || out == nil {
-		fmt.Fprintln(os.Stderr, "kosmo-lua worker: started without its pipes; workers are started by the runtime, not by hand")
+	in, out, err := openWorkerEnds()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kosmo-lua worker: started without its pipes; workers are started by the runtime, not by hand:", err)
 		os.Exit(2)
 	}
 	// Package init runs on the main goroutine, locked to the main thread, so
