@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 
 	"github.com/kosmo-lua/kosmo-lua/bindings/emulator"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
@@ -190,14 +189,7 @@ func TestAskOffATerminalIsDenied(t *testing.T) {
 // pseudo-terminal: yes to the first write, no to the second.
 func TestAskInATerminal(t *testing.T) {
 	te, wc, base := keyedEmulatorEnv(t)
-	ptm, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptm.Close()
-	defer tty.Close()
-	term := &ptyOutput{}
-	go func() { _, _ = io.Copy(term, ptm) }()
+	ptm, tty, term := openPTY(t)
 	te.f.IOStreams = &IOStreams{In: tty, Out: te.out, ErrOut: tty, stdinTTY: true, stderrTTY: true}
 
 	src := `local a = workos.organizations_create{name = "Asked Corp"}
@@ -233,7 +225,6 @@ return {a.name, ok, err and err.kind}`
 	}
 
 	// The journal names the terminal as the approver.
-	te.f.IOStreams, _, _, _ = TestIOStreams()
 	ios, _, out, _ := TestIOStreams()
 	te.f.IOStreams = ios
 	if code := mainRun(context.Background(), te.f, []string{"journal", "--json"}); code != exitOK {
@@ -273,14 +264,7 @@ func TestJournalSince(t *testing.T) {
 // time limit ends the run, and the write is not sent.
 func TestAskUnansweredEndsWithTheRun(t *testing.T) {
 	te, wc, base := keyedEmulatorEnv(t)
-	ptm, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptm.Close()
-	defer tty.Close()
-	term := &ptyOutput{}
-	go func() { _, _ = io.Copy(term, ptm) }()
+	_, tty, term := openPTY(t)
 	te.f.IOStreams = &IOStreams{In: tty, Out: te.out, ErrOut: tty, stdinTTY: true, stderrTTY: true}
 	done := make(chan exitCode, 1)
 	go func() {
@@ -345,14 +329,7 @@ func TestAccountAskAndCallJournal(t *testing.T) {
 // the controlling terminal.
 func TestAskWithAPipedScript(t *testing.T) {
 	te, wc, base := keyedEmulatorEnv(t)
-	ptm, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptm.Close()
-	defer tty.Close()
-	term := &ptyOutput{}
-	go func() { _, _ = io.Copy(term, ptm) }()
+	ptm, tty, term := openPTY(t)
 	script := strings.NewReader(`return workos.organizations_create{name = "Piped Corp"}.name`)
 	te.f.IOStreams = &IOStreams{In: script, Out: te.out, ErrOut: tty, stdinPiped: true, stderrTTY: true,
 		openTTY: func() (io.Reader, error) { return tty, nil }}

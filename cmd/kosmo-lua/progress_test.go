@@ -1,14 +1,11 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // slowWorkOS answers every request after delay with an empty list.
@@ -28,14 +25,7 @@ const twoSlowCalls = "workos.organizations_list{limit = 1} workos.organizations_
 // status line on a terminal's stderr (elapsed, calls so far, last function)
 // and erases it at the end, before the result.
 func TestProgressLineOnATerminal(t *testing.T) {
-	ptm, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptm.Close()
-	defer tty.Close()
-	term := &ptyOutput{}
-	go func() { _, _ = io.Copy(term, ptm) }()
+	_, tty, term := openPTY(t)
 
 	srv := slowWorkOS(t, 1500*time.Millisecond)
 	te := newTestEnv(t)

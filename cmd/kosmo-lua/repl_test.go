@@ -233,7 +233,22 @@ func TestREPLIncompleteAtEOF(t *testing.T) {
 	}
 }
 
-// ptyOutput collects everything the REPL writes to the terminal.
+// openPTY opens a pseudo-terminal (the test is skipped where there is none)
+// and collects everything written to its terminal side in term; both ends
+// close when the test ends.
+func openPTY(t *testing.T) (ptm, tty *os.File, term *ptyOutput) {
+	t.Helper()
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { ptm.Close(); tty.Close() })
+	term = &ptyOutput{}
+	go func() { _, _ = io.Copy(term, ptm) }()
+	return ptm, tty, term
+}
+
+// ptyOutput collects everything written to a pseudo-terminal.
 type ptyOutput struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -281,16 +296,11 @@ type ptyStep struct{ send, want string }
 // file, "" for the default), or skips the test where there is none.
 func startPTYREPL(t *testing.T, sess replSession, hist string) *ptyREPL {
 	t.Helper()
-	ptm, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { ptm.Close(); tty.Close() })
+	ptm, tty, term := openPTY(t)
 	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 200}); err != nil {
 		t.Fatal(err)
 	}
-	p := &ptyREPL{ptm: ptm, out: &ptyOutput{}, done: make(chan error, 1)}
-	go func() { _, _ = io.Copy(p.out, ptm) }()
+	p := &ptyREPL{ptm: ptm, out: term, done: make(chan error, 1)}
 	ios := &IOStreams{In: tty, Out: tty, ErrOut: tty, stdinTTY: true, stdoutTTY: true, stderrTTY: true}
 	opts := &REPLOptions{IO: ios, Catalog: catalog.Default()}
 	if hist != "" {
