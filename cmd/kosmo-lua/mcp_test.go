@@ -30,13 +30,7 @@ func TestMCPFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			te := newTestEnv(t)
-			var got *MCPOptions
-			cmd := newCmdMCPWith(te.f, func(_ context.Context, o *MCPOptions) error { got = o; return nil }, nil)
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.Execute()
+			got, err := parseMCPFlags(t, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -53,6 +47,20 @@ func TestMCPFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseMCPFlags parses args as the mcp command's flags and returns the
+// options the command would start the server with.
+func parseMCPFlags(t *testing.T, args []string) (*MCPOptions, error) {
+	t.Helper()
+	te := newTestEnv(t)
+	var got *MCPOptions
+	cmd := newCmdMCPWith(te.f, func(_ context.Context, o *MCPOptions) error { got = o; return nil }, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err := cmd.Execute() // sets got
+	return got, err
 }
 
 func TestMCPConfig(t *testing.T) {
