@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 	"net/http"
 	"time"
 )
@@ -130,9 +131,15 @@ type compactDecoder struct {
 	bad bool
 }
 
+// fail marks the header malformed; every later read returns zero values.
+func (d *compactDecoder) fail() {
+	d.bad = true
+	d.b = nil
+}
+
 func (d *compactDecoder) byte() byte {
 	if len(d.b) == 0 {
-		d.bad = true
+		d.fail()
 		return 0
 	}
 	c := d.b[0]
@@ -143,30 +150,28 @@ func (d *compactDecoder) byte() byte {
 func (d *compactDecoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
 	return v
 }
 
+// varint reads binary.AppendVarint's zig-zag encoding.
 func (d *compactDecoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.bad = true
-		d.b = nil
-		return 0
+	u := d.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
-// int reads a uvarint that must fit an int.
+// int reads a uvarint that must fit an int32 (a status or a retry count).
 func (d *compactDecoder) int() int {
 	v := d.uvarint()
-	if v > 1<<31 {
-		d.bad = true
+	if v > math.MaxInt32 {
+		d.fail()
 		return 0
 	}
 	return int(v)
@@ -177,20 +182,14 @@ func (d *compactDecoder) int() int {
 func (d *compactDecoder) count() int {
 	v := d.uvarint()
 	if v > uint64(len(d.b)) {
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return 0
 	}
 	return int(v)
 }
 
 func (d *compactDecoder) string() string {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.bad = true
-		d.b = nil
-		return ""
-	}
+	n := d.count() // a string's bytes are its items
 	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s

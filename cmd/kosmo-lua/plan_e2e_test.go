@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/kosmo-lua/kosmo-lua/bindings/emulator"
 	"github.com/kosmo-lua/kosmo-lua/runtime"
 )
