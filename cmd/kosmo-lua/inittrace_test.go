@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"os/exec"
@@ -16,35 +15,48 @@ import (
 // Schema library's meta-schema compilation did: 1.7 MB).
 const maxInitBytes = 256 << 10
 
-// TestNoHeavyPackageInit runs `kosmo-lua version` with GODEBUG=inittrace=1
-// and checks every package init against maxInitBytes.
-func TestNoHeavyPackageInit(t *testing.T) {
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "version")
+// packageInit is one line of GODEBUG=inittrace=1 output.
+type packageInit struct {
+	pkg   string
+	bytes int
+}
+
+// versionInits runs `kosmo-lua version` with GODEBUG=inittrace=1 and returns
+// the package inits it reports.
+func versionInits(t *testing.T) []packageInit {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t), "version")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("version: %v\n%s", err, stderr.String())
 	}
-	seen := 0
-	sc := bufio.NewScanner(bytes.NewReader(stderr.Bytes()))
-	for sc.Scan() {
+	var inits []packageInit
+	for _, line := range strings.Split(stderr.String(), "\n") {
 		// init <pkg> @<t> ms, <d> ms clock, <n> bytes, <m> allocs
-		f := strings.Fields(sc.Text())
+		f := strings.Fields(line)
 		if len(f) < 9 || f[0] != "init" || f[8] != "bytes," {
 			continue
 		}
-		seen++
 		n, err := strconv.Atoi(f[7])
 		if err != nil {
-			t.Fatalf("unreadable inittrace line %q", sc.Text())
+			t.Fatalf("unreadable inittrace line %q", line)
 		}
-		if n > maxInitBytes {
-			t.Errorf("package %s allocates %d bytes at init (limit %d); make that work lazy", f[1], n, maxInitBytes)
-		}
+		inits = append(inits, packageInit{pkg: f[1], bytes: n})
 	}
-	if seen == 0 {
+	if len(inits) == 0 {
 		t.Fatalf("no inittrace lines in stderr:\n%s", stderr.String())
+	}
+	return inits
+}
+
+// TestNoHeavyPackageInit checks every package init of `kosmo-lua version`
+// against maxInitBytes.
+func TestNoHeavyPackageInit(t *testing.T) {
+	for _, in := range versionInits(t) {
+		if in.bytes > maxInitBytes {
+			t.Errorf("package %s allocates %d bytes at init (limit %d); make that work lazy", in.pkg, in.bytes, maxInitBytes)
+		}
 	}
 }
