@@ -50,10 +50,9 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Tools == "" {
-		o.Tools = ModeCode
-	}
-	if _, err := ParseMode(string(o.Tools)); err != nil {
+	// The parsers fill in the defaults of empty choices.
+	var err error
+	if o.Tools, err = ParseMode(string(o.Tools)); err != nil {
 		panic(err.Error())
 	}
 	if o.MaxResultBytes <= 0 {
@@ -74,16 +73,10 @@ func NewServer(rt *runtime.Runtime, opts *Options) *mcp.Server {
 	if o.ResultStoreBytes == 0 {
 		o.ResultStoreBytes = DefaultResultStoreBytes
 	}
-	if o.ResultFormat == "" {
-		o.ResultFormat = FormatBoth
-	}
-	if _, err := ParseResultFormat(string(o.ResultFormat)); err != nil {
+	if o.ResultFormat, err = ParseResultFormat(string(o.ResultFormat)); err != nil {
 		panic(err.Error())
 	}
-	if o.ResultLinks == "" {
-		o.ResultLinks = LinksAuto
-	}
-	if _, err := ParseLinkMode(string(o.ResultLinks)); err != nil {
+	if o.ResultLinks, err = ParseLinkMode(string(o.ResultLinks)); err != nil {
 		panic(err.Error())
 	}
 	if o.Version == "" {

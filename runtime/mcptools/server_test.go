@@ -290,3 +290,26 @@ func hasKeyword(s map[string]any, kw string) bool {
 	}
 	return false
 }
+
+// TestNewServerRefusesUnknownChoices: an embedder's misspelt mode panics with
+// the parser's message, which lists the choices.
+func TestNewServerRefusesUnknownChoices(t *testing.T) {
+	rt := newRuntime(t, runtime.WriteDeny)
+	for _, tt := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Tools: "some"}, `unknown tools mode "some"; use "code", "functions" or "all"`},
+		{Options{ResultFormat: "json"}, `unknown result format "json"`},
+		{Options{ResultLinks: "sometimes"}, `unknown result links mode "sometimes"`},
+	} {
+		func() {
+			defer func() {
+				if p, _ := recover().(string); !strings.Contains(p, tt.want) {
+					t.Errorf("NewServer(%+v) panicked with %q, want %q", tt.opts, p, tt.want)
+				}
+			}()
+			NewServer(rt, &tt.opts)
+		}()
+	}
+}
